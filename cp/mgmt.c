@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Management socket (lnsctl) and Prometheus metrics. Main lcore only, from the
+ * control loop's epoll: every socket is non-blocking, a request is read whole
+ * into a small buffer, the answer is built in memory and written as the socket
+ * takes it. Reads the runtime's counters (each written by one worker; a read
+ * may be one burst old) and the control plane's state.
+ *
+ * Protocol (docs/operations.md): the client sends one line, the words of its
+ * command; the server answers and closes. An answer that starts with "error: "
+ * is an error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <rte_ethdev.h>
+
+#include "cp/cp.h"
+#include "cp/log.h"
+#include "cp/out.h"
+
+#define REQ_MAX 4096
+
+struct cp_conn {
+	int fd;
+	bool http;
+	size_t in_len;
+	char in[REQ_MAX];
+	struct out out;
+	size_t out_off;
+};
+
+static const char *role_name(enum lns_port_role r)
+{
+	return r == LNS_ROLE_ACCESS ? "access" : r == LNS_ROLE_CORE ? "core" : "both";
+}
+
+static void sum_workers(const struct lns_runtime *rt, struct lns_worker_counters *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned w = 0; w < rt->n_workers; w++) {
+#define X(name, help) t->name += rt->workers[w].c.name;
+		LNS_WORKER_COUNTERS(X)
+#undef X
+	}
+}
+
+static void show_ports(struct lns_cp *cp, struct out *o, bool json)
+{
+	static const char *const cols[] = {"name", "device", "role", "mac", "mtu", "link",
+					   "addresses", "rx_packets", "rx_bytes", "tx_packets",
+					   "tx_bytes", "rx_missed", "rx_errors", "tx_errors"};
+	const struct lns_runtime *rt = cp->rt;
+	struct table t;
+
+	table_init(&t, o, json, "ports", cols, RTE_DIM(cols));
+	for (unsigned i = 0; i < rt->n_ports; i++) {
+		const struct lns_port *p = &rt->ports[i];
+		const struct lns_port_cfg *pc = &rt->cfg->ports[p->cfg_idx];
+		char mac[RTE_ETHER_ADDR_FMT_SIZE], abuf[LNS_MAX_ADDRS][INET6_ADDRSTRLEN + 4];
+		const char *addrs[LNS_MAX_ADDRS];
+		struct rte_eth_stats st = {0};
+		struct rte_eth_link link = {0};
+		uint16_t mtu = 0;
+
+		rte_eth_stats_get(p->port_id, &st);
+		rte_eth_link_get_nowait(p->port_id, &link);
+		rte_eth_dev_get_mtu(p->port_id, &mtu);
+		cp_mac_str(&p->mac, mac, sizeof(mac));
+		for (size_t a = 0; a < pc->n_addrs; a++)
+			addrs[a] = lns_prefix_str(&pc->addrs[a], abuf[a], sizeof(abuf[a]));
+		table_str(&t, pc->name);
+		table_str(&t, pc->device);
+		table_str(&t, role_name(pc->role));
+		table_str(&t, mac);
+		table_u64(&t, mtu);
+		table_str(&t, link.link_status ? "up" : "down");
+		table_list(&t, addrs, (unsigned)pc->n_addrs);
+		table_u64(&t, st.ipackets);
+		table_u64(&t, st.ibytes);
+		table_u64(&t, st.opackets);
+		table_u64(&t, st.obytes);
+		table_u64(&t, st.imissed);
+		table_u64(&t, st.ierrors);
+		table_u64(&t, st.oerrors);
+	}
+	table_end(&t);
+}
+
+static void show_counters(struct lns_cp *cp, struct out *o, bool json)
+{
+	const struct lns_runtime *rt = cp->rt;
+	struct lns_worker_counters tot;
+
+	sum_workers(rt, &tot);
+	if (json) {
+		out_printf(o, "{\"workers\":[");
+		for (unsigned w = 0; w < rt->n_workers; w++) {
+			const struct lns_worker_counters *c = &rt->workers[w].c;
+			const char *sep = "";
+
+			out_printf(o, "%s{\"lcore\":%u,\"counters\":{", w ? "," : "",
+				   rt->workers[w].lcore);
+#define X(name, help)                                                                              \
+	out_printf(o, "%s\"" #name "\":%" PRIu64, sep, c->name);                                   \
+	sep = ",";
+			LNS_WORKER_COUNTERS(X)
+#undef X
+			out_printf(o, "}}");
+		}
+		out_printf(o, "],\"control\":{");
+		{
+			const char *sep = "";
+#define X(name, help)                                                                              \
+	out_printf(o, "%s\"" #name "\":%" PRIu64, sep, cp->c.name);                                \
+	sep = ",";
+			LNS_CP_COUNTERS(X)
+#undef X
+		}
+		out_printf(o, "},\"total\":{");
+		{
+			const char *sep = "";
+#define X(name, help)                                                                              \
+	out_printf(o, "%s\"" #name "\":%" PRIu64, sep, tot.name);                                  \
+	sep = ",";
+			LNS_WORKER_COUNTERS(X)
+#undef X
+		}
+		out_printf(o, "}}\n");
+		return;
+	}
+	out_printf(o, "%-24s %14s", "worker counter", "total");
+	for (unsigned w = 0; w < rt->n_workers; w++)
+		out_printf(o, "   lcore %-6u", rt->workers[w].lcore);
+	out_printf(o, "\n");
+#define X(name, help)                                                                              \
+	out_printf(o, "%-24s %14" PRIu64, #name, tot.name);                                        \
+	for (unsigned w = 0; w < rt->n_workers; w++)                                               \
+		out_printf(o, " %14" PRIu64, rt->workers[w].c.name);                               \
+	out_printf(o, "\n");
+	LNS_WORKER_COUNTERS(X)
+#undef X
+	out_printf(o, "\n%-24s %14s\n", "control counter", "value");
+#define X(name, help) out_printf(o, "%-24s %14" PRIu64 "\n", #name, cp->c.name);
+	LNS_CP_COUNTERS(X)
+#undef X
+}
+
+static void show_neighbours(struct lns_cp *cp, struct out *o, bool json)
+{
+	static const char *const cols[] = {"address", "mac", "port", "state", "age_s", "pinned"};
+	const struct lns_runtime *rt = cp->rt;
+	uint64_t now = cp_now_ms();
+	struct table t;
+
+	table_init(&t, o, json, "neighbours", cols, RTE_DIM(cols));
+	for (unsigned i = 0; i < cp->n_neigh_hw; i++) {
+		const struct cp_neigh *n = &cp->neigh[i];
+		char a[INET6_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		if (!n->used)
+			continue;
+		inet_ntop(n->family, n->addr, a, sizeof(a));
+		if (n->state == NEIGH_INCOMPLETE)
+			snprintf(mac, sizeof(mac), "-");
+		else
+			cp_mac_str(&n->mac, mac, sizeof(mac));
+		table_str(&t, a);
+		table_str(&t, mac);
+		table_str(&t, rt->cfg->ports[rt->ports[n->port].cfg_idx].name);
+		table_str(&t, cp_neigh_state_name(n->state));
+		table_u64(&t, n->updated_ms ? (now - n->updated_ms) / 1000 : 0);
+		table_bool(&t, n->pinned);
+	}
+	table_end(&t);
+}
+
+static const char help_text[] = "commands:\n"
+				"  show ports [--json]\n"
+				"  show counters [--json]\n"
+				"  show neighbours [--json]\n";
+
+/* Run one command line; the answer goes to o. */
+static void run_command(struct lns_cp *cp, char *line, struct out *o)
+{
+	char *argv[8], *save = NULL, *w;
+	int argc = 0;
+	bool json = false;
+
+	for (w = strtok_r(line, " \t\r\n", &save); w && argc < 8; w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (strcmp(w, "--json") == 0 || strcmp(w, "json") == 0)
+			json = true;
+		else
+			argv[argc++] = w;
+	}
+	if (argc == 0 || strcmp(argv[0], "help") == 0) {
+		out_printf(o, "%s", help_text);
+		return;
+	}
+	if (argc == 2 && strcmp(argv[0], "show") == 0) {
+		if (strcmp(argv[1], "ports") == 0)
+			return show_ports(cp, o, json);
+		if (strcmp(argv[1], "counters") == 0)
+			return show_counters(cp, o, json);
+		if (strcmp(argv[1], "neighbours") == 0 || strcmp(argv[1], "neighbors") == 0)
+			return show_neighbours(cp, o, json);
+	}
+	out_printf(o, "error: unknown command; %s", help_text);
+}
+
+static void metrics(struct lns_cp *cp, struct out *o)
+{
+	const struct lns_runtime *rt = cp->rt;
+
+#define X(name, help)                                                                              \
+	out_printf(o, "# HELP lns_worker_" #name "_total " help "\n# TYPE lns_worker_" #name           \
+		      "_total counter\n");                                                         \
+	for (unsigned w = 0; w < rt->n_workers; w++)                                               \
+		out_printf(o, "lns_worker_" #name "_total{lcore=\"%u\"} %" PRIu64 "\n",            \
+			   rt->workers[w].lcore, rt->workers[w].c.name);
+	LNS_WORKER_COUNTERS(X)
+#undef X
+#define X(name, help)                                                                              \
+	out_printf(o, "# HELP lns_control_" #name "_total " help "\n# TYPE lns_control_" #name         \
+		      "_total counter\nlns_control_" #name "_total %" PRIu64 "\n",                 \
+		   cp->c.name);
+	LNS_CP_COUNTERS(X)
+#undef X
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} ps[] = {
+		{"rx_packets", "packets received by the port", offsetof(struct rte_eth_stats, ipackets)},
+		{"rx_bytes", "bytes received by the port", offsetof(struct rte_eth_stats, ibytes)},
+		{"tx_packets", "packets sent by the port", offsetof(struct rte_eth_stats, opackets)},
+		{"tx_bytes", "bytes sent by the port", offsetof(struct rte_eth_stats, obytes)},
+		{"rx_missed", "packets the port dropped for lack of room", offsetof(struct rte_eth_stats, imissed)},
+		{"rx_errors", "erroneous packets received", offsetof(struct rte_eth_stats, ierrors)},
+		{"tx_errors", "failed transmissions", offsetof(struct rte_eth_stats, oerrors)},
+	};
+	struct rte_eth_stats st[LNS_MAX_PORTS];
+
+	for (unsigned i = 0; i < rt->n_ports; i++)
+		if (rte_eth_stats_get(rt->ports[i].port_id, &st[i]) != 0)
+			memset(&st[i], 0, sizeof(st[i]));
+	for (size_t k = 0; k < RTE_DIM(ps); k++) {
+		out_printf(o, "# HELP lns_port_%s_total %s\n# TYPE lns_port_%s_total counter\n",
+			   ps[k].name, ps[k].help, ps[k].name);
+		for (unsigned i = 0; i < rt->n_ports; i++)
+			out_printf(o, "lns_port_%s_total{port=\"%s\"} %" PRIu64 "\n", ps[k].name,
+				   rt->cfg->ports[rt->ports[i].cfg_idx].name,
+				   *(const uint64_t *)((const char *)&st[i] + ps[k].off));
+	}
+}
+
+static void conn_close(struct lns_cp *cp, struct cp_conn *c)
+{
+	for (unsigned i = 0; i < LNS_CP_MAX_CONNS; i++)
+		if (cp->conns[i] == c)
+			cp->conns[i] = NULL;
+	epoll_ctl(cp->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	out_free(&c->out);
+	free(c);
+}
+
+/* The request is whole: build the answer and start writing it. */
+static void conn_answer(struct lns_cp *cp, struct cp_conn *c)
+{
+	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
+
+	c->in[c->in_len] = '\0';
+	if (c->http) {
+		struct out body;
+
+		out_init(&body);
+		if (strncmp(c->in, "GET /metrics ", 13) == 0 || strncmp(c->in, "GET / ", 6) == 0) {
+			metrics(cp, &body);
+			out_printf(&c->out,
+				   "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+				   "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+				   body.len);
+			if (body.buf)
+				out_printf(&c->out, "%s", body.buf);
+		} else {
+			out_printf(&c->out, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n"
+					    "Connection: close\r\n\r\n");
+		}
+		out_free(&body);
+	} else {
+		run_command(cp, c->in, &c->out);
+	}
+	if (c->out.oom) {
+		conn_close(cp, c);
+		return;
+	}
+	shutdown(c->fd, SHUT_RD);
+	epoll_ctl(cp->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void conn_event(struct lns_cp *cp, struct cp_conn *c, uint32_t events)
+{
+	if (events & EPOLLOUT) {
+		while (c->out_off < c->out.len) {
+			ssize_t n = write(c->fd, c->out.buf + c->out_off, c->out.len - c->out_off);
+
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return;
+			if (n <= 0)
+				break;
+			c->out_off += (size_t)n;
+		}
+		conn_close(cp, c);
+		return;
+	}
+	for (;;) {
+		ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) { /* EOF: the request is what came */
+			if (c->in_len)
+				conn_answer(cp, c);
+			else
+				conn_close(cp, c);
+			return;
+		}
+		c->in_len += (size_t)n;
+		c->in[c->in_len] = '\0';
+		if ((!c->http && memchr(c->in, '\n', c->in_len)) ||
+		    (c->http && strstr(c->in, "\r\n\r\n")) || c->in_len == sizeof(c->in) - 1) {
+			conn_answer(cp, c);
+			return;
+		}
+	}
+}
+
+static void accept_conn(struct lns_cp *cp, int lfd, bool http)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP};
+	struct cp_conn *c;
+	unsigned slot;
+
+	if (fd < 0)
+		return;
+	for (slot = 0; slot < LNS_CP_MAX_CONNS && cp->conns[slot]; slot++)
+		;
+	c = slot < LNS_CP_MAX_CONNS ? calloc(1, sizeof(*c)) : NULL;
+	if (c == NULL) {
+		close(fd); /* too many clients at once */
+		return;
+	}
+	c->fd = fd;
+	c->http = http;
+	ev.data.ptr = c;
+	if (epoll_ctl(cp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
+	cp->conns[slot] = c;
+}
+
+void cp_mgmt_event(struct lns_cp *cp, void *tag, uint32_t events)
+{
+	if (tag == &cp->mgmt_fd)
+		accept_conn(cp, cp->mgmt_fd, false);
+	else if (tag == &cp->metrics_fd)
+		accept_conn(cp, cp->metrics_fd, true);
+	else
+		conn_event(cp, tag, events);
+}
+
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char dir[sizeof(sa.sun_path)];
+	char *slash;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0750); /* e.g. /run/lns; an existing one is fine */
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path); /* a stale socket from an earlier run */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	chmod(path, 0660);
+	return fd;
+}
+
+static int listen_tcp(const struct lns_addr *a, unsigned port)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	int fd, one = 1;
+
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s = (struct sockaddr_in *)&ss;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons(port);
+		s->sin_addr = a->v4;
+		len = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(port);
+		s->sin6_addr = a->v6;
+		len = sizeof(*s);
+	}
+	fd = socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 16) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+int cp_mgmt_init(struct lns_cp *cp)
+{
+	const struct lns_mgmt_cfg *mc = &cp->rt->cfg->mgmt;
+	struct epoll_event ev = {.events = EPOLLIN};
+	int fd;
+
+	fd = listen_unix(mc->socket);
+	if (fd < 0) {
+		LNS_LOG(ERR, cp, "management socket %s: %s", mc->socket, strerror(-fd));
+		return fd;
+	}
+	cp->mgmt_fd = fd;
+	ev.data.ptr = &cp->mgmt_fd;
+	if (epoll_ctl(cp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	LNS_LOG(INFO, cp, "management socket %s", mc->socket);
+
+	if (!mc->has_metrics)
+		return 0;
+	fd = listen_tcp(&mc->metrics_addr, mc->metrics_port);
+	if (fd < 0) {
+		char a[INET6_ADDRSTRLEN];
+
+		LNS_LOG(ERR, cp, "metrics listener %s port %u: %s",
+			lns_addr_str(&mc->metrics_addr, a, sizeof(a)), mc->metrics_port,
+			strerror(-fd));
+		return fd;
+	}
+	cp->metrics_fd = fd;
+	ev.data.ptr = &cp->metrics_fd;
+	if (epoll_ctl(cp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	LNS_LOG(INFO, cp, "metrics on port %u", mc->metrics_port);
+	return 0;
+}
+
+void cp_mgmt_fini(struct lns_cp *cp)
+{
+	for (unsigned i = 0; i < LNS_CP_MAX_CONNS; i++)
+		if (cp->conns[i])
+			conn_close(cp, cp->conns[i]);
+	if (cp->mgmt_fd >= 0) {
+		close(cp->mgmt_fd);
+		unlink(cp->rt->cfg->mgmt.socket);
+	}
+	if (cp->metrics_fd >= 0)
+		close(cp->metrics_fd);
+	cp->mgmt_fd = cp->metrics_fd = -1;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Classify stage. Runs on worker lcores; reads only the port's read-only
+ * description. Decides whether a frame is for the control lcore (ARP, traffic
+ * to one of our addresses, IPv6 neighbour discovery multicast) or dropped, and
+ * why. Fast-path data verdicts join here as the data plane grows.
+ *
+ * Every length is checked against the frame before it is read.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dp/dp.h"
+
+bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a)
+{
+	for (unsigned i = 0; i < p->n_v4; i++)
+		if (p->v4[i] == a)
+			return true;
+	return false;
+}
+
+bool lns_port_has_v6(const struct lns_port *p, const uint8_t a[16])
+{
+	for (unsigned i = 0; i < p->n_v6; i++)
+		if (memcmp(p->v6[i], a, 16) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * IPv6 multicast we take part in: all-nodes (ff02::1) and the solicited-node
+ * group (ff02::1:ffXX:XXXX, RFC 4291 section 2.7.1) of each of our addresses.
+ */
+static bool v6_our_multicast(const struct lns_port *p, const uint8_t a[16])
+{
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
+	static const uint8_t sn_prefix[13] = {0xff, 0x02, [11] = 1, [12] = 0xff};
+
+	if (memcmp(a, all_nodes, 16) == 0)
+		return true;
+	if (memcmp(a, sn_prefix, 13) != 0)
+		return false;
+	for (unsigned i = 0; i < p->n_v6; i++)
+		if (memcmp(&p->v6[i][13], &a[13], 3) == 0)
+			return true;
+	return false;
+}
+
+static enum lns_verdict classify_v4(const struct lns_port *p, struct rte_mbuf *m, uint32_t off)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint32_t ihl, tot;
+
+	if (rte_pktmbuf_data_len(m) < off + sizeof(*ip))
+		return LNS_V_DROP_BAD_IP;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
+	ihl = (ip->version_ihl & 0x0f) * 4u;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
+	    off + tot > rte_pktmbuf_pkt_len(m) || off + ihl > rte_pktmbuf_data_len(m))
+		return LNS_V_DROP_BAD_IP;
+	if (!lns_port_has_v4(p, ip->dst_addr))
+		return LNS_V_DROP_NOT_FOR_US;
+	m->l3_len = ihl;
+	return LNS_V_PUNT;
+}
+
+static enum lns_verdict classify_v6(const struct lns_port *p, struct rte_mbuf *m, uint32_t off)
+{
+	const struct rte_ipv6_hdr *ip;
+
+	if (rte_pktmbuf_data_len(m) < off + sizeof(*ip))
+		return LNS_V_DROP_BAD_IP;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, off);
+	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 ||
+	    off + sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) > rte_pktmbuf_pkt_len(m))
+		return LNS_V_DROP_BAD_IP;
+	if (!lns_port_has_v6(p, ip->dst_addr) && !v6_our_multicast(p, ip->dst_addr))
+		return LNS_V_DROP_NOT_FOR_US;
+	m->l3_len = sizeof(*ip);
+	return LNS_V_PUNT;
+}
+
+enum lns_verdict lns_classify(const struct lns_port *p, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	uint32_t off = sizeof(*eth);
+	uint16_t type;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth))
+		return LNS_V_DROP_RUNT;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	type = eth->ether_type;
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		const struct rte_vlan_hdr *vh;
+
+		if (rte_pktmbuf_data_len(m) < off + sizeof(*vh))
+			return LNS_V_DROP_RUNT;
+		vh = rte_pktmbuf_mtod_offset(m, const struct rte_vlan_hdr *, off);
+		if (p->vlan < 0 || (rte_be_to_cpu_16(vh->vlan_tci) & 0x0fff) != p->vlan)
+			return LNS_V_DROP_BAD_VLAN;
+		type = vh->eth_proto;
+		off += sizeof(*vh);
+	} else if (p->vlan >= 0) {
+		return LNS_V_DROP_BAD_VLAN;
+	}
+	m->l2_len = off;
+
+	switch (type) {
+	case RTE_BE16(RTE_ETHER_TYPE_ARP):
+		return LNS_V_PUNT; /* the control lcore checks the target */
+	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
+		return classify_v4(p, m, off);
+	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
+		return classify_v6(p, m, off);
+	default:
+		return LNS_V_DROP_UNKNOWN_ETHERTYPE;
+	}
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared runtime of the two planes: what the control lcore sets up and the
+ * workers read. The control plane includes this header; dp/ never includes a
+ * cp/ header. Everything here is written by the control lcore (or at start-up)
+ * and read by workers lock-free.
+ */
+#ifndef LNS_DP_H
+#define LNS_DP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "config/config.h"
+
+#define LNS_MAX_WORKERS 64
+#define LNS_MAX_RXQ_PER_WORKER 64
+
+/*
+ * Worker counters: one list gives the field, its name in lnsctl/metrics and
+ * its meaning. Verdicts of the classify stage each have their own drop counter.
+ */
+#define LNS_WORKER_COUNTERS(X)                                                                     \
+	X(rx, "packets received from all polled queues")                                           \
+	X(punt, "packets handed to the control lcore")                                             \
+	X(drop_runt, "frame shorter than its Ethernet/VLAN header")                                \
+	X(drop_bad_vlan, "VLAN tag missing, unexpected or of another VLAN")                        \
+	X(drop_unknown_ethertype, "neither ARP, IPv4 nor IPv6")                                    \
+	X(drop_bad_ip, "IPv4/IPv6 header malformed or truncated")                                  \
+	X(drop_not_for_us, "not addressed to an address of this port and no route for it")         \
+	X(drop_punt_ring_full, "punt ring to the control lcore was full")
+
+struct lns_worker_counters {
+#define X(name, help) uint64_t name;
+	LNS_WORKER_COUNTERS(X)
+#undef X
+} __rte_cache_aligned;
+
+/* What a worker knows of a port: read-only after start-up. */
+struct lns_port {
+	uint16_t port_id;	     /* DPDK port id */
+	uint16_t cfg_idx;	     /* index in cfg->ports */
+	int vlan;		     /* -1 untagged */
+	struct rte_ether_addr mac;   /* our address on this port */
+	rte_be32_t v4[LNS_MAX_ADDRS]; /* our IPv4 addresses */
+	uint8_t v4_plen[LNS_MAX_ADDRS];
+	unsigned n_v4;
+	uint8_t v6[LNS_MAX_ADDRS + 1][16]; /* our IPv6 addresses and a link-local one */
+	uint8_t v6_plen[LNS_MAX_ADDRS + 1];
+	unsigned n_v6;
+	uint16_t tx_queue_cp; /* the control lcore's TX queue */
+};
+
+/* One (port, queue) pair a worker polls. */
+struct lns_rxq {
+	uint16_t port_idx; /* index in rt->ports */
+	uint16_t queue;
+};
+
+struct lns_runtime;
+
+struct lns_worker {
+	struct lns_worker_counters c; /* written only by this worker */
+	struct lns_runtime *rt;
+	unsigned lcore;
+	unsigned idx;	   /* 0..n_workers-1, also its TX queue and RCU thread id */
+	struct lns_rxq rxq[LNS_MAX_RXQ_PER_WORKER];
+	unsigned n_rxq;
+} __rte_cache_aligned;
+
+struct rte_ring;
+struct rte_mempool;
+struct rte_rcu_qsbr;
+struct lns_neigh_table;
+
+struct lns_runtime {
+	const struct lns_config *cfg;
+	struct lns_port ports[LNS_MAX_PORTS];
+	unsigned n_ports;
+	int16_t port_by_id[RTE_MAX_ETHPORTS]; /* DPDK port id -> index, -1 if not ours */
+	struct rte_mempool *pool;
+	struct rte_ring *punt;	      /* MP (workers) / SC (control) */
+	int punt_efd;		      /* eventfd the control lcore waits on */
+	atomic_int cp_sleeping;	      /* control lcore waits in epoll: wake it */
+	struct rte_rcu_qsbr *qsbr;    /* workers report quiescence once per loop */
+	struct lns_neigh_table *neigh;
+	struct lns_worker workers[LNS_MAX_WORKERS];
+	unsigned n_workers;
+	volatile bool stop;
+};
+
+/* dp/worker.c: the worker lcore's main function (rte_eal_remote_launch). */
+int lns_worker_main(void *arg);
+
+/*
+ * dp/classify.c: decide what one received frame is. Returns a verdict and, for
+ * LNS_V_PUNT, sets m->l2_len/l3_len.
+ */
+enum lns_verdict {
+	LNS_V_PUNT,
+	LNS_V_DROP_RUNT,
+	LNS_V_DROP_BAD_VLAN,
+	LNS_V_DROP_UNKNOWN_ETHERTYPE,
+	LNS_V_DROP_BAD_IP,
+	LNS_V_DROP_NOT_FOR_US,
+};
+enum lns_verdict lns_classify(const struct lns_port *p, struct rte_mbuf *m);
+
+/* Helpers for both planes. */
+bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a);
+bool lns_port_has_v6(const struct lns_port *p, const uint8_t a[16]);
+
+#endif

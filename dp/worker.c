@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker lcore main loop. Runs on every lcore but the main one. Reads the
+ * runtime's ports and tables lock-free, writes only its own counters, hands
+ * packets to the control lcore through the MP/SC punt ring (full: drop and
+ * count), and reports an RCU quiescent state once per loop.
+ *
+ * The only system calls here are the idle sleep after a run of empty polls
+ * (configurable, off with idle-sleep-us: 0) and the eventfd write that wakes a
+ * sleeping control lcore after a punt.
+ */
+#include <stdint.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dp/dp.h"
+
+#define BURST_MAX 256
+
+/* Wake the control lcore if it sleeps; only then is a system call made. */
+static void wake_control(struct lns_runtime *rt)
+{
+	int expect = 1;
+	uint64_t one = 1;
+
+	if (atomic_compare_exchange_strong(&rt->cp_sleeping, &expect, 0))
+		(void)!write(rt->punt_efd, &one, sizeof(one));
+}
+
+static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsigned burst)
+{
+	struct lns_runtime *rt = w->rt;
+	const struct lns_port *p = &rt->ports[q->port_idx];
+	struct rte_mbuf *pkts[BURST_MAX], *punt[BURST_MAX];
+	uint16_t n, n_punt = 0;
+	struct lns_worker_counters c = {0};
+
+	n = rte_eth_rx_burst(p->port_id, q->queue, pkts, burst);
+	if (n == 0)
+		return 0;
+	c.rx = n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		switch (lns_classify(p, m)) {
+		case LNS_V_PUNT:
+			punt[n_punt++] = m;
+			continue;
+		case LNS_V_DROP_RUNT:
+			c.drop_runt++;
+			break;
+		case LNS_V_DROP_BAD_VLAN:
+			c.drop_bad_vlan++;
+			break;
+		case LNS_V_DROP_UNKNOWN_ETHERTYPE:
+			c.drop_unknown_ethertype++;
+			break;
+		case LNS_V_DROP_BAD_IP:
+			c.drop_bad_ip++;
+			break;
+		case LNS_V_DROP_NOT_FOR_US:
+			c.drop_not_for_us++;
+			break;
+		}
+		rte_pktmbuf_free(m);
+	}
+	if (n_punt) {
+		unsigned done = rte_ring_mp_enqueue_burst(rt->punt, (void **)punt, n_punt, NULL);
+
+		c.punt = done;
+		if (done < n_punt) {
+			c.drop_punt_ring_full = n_punt - done;
+			rte_pktmbuf_free_bulk(&punt[done], n_punt - done);
+		}
+		if (done)
+			wake_control(rt);
+	}
+	/* Flush the burst's counters once. */
+#define X(name, help) w->c.name += c.name;
+	LNS_WORKER_COUNTERS(X)
+#undef X
+	return n;
+}
+
+int lns_worker_main(void *arg)
+{
+	struct lns_worker *w = arg;
+	struct lns_runtime *rt = w->rt;
+	const struct lns_dataplane_cfg *dc = &rt->cfg->dataplane;
+	unsigned burst = RTE_MIN(dc->burst, (unsigned)BURST_MAX);
+	unsigned idle = 0;
+
+	rte_rcu_qsbr_thread_register(rt->qsbr, w->idx);
+	rte_rcu_qsbr_thread_online(rt->qsbr, w->idx);
+
+	while (!rt->stop) {
+		unsigned got = 0;
+
+		for (unsigned i = 0; i < w->n_rxq; i++)
+			got += poll_queue(w, &w->rxq[i], burst);
+		rte_rcu_qsbr_quiescent(rt->qsbr, w->idx);
+
+		if (got) {
+			idle = 0;
+		} else if (dc->idle_sleep_us && ++idle >= dc->idle_polls) {
+			/* Back off like DPDK's l3fwd-power: a 2-core box needs the CPU. */
+			rte_rcu_qsbr_thread_offline(rt->qsbr, w->idx);
+			rte_delay_us_sleep(dc->idle_sleep_us);
+			rte_rcu_qsbr_thread_online(rt->qsbr, w->idx);
+		}
+	}
+
+	rte_rcu_qsbr_thread_offline(rt->qsbr, w->idx);
+	rte_rcu_qsbr_thread_unregister(rt->qsbr, w->idx);
+	return 0;
+}
