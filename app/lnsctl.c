@@ -23,7 +23,11 @@ static void usage(FILE *f)
 		   "commands:\n"
 		   "  show ports [--json]\n"
 		   "  show counters [--json]\n"
-		   "  show neighbours [--json]\n");
+		   "  show neighbours [--json]\n"
+		   "  show tunnels [--json]\n"
+		   "  show sessions [--json]\n"
+		   "  disconnect tunnel TUNNEL_ID\n"
+		   "  disconnect session TUNNEL_ID SESSION_ID\n");
 }
 
 int main(int argc, char **argv)

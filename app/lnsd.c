@@ -29,6 +29,8 @@
 #include "cp/log.h"
 #include "crypto/crypto.h"
 #include "dp/neigh.h"
+#include "dp/fib.h"
+#include "dp/session.h"
 
 #define EXIT_CONFIG 2
 #define NEIGH_ENTRIES 65536
@@ -140,11 +142,56 @@ static int runtime_init(struct lns_runtime *rt, const struct lns_config *cfg)
 	rt->neigh = lns_neigh_table_create("lns_neigh", NEIGH_ENTRIES, rt->qsbr);
 	if (rt->neigh == NULL)
 		return -ENOMEM;
+	rt->sessions = lns_session_table_create("lns_sessions", cfg->l2tp.max_sessions, rt->qsbr);
+	if (rt->sessions == NULL) {
+		LNS_LOG(ERR, app, "session table of %u: out of memory (raise eal.memory-mb?)",
+			cfg->l2tp.max_sessions);
+		return -ENOMEM;
+	}
+	rt->l2tp_port = rte_cpu_to_be_16((uint16_t)cfg->l2tp.port);
+	/* One /32 per session plus routes; a tbl8 group per /24 that holds sessions. */
+	rt->fib = lns_fib_create("lns_fib4", cfg->l2tp.max_sessions + 1024,
+				 RTE_MAX(256u, RTE_MIN(cfg->l2tp.max_sessions / 16, 16384u)), rt->qsbr);
+	if (rt->fib == NULL) {
+		LNS_LOG(ERR, app, "FIB: out of memory (raise eal.memory-mb?)");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Connected subnets and static routes, once the ports are known. */
+static int fib_fill(struct lns_runtime *rt)
+{
+	const struct lns_config *cfg = rt->cfg;
+
+	for (unsigned i = 0; i < rt->n_ports; i++) {
+		const struct lns_port *p = &rt->ports[i];
+
+		for (unsigned a = 0; a < p->n_v4; a++) {
+			struct lns_nexthop nh = {.port = (uint16_t)i, .gw = 0};
+			uint32_t mask = p->v4_plen[a] ? ~0u << (32 - p->v4_plen[a]) : 0;
+			rte_be32_t net = rte_cpu_to_be_32(rte_be_to_cpu_32(p->v4[a]) & mask);
+
+			if (lns_fib_add_route(rt->fib, net, p->v4_plen[a], &nh) < 0)
+				return -ENOSPC;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_routes; i++) {
+		const struct lns_route_cfg *r = &cfg->routes[i];
+		struct lns_nexthop nh = {.port = (uint16_t)r->port, .gw = r->via.v4.s_addr};
+
+		if (r->prefix.family != AF_INET)
+			continue; /* IPv6 forwarding comes with its own FIB */
+		if (lns_fib_add_route(rt->fib, r->prefix.v4.s_addr, r->prefix.plen, &nh) < 0)
+			return -ENOSPC;
+	}
 	return 0;
 }
 
 static void runtime_fini(struct lns_runtime *rt)
 {
+	lns_fib_free(rt->fib);
+	lns_session_table_free(rt->sessions);
 	lns_neigh_table_free(rt->neigh);
 	rte_free(rt->qsbr);
 	if (rt->punt_efd >= 0)
@@ -222,6 +269,10 @@ int main(int argc, char **argv)
 
 	if (runtime_init(&rt, cfg) < 0 || lns_ports_start(&rt) < 0)
 		goto out;
+	if (fib_fill(&rt) < 0) {
+		LNS_LOG(ERR, app, "FIB: too many routes or next hops");
+		goto out;
+	}
 	if (lns_crypto_init() < 0) {
 		LNS_LOG(ERR, app, "IPsec-MB initialisation failed");
 		goto out;

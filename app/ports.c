@@ -138,6 +138,7 @@ static int port_start(struct lns_runtime *rt, unsigned idx, const struct lns_por
 	p->cfg_idx = idx;
 	p->vlan = pc->vlan;
 	p->tx_queue_cp = rt->n_workers;
+	p->mtu = (uint16_t)pc->mtu;
 	for (size_t a = 0; a < pc->n_addrs; a++) {
 		const struct lns_addr *ad = &pc->addrs[a];
 

@@ -58,6 +58,8 @@ static void cfg_defaults(struct lns_config *cfg)
 	cfg->ppp.max_failure = 5;
 	cfg->ppp.max_terminate = 2;
 	cfg->ppp.ipv6 = true;
+	cfg->ppp.proxy_lcp = true;
+	cfg->ppp.proxy_auth = true;
 
 	snprintf(cfg->mgmt.socket, sizeof(cfg->mgmt.socket), "/run/lns/lnsd.sock");
 }

@@ -151,6 +151,8 @@ struct lns_ppp_cfg {
 	struct lns_addr dns[2];		 /* IPv4 DNS servers for IPCP */
 	size_t n_dns;
 	bool ipv6;			 /* run IPv6CP, default true */
+	bool proxy_lcp;			 /* take the LAC's proxied LCP when acceptable, default true */
+	bool proxy_auth;		 /* take the LAC's proxy authentication, default true */
 };
 
 struct lns_pool_range {

@@ -320,6 +320,8 @@ static const struct cfg_field ppp_fields[] = {
 	CFG_UINT("max-terminate", max_terminate, 1, 255),
 	CFG_FN("dns", ppp_dns),
 	CFG_BOOL("ipv6", ipv6),
+	CFG_BOOL("proxy-lcp", proxy_lcp),
+	CFG_BOOL("proxy-auth", proxy_auth),
 };
 #undef CFG_T
 

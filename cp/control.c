@@ -6,6 +6,8 @@
  * punt) and its sockets, at most 10 ms so that timers run on time.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -18,6 +20,7 @@
 
 #include "cp/cp.h"
 #include "cp/log.h"
+#include "dp/session.h"
 
 #define CP_BURST 32
 #define CP_WAIT_MS 10
@@ -95,6 +98,10 @@ static void punt_input(struct lns_cp *cp, struct rte_mbuf *m)
 	uint16_t type;
 
 	cp->c.punt_in++;
+	if (m->hash.usr == LNS_PUNT_ROUTE) {
+		cp_ip4_forward(cp, m);
+		return;
+	}
 	if (port < 0 || m->l2_len < sizeof(struct rte_ether_hdr)) {
 		cp->c.drop_malformed++;
 		rte_pktmbuf_free(m);
@@ -153,18 +160,48 @@ void lns_cp_run(struct lns_cp *cp)
 		unsigned n = drain_punt(cp);
 
 		rte_timer_manage();
+		lns_auth_poll(&cp->auth);
+		lns_session_reclaim(rt->sessions);
 		if (n == CP_BURST) {
 			wait_events(cp, 0); /* busy: look at the sockets, do not sleep */
 			continue;
 		}
 		/* Sleep unless a worker punted meanwhile (it wakes us if it sees the flag). */
 		atomic_store(&rt->cp_sleeping, 1);
-		if (rte_ring_empty(rt->punt))
+		if (rte_ring_empty(rt->punt) && !lns_auth_busy(&cp->auth))
 			wait_events(cp, CP_WAIT_MS);
 		else
 			wait_events(cp, 0);
 		atomic_store(&rt->cp_sleeping, 0);
 	}
+}
+
+static int pools_init(struct lns_cp *cp)
+{
+	const struct lns_config *cfg = cp->rt->cfg;
+
+	cp->pools = calloc(cfg->n_pools ? cfg->n_pools : 1, sizeof(*cp->pools));
+	if (cp->pools == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->n_pools; i++) {
+		if (cfg->pools[i].family != AF_INET)
+			continue; /* IPv6 pools serve prefix delegation, not IPCP */
+		if (lns_pool_init(&cp->pools[i], &cfg->pools[i]) < 0) {
+			LNS_LOG(ERR, cp, "pool %s: cannot set it up", cfg->pools[i].name);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void pools_fini(struct lns_cp *cp)
+{
+	if (cp->pools == NULL)
+		return;
+	for (size_t i = 0; i < cp->rt->cfg->n_pools; i++)
+		lns_pool_fini(&cp->pools[i]);
+	free(cp->pools);
+	cp->pools = NULL;
 }
 
 int lns_cp_init(struct lns_cp *cp, struct lns_runtime *rt)
@@ -187,6 +224,16 @@ int lns_cp_init(struct lns_cp *cp, struct lns_runtime *rt)
 	ret = cp_neigh_init(cp);
 	if (ret < 0)
 		goto err;
+	lns_auth_init(&cp->auth, cp);
+	ret = pools_init(cp);
+	if (ret < 0)
+		goto err;
+	ret = ppp_fwd_init(cp);
+	if (ret < 0)
+		goto err;
+	ret = lns_l2tp_init(&cp->l2tp, cp);
+	if (ret < 0)
+		goto err;
 	ret = cp_mgmt_init(cp);
 	if (ret < 0)
 		goto err;
@@ -199,6 +246,10 @@ err:
 void lns_cp_fini(struct lns_cp *cp)
 {
 	cp_mgmt_fini(cp);
+	lns_l2tp_fini(&cp->l2tp);
+	ppp_fwd_fini(cp);
+	pools_fini(cp);
+	lns_auth_fini(&cp->auth);
 	cp_neigh_fini(cp);
 	if (cp->epfd >= 0)
 		close(cp->epfd);

@@ -14,6 +14,10 @@
 #include <rte_ether.h>
 #include <rte_timer.h>
 
+#include "cp/auth.h"
+#include "cp/l2tp.h"
+#include "cp/pool.h"
+#include "cp/ppp.h"
 #include "dp/dp.h"
 
 #define LNS_CP_COUNTERS(X)                                                                         \
@@ -85,6 +89,11 @@ struct lns_cp {
 	unsigned n_neigh_hw;			  /* high-water mark of used slots */
 	struct rte_timer neigh_timer;
 	uint64_t start_ms;
+	struct lns_l2tp l2tp;
+	struct lns_auth auth;
+	struct lns_pool *pools; /* one per cfg->pools entry */
+	struct ppp_counters ppp_c;
+	struct rte_hash *by_ip; /* subscriber IPv4 -> struct ppp_session */
 };
 
 extern volatile sig_atomic_t lns_quit;
@@ -119,6 +128,8 @@ void cp_neigh_fini(struct lns_cp *cp);
 void cp_neigh_learn(struct lns_cp *cp, unsigned port, int family, const void *addr,
 		    const struct rte_ether_addr *mac, bool create);
 const char *cp_neigh_state_name(enum cp_neigh_state s);
+/* Make sure ADDR stays resolved while sessions use it (creates and probes it if unknown). */
+void cp_neigh_keep(struct lns_cp *cp, unsigned port, int family, const void *addr);
 /* Keep frame M (its destination MAC still blank) until ADDR resolves. */
 int cp_neigh_hold(struct lns_cp *cp, unsigned port, int family, const void *addr,
 		  struct rte_mbuf *m);
@@ -127,6 +138,8 @@ int cp_neigh_hold(struct lns_cp *cp, unsigned port, int family, const void *addr
 int cp_route4(struct lns_cp *cp, rte_be32_t dst, unsigned *port, rte_be32_t *nh);
 int cp_udp4_send(struct lns_cp *cp, rte_be32_t src, rte_be32_t dst, uint16_t sport,
 		 uint16_t dport, const void *payload, size_t len);
+/* A packet (data at its IPv4 header) a worker could not send: resolve and send it. */
+void cp_ip4_forward(struct lns_cp *cp, struct rte_mbuf *m);
 
 /* cp/mgmt.c: management socket and metrics */
 int cp_mgmt_init(struct lns_cp *cp);

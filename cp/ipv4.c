@@ -18,6 +18,7 @@
 #include <rte_arp.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "cp/cp.h"
 
@@ -112,6 +113,37 @@ void cp_arp_probe(struct lns_cp *cp, unsigned port, const uint8_t addr[4])
 		cp->c.arp_request_out++;
 }
 
+/* UDP to one of our addresses: L2TP; nothing else is served on the ports. */
+static void udp_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m,
+		      struct rte_ipv4_hdr *ip, uint32_t tot)
+{
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)((uint8_t *)ip + m->l3_len);
+	uint32_t ulen;
+
+	if (tot < m->l3_len + sizeof(*udp))
+		goto malformed;
+	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	if (ulen < sizeof(*udp) || ulen > tot - m->l3_len)
+		goto malformed;
+	if (udp->dgram_cksum && rte_ipv4_udptcp_cksum_verify(ip, udp) != 0) {
+		cp->l2tp.c.rx_bad_udp_checksum++;
+		cp->c.drop_bad_checksum++;
+		goto free;
+	}
+	if (udp->dst_port != rte_cpu_to_be_16((uint16_t)cp->rt->cfg->l2tp.port)) {
+		cp->c.drop_unhandled++;
+		goto free;
+	}
+	lns_l2tp_input(&cp->l2tp, port, ip->src_addr, ip->dst_addr,
+		       rte_be_to_cpu_16(udp->src_port), (const uint8_t *)(udp + 1),
+		       ulen - sizeof(*udp));
+	goto free;
+malformed:
+	cp->c.drop_malformed++;
+free:
+	rte_pktmbuf_free(m);
+}
+
 /* ICMP echo to one of our addresses: answered in place, to the sender's MAC. */
 void cp_ipv4_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m)
 {
@@ -130,8 +162,12 @@ void cp_ipv4_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m)
 		goto malformed;
 	if (rte_raw_cksum(ip, ihl) != 0xffff)
 		goto bad_cksum;
-	if (ip->next_proto_id != IPPROTO_ICMP || (ip->fragment_offset & RTE_BE16(0x3fff)))
-		goto unhandled; /* L2TP joins here with the control plane */
+	if (ip->fragment_offset & RTE_BE16(0x3fff))
+		goto unhandled; /* no reassembly: LACs send control messages whole */
+	if (ip->next_proto_id == IPPROTO_UDP)
+		return udp_input(cp, port, m, ip, tot);
+	if (ip->next_proto_id != IPPROTO_ICMP)
+		goto unhandled;
 	if (tot < ihl + sizeof(*icmp))
 		goto malformed;
 	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);

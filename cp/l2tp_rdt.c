@@ -108,7 +108,7 @@ int l2tp_rdt_send(struct l2tp_rdt *r, const uint8_t *msg, size_t len, uint64_t n
 
 	if (r->failed)
 		return -ENOTCONN;
-	if (len < L2TP_ZLB_LEN || len > L2TP_MSG_MAX)
+	if (len < L2TP_ZLB_LEN || len > L2TP_RDT_MSG_LEN_MAX)
 		return -EINVAL;
 	if (r->q_len == L2TP_RDT_MAX_QUEUE) {
 		r->st.drop_queue_full++;
@@ -199,7 +199,7 @@ void l2tp_rdt_input(struct l2tp_rdt *r, uint16_t ns, uint16_t nr, const uint8_t 
 		send_zlb(r);
 		return;
 	}
-	if ((uint16_t)(ns - r->nr) < r->cfg.our_rws && len <= L2TP_MSG_MAX) {
+	if ((uint16_t)(ns - r->nr) < r->cfg.our_rws && len <= L2TP_RDT_MSG_LEN_MAX) {
 		struct l2tp_rdt_msg *h = &r->hold[ns % L2TP_RDT_MAX_WINDOW];
 
 		if (h->buf && h->ns == ns)

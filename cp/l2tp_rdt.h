@@ -18,7 +18,7 @@
 
 #define L2TP_RDT_MAX_WINDOW 64 /* most messages in flight or held, each way */
 #define L2TP_RDT_MAX_QUEUE 256 /* messages accepted but not yet acknowledged */
-#define L2TP_MSG_MAX 1500      /* largest control message we send or hold */
+#define L2TP_RDT_MSG_LEN_MAX 1500      /* largest control message we send or hold */
 
 struct l2tp_rdt_ops {
 	/* Put one message on the wire (a copy is kept for retransmission). */

@@ -96,6 +96,8 @@ static void show_ports(struct lns_cp *cp, struct out *o, bool json)
 	table_end(&t);
 }
 
+static void l2tp_counters_json(struct lns_cp *cp, struct out *o);
+
 static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 {
 	const struct lns_runtime *rt = cp->rt;
@@ -126,6 +128,8 @@ static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 			LNS_CP_COUNTERS(X)
 #undef X
 		}
+		out_printf(o, "},\"l2tp\":{");
+		l2tp_counters_json(cp, o);
 		out_printf(o, "},\"total\":{");
 		{
 			const char *sep = "";
@@ -153,6 +157,138 @@ static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 #define X(name, help) out_printf(o, "%-24s %14" PRIu64 "\n", #name, cp->c.name);
 	LNS_CP_COUNTERS(X)
 #undef X
+	{
+		struct l2tp_counters lc;
+
+		lns_l2tp_counters(&cp->l2tp, &lc);
+		out_printf(o, "\n%-24s %14s\n", "l2tp counter", "value");
+#define X(name, help) out_printf(o, "%-24s %14" PRIu64 "\n", #name, lc.name);
+		L2TP_COUNTERS(X)
+#undef X
+		for (int e = 1; e < L2TP_E_COUNT; e++)
+			if (lc.malformed[e])
+				out_printf(o, "  malformed %-14s %14" PRIu64 "\n",
+					   l2tp_err_name((enum l2tp_err_code)e), lc.malformed[e]);
+	}
+}
+
+static void l2tp_counters_json(struct lns_cp *cp, struct out *o)
+{
+	struct l2tp_counters lc;
+	const char *sep = "";
+
+	lns_l2tp_counters(&cp->l2tp, &lc);
+#define X(name, help)                                                                              \
+	out_printf(o, "%s\"" #name "\":%" PRIu64, sep, lc.name);                                   \
+	sep = ",";
+	L2TP_COUNTERS(X)
+#undef X
+	out_printf(o, ",\"malformed\":{");
+	sep = "";
+	for (int e = 1; e < L2TP_E_COUNT; e++) {
+		out_printf(o, "%s\"%s\":%" PRIu64, sep, l2tp_err_name((enum l2tp_err_code)e),
+			   lc.malformed[e]);
+		sep = ",";
+	}
+	out_printf(o, "}");
+}
+
+static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
+{
+	static const char *const cols[] = {"id", "peer_id", "peer", "host_name", "vendor", "state",
+					   "sessions", "age_s", "authenticated", "rx_ctrl", "tx_ctrl",
+					   "retransmits"};
+	const struct l2tp_tunnel *t;
+	uint64_t now = cp_now_ms();
+	struct table tb;
+
+	table_init(&tb, o, json, "tunnels", cols, RTE_DIM(cols));
+	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next) {
+		char a[INET_ADDRSTRLEN + 8];
+
+		inet_ntop(AF_INET, &t->peer_ip, a, INET_ADDRSTRLEN);
+		snprintf(a + strlen(a), 8, ":%u", t->peer_port);
+		table_u64(&tb, t->tid);
+		table_u64(&tb, t->peer_tid);
+		table_str(&tb, a);
+		table_str(&tb, t->host_name);
+		table_str(&tb, t->vendor_name);
+		table_str(&tb, l2tp_tunnel_state_name(t->state));
+		table_u64(&tb, t->n_sessions);
+		table_u64(&tb, (now - t->created_ms) / 1000);
+		table_bool(&tb, t->challenged && t->state == L2TP_T_ESTABLISHED);
+		table_u64(&tb, t->rdt.st.rx);
+		table_u64(&tb, t->rdt.st.tx);
+		table_u64(&tb, t->rdt.st.rtx);
+	}
+	table_end(&tb);
+}
+
+static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
+{
+	static const char *const cols[] = {"tunnel_id", "session_id", "peer_tunnel_id",
+					   "peer_session_id", "peer", "lac", "state", "calling",
+					   "called", "tx_speed", "rx_speed", "age_s", "rx_packets",
+					   "rx_bytes"};
+	const struct l2tp_tunnel *t;
+	const struct l2tp_session *s;
+	uint64_t now = cp_now_ms();
+	struct table tb;
+
+	table_init(&tb, o, json, "sessions", cols, RTE_DIM(cols));
+	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &t->peer_ip, a, sizeof(a));
+		TAILQ_FOREACH(s, &t->sessions, next) {
+			table_u64(&tb, t->tid);
+			table_u64(&tb, s->sid);
+			table_u64(&tb, t->peer_tid);
+			table_u64(&tb, s->peer_sid);
+			table_str(&tb, a);
+			table_str(&tb, t->host_name);
+			table_str(&tb, l2tp_session_state_name(s->state));
+			table_str(&tb, s->calling);
+			table_str(&tb, s->called);
+			table_u64(&tb, s->tx_speed);
+			table_u64(&tb, s->rx_speed);
+			table_u64(&tb, (now - s->created_ms) / 1000);
+			table_u64(&tb, s->rx_data_packets);
+			table_u64(&tb, s->rx_data_bytes);
+		}
+	}
+	table_end(&tb);
+}
+
+/* A decimal ID 1..65535, or -1. */
+static int parse_id(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	return (*s && *end == '\0' && v >= 1 && v <= 65535) ? (int)v : -1;
+}
+
+static void disconnect(struct lns_cp *cp, int argc, char **argv, struct out *o)
+{
+	int tid = argc >= 3 ? parse_id(argv[2]) : -1, sid = argc >= 4 ? parse_id(argv[3]) : -1;
+
+	if (argc == 3 && strcmp(argv[1], "tunnel") == 0 && tid > 0) {
+		if (lns_l2tp_disconnect_tunnel(&cp->l2tp, (uint16_t)tid) < 0)
+			out_printf(o, "error: no tunnel %d\n", tid);
+		else
+			out_printf(o, "tunnel %d: StopCCN sent\n", tid);
+		return;
+	}
+	if (argc == 4 && strcmp(argv[1], "session") == 0 && tid > 0 && sid > 0) {
+		if (lns_l2tp_disconnect_session(&cp->l2tp, (uint16_t)tid, (uint16_t)sid) < 0)
+			out_printf(o, "error: no session %d in tunnel %d\n", sid, tid);
+		else
+			out_printf(o, "session %d/%d: CDN sent\n", tid, sid);
+		return;
+	}
+	out_printf(o, "error: usage: disconnect tunnel TUNNEL_ID | disconnect session TUNNEL_ID "
+		      "SESSION_ID\n");
 }
 
 static void show_neighbours(struct lns_cp *cp, struct out *o, bool json)
@@ -187,7 +323,11 @@ static void show_neighbours(struct lns_cp *cp, struct out *o, bool json)
 static const char help_text[] = "commands:\n"
 				"  show ports [--json]\n"
 				"  show counters [--json]\n"
-				"  show neighbours [--json]\n";
+				"  show neighbours [--json]\n"
+				"  show tunnels [--json]\n"
+				"  show sessions [--json]\n"
+				"  disconnect tunnel TUNNEL_ID\n"
+				"  disconnect session TUNNEL_ID SESSION_ID\n";
 
 /* Run one command line; the answer goes to o. */
 static void run_command(struct lns_cp *cp, char *line, struct out *o)
@@ -213,7 +353,13 @@ static void run_command(struct lns_cp *cp, char *line, struct out *o)
 			return show_counters(cp, o, json);
 		if (strcmp(argv[1], "neighbours") == 0 || strcmp(argv[1], "neighbors") == 0)
 			return show_neighbours(cp, o, json);
+		if (strcmp(argv[1], "tunnels") == 0)
+			return show_tunnels(cp, o, json);
+		if (strcmp(argv[1], "sessions") == 0)
+			return show_sessions(cp, o, json);
 	}
+	if (strcmp(argv[0], "disconnect") == 0)
+		return disconnect(cp, argc, argv, o);
 	out_printf(o, "error: unknown command; %s", help_text);
 }
 
@@ -235,6 +381,26 @@ static void metrics(struct lns_cp *cp, struct out *o)
 		   cp->c.name);
 	LNS_CP_COUNTERS(X)
 #undef X
+	{
+		struct l2tp_counters lc;
+
+		lns_l2tp_counters(&cp->l2tp, &lc);
+#define X(name, help)                                                                              \
+	out_printf(o, "# HELP lns_l2tp_" #name "_total " help "\n# TYPE lns_l2tp_" #name             \
+		      "_total counter\nlns_l2tp_" #name "_total %" PRIu64 "\n",                    \
+		   lc.name);
+		L2TP_COUNTERS(X)
+#undef X
+		out_printf(o, "# HELP lns_l2tp_malformed_by_reason_total control messages refused "
+			      "by the parser\n# TYPE lns_l2tp_malformed_by_reason_total counter\n");
+		for (int e = 1; e < L2TP_E_COUNT; e++)
+			out_printf(o, "lns_l2tp_malformed_by_reason_total{reason=\"%s\"} %" PRIu64 "\n",
+				   l2tp_err_name((enum l2tp_err_code)e), lc.malformed[e]);
+		out_printf(o, "# HELP lns_l2tp_tunnels tunnels in any state\n# TYPE lns_l2tp_tunnels "
+			      "gauge\nlns_l2tp_tunnels %u\n# HELP lns_l2tp_sessions sessions in any "
+			      "state\n# TYPE lns_l2tp_sessions gauge\nlns_l2tp_sessions %u\n",
+			   cp->l2tp.n_tunnels, cp->l2tp.n_sessions);
+	}
 	static const struct {
 		const char *name, *help;
 		size_t off;

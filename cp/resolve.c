@@ -105,6 +105,20 @@ static void flush_held(struct lns_cp *cp, struct cp_neigh *n)
 	n->n_held = 0;
 }
 
+void cp_neigh_keep(struct lns_cp *cp, unsigned port, int family, const void *addr)
+{
+	struct cp_neigh *n = find(cp, port, family, addr);
+
+	if (n == NULL) {
+		n = add(cp, port, family, addr);
+		if (n == NULL)
+			return;
+		probe(cp, n);
+		n->next_probe_ms = cp_now_ms() + PROBE_MS;
+	}
+	n->pinned = true; /* re-probed, never forgotten: sessions are sent to it */
+}
+
 int cp_neigh_hold(struct lns_cp *cp, unsigned port, int family, const void *addr,
 		  struct rte_mbuf *m)
 {

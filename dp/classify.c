@@ -12,8 +12,10 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_udp.h>
 
 #include "dp/dp.h"
+#include "dp/session.h"
 
 bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a)
 {
@@ -50,7 +52,41 @@ static bool v6_our_multicast(const struct lns_port *p, const uint8_t a[16])
 	return false;
 }
 
-static enum lns_verdict classify_v4(const struct lns_port *p, struct rte_mbuf *m, uint32_t off)
+/*
+ * UDP to our L2TP port. Control messages (T=1) go to the control lcore; data
+ * messages only when their session exists (RFC 2661 section 3.1 header: the
+ * T bit and version in the first two octets, the IDs after the optional
+ * Length field).
+ */
+static enum lns_verdict classify_l2tp(const struct lns_runtime *rt, struct rte_mbuf *m,
+				      uint32_t off)
+{
+	const struct lns_dp_session *s;
+	const uint8_t *l2;
+	uint32_t ids;
+	uint16_t flags, tid, sid;
+
+	if (rte_pktmbuf_data_len(m) < off + 8 + 6)
+		return LNS_V_DROP_L2TP_MALFORMED;
+	l2 = rte_pktmbuf_mtod_offset(m, const uint8_t *, off + 8);
+	flags = (uint16_t)(l2[0] << 8 | l2[1]);
+	if ((flags & 0x000f) != 2)
+		return LNS_V_PUNT; /* the control lcore counts other versions */
+	if (flags & 0x8000)
+		return LNS_V_PUNT; /* control message */
+	ids = (flags & 0x4000) ? 4 : 2; /* after the Length field, if any */
+	tid = (uint16_t)(l2[ids] << 8 | l2[ids + 1]);
+	sid = (uint16_t)(l2[ids + 2] << 8 | l2[ids + 3]);
+	s = lns_session_lookup(rt->sessions, tid, sid);
+	if (s == NULL)
+		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
+	if (s->mode == LNS_SESS_FORWARD)
+		return lns_fwd_upstream(rt, m, s, off + 8);
+	return LNS_V_PUNT; /* LNS_SESS_PUNT: PPP is negotiating */
+}
+
+static enum lns_verdict classify_v4(const struct lns_runtime *rt, const struct lns_port *p,
+				    struct rte_mbuf *m, uint32_t off)
 {
 	const struct rte_ipv4_hdr *ip;
 	uint32_t ihl, tot;
@@ -63,9 +99,30 @@ static enum lns_verdict classify_v4(const struct lns_port *p, struct rte_mbuf *m
 	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
 	    off + tot > rte_pktmbuf_pkt_len(m) || off + ihl > rte_pktmbuf_data_len(m))
 		return LNS_V_DROP_BAD_IP;
-	if (!lns_port_has_v4(p, ip->dst_addr))
-		return LNS_V_DROP_NOT_FOR_US;
+	if (!lns_port_has_v4(p, ip->dst_addr)) {
+		/* Not ours: routed, when it was sent to our MAC and is unicast. */
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+		uint8_t first = (uint8_t)(rte_be_to_cpu_32(ip->dst_addr) >> 24);
+
+		/* Not to our MAC, or to 0/8, 127/8, multicast or class E: never routed. */
+		if (!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) || first == 0 ||
+		    first == 127 || first >= 224)
+			return LNS_V_DROP_NOT_FOR_US;
+		rte_pktmbuf_adj(m, (uint16_t)off);
+		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+		return lns_route4(rt, m);
+	}
 	m->l3_len = ihl;
+	if (ip->next_proto_id == IPPROTO_UDP && !(ip->fragment_offset & RTE_BE16(0x3fff))) {
+		const struct rte_udp_hdr *udp;
+
+		if (rte_pktmbuf_data_len(m) < off + ihl + sizeof(*udp))
+			return LNS_V_DROP_BAD_IP;
+		udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, off + ihl);
+		if (udp->dst_port == rt->l2tp_port)
+			return classify_l2tp(rt, m, off + ihl);
+	}
 	return LNS_V_PUNT;
 }
 
@@ -85,12 +142,14 @@ static enum lns_verdict classify_v6(const struct lns_port *p, struct rte_mbuf *m
 	return LNS_V_PUNT;
 }
 
-enum lns_verdict lns_classify(const struct lns_port *p, struct rte_mbuf *m)
+enum lns_verdict lns_classify(const struct lns_runtime *rt, const struct lns_port *p,
+			      struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth;
 	uint32_t off = sizeof(*eth);
 	uint16_t type;
 
+	m->hash.usr = LNS_PUNT_FRAME;
 	if (rte_pktmbuf_data_len(m) < sizeof(*eth))
 		return LNS_V_DROP_RUNT;
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -114,7 +173,7 @@ enum lns_verdict lns_classify(const struct lns_port *p, struct rte_mbuf *m)
 	case RTE_BE16(RTE_ETHER_TYPE_ARP):
 		return LNS_V_PUNT; /* the control lcore checks the target */
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		return classify_v4(p, m, off);
+		return classify_v4(rt, p, m, off);
 	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
 		return classify_v6(p, m, off);
 	default:

@@ -33,6 +33,16 @@
 	X(drop_unknown_ethertype, "neither ARP, IPv4 nor IPv6")                                    \
 	X(drop_bad_ip, "IPv4/IPv6 header malformed or truncated")                                  \
 	X(drop_not_for_us, "not addressed to an address of this port and no route for it")         \
+	X(drop_l2tp_malformed, "UDP/L2TP header too short or of another version")                  \
+	X(drop_l2tp_unknown_session, "L2TP data message for a session that does not exist")       \
+	X(tx, "packets forwarded")                                                                 \
+	X(drop_tx_full, "forwarded packets the port's TX queue did not take")                      \
+	X(drop_spoofed, "subscriber packets whose source is not the subscriber's address")         \
+	X(drop_ttl, "packets whose TTL ran out")                                                   \
+	X(drop_no_route, "packets with no route for their destination")                            \
+	X(drop_no_neighbour, "packets for a tunnel whose LAC's MAC address is unknown")            \
+	X(drop_too_big, "packets larger than the path allows")                                     \
+	X(drop_no_headroom, "packets without room in front for the new headers")                   \
 	X(drop_punt_ring_full, "punt ring to the control lcore was full")
 
 struct lns_worker_counters {
@@ -54,6 +64,7 @@ struct lns_port {
 	uint8_t v6_plen[LNS_MAX_ADDRS + 1];
 	unsigned n_v6;
 	uint16_t tx_queue_cp; /* the control lcore's TX queue */
+	uint16_t mtu;
 };
 
 /* One (port, queue) pair a worker polls. */
@@ -77,6 +88,8 @@ struct rte_ring;
 struct rte_mempool;
 struct rte_rcu_qsbr;
 struct lns_neigh_table;
+struct lns_session_table;
+struct lns_fib;
 
 struct lns_runtime {
 	const struct lns_config *cfg;
@@ -89,6 +102,9 @@ struct lns_runtime {
 	atomic_int cp_sleeping;	      /* control lcore waits in epoll: wake it */
 	struct rte_rcu_qsbr *qsbr;    /* workers report quiescence once per loop */
 	struct lns_neigh_table *neigh;
+	struct lns_session_table *sessions;
+	struct lns_fib *fib;
+	rte_be16_t l2tp_port; /* UDP port of L2TP, network order */
 	struct lns_worker workers[LNS_MAX_WORKERS];
 	unsigned n_workers;
 	volatile bool stop;
@@ -108,8 +124,32 @@ enum lns_verdict {
 	LNS_V_DROP_UNKNOWN_ETHERTYPE,
 	LNS_V_DROP_BAD_IP,
 	LNS_V_DROP_NOT_FOR_US,
+	LNS_V_DROP_L2TP_MALFORMED,
+	LNS_V_DROP_L2TP_UNKNOWN_SESSION,
+	LNS_V_TX, /* m->port is the output port */
+	LNS_V_DROP_SPOOFED,
+	LNS_V_DROP_TTL,
+	LNS_V_DROP_NO_ROUTE,
+	LNS_V_DROP_NO_NEIGHBOUR,
+	LNS_V_DROP_TOO_BIG,
+	LNS_V_DROP_NO_HEADROOM,
 };
-enum lns_verdict lns_classify(const struct lns_port *p, struct rte_mbuf *m);
+
+/*
+ * What a punted packet is, in m->hash.usr: an ordinary punt (the frame as
+ * received, l2_len and l3_len set), or a packet to route whose next hop needs
+ * resolving (data starts at its IPv4 header, TTL already decremented).
+ */
+#define LNS_PUNT_FRAME 0
+#define LNS_PUNT_ROUTE 1
+
+struct lns_dp_session;
+/* dp/fwd.c */
+enum lns_verdict lns_route4(const struct lns_runtime *rt, struct rte_mbuf *m);
+enum lns_verdict lns_fwd_upstream(const struct lns_runtime *rt, struct rte_mbuf *m,
+				  const struct lns_dp_session *s, uint32_t l2tp_off);
+enum lns_verdict lns_classify(const struct lns_runtime *rt, const struct lns_port *p,
+			      struct rte_mbuf *m);
 
 /* Helpers for both planes. */
 bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a);

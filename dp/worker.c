@@ -37,7 +37,8 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 	struct lns_runtime *rt = w->rt;
 	const struct lns_port *p = &rt->ports[q->port_idx];
 	struct rte_mbuf *pkts[BURST_MAX], *punt[BURST_MAX];
-	uint16_t n, n_punt = 0;
+	struct rte_mbuf *tx[LNS_MAX_PORTS][BURST_MAX];
+	uint16_t n, n_punt = 0, n_tx[LNS_MAX_PORTS] = {0};
 	struct lns_worker_counters c = {0};
 
 	n = rte_eth_rx_burst(p->port_id, q->queue, pkts, burst);
@@ -47,10 +48,34 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		switch (lns_classify(p, m)) {
+		switch (lns_classify(rt, p, m)) {
 		case LNS_V_PUNT:
 			punt[n_punt++] = m;
 			continue;
+		case LNS_V_TX: {
+			int16_t out = rt->port_by_id[m->port];
+
+			tx[out][n_tx[out]++] = m;
+			continue;
+		}
+		case LNS_V_DROP_SPOOFED:
+			c.drop_spoofed++;
+			break;
+		case LNS_V_DROP_TTL:
+			c.drop_ttl++;
+			break;
+		case LNS_V_DROP_NO_ROUTE:
+			c.drop_no_route++;
+			break;
+		case LNS_V_DROP_NO_NEIGHBOUR:
+			c.drop_no_neighbour++;
+			break;
+		case LNS_V_DROP_TOO_BIG:
+			c.drop_too_big++;
+			break;
+		case LNS_V_DROP_NO_HEADROOM:
+			c.drop_no_headroom++;
+			break;
 		case LNS_V_DROP_RUNT:
 			c.drop_runt++;
 			break;
@@ -66,8 +91,26 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 		case LNS_V_DROP_NOT_FOR_US:
 			c.drop_not_for_us++;
 			break;
+		case LNS_V_DROP_L2TP_MALFORMED:
+			c.drop_l2tp_malformed++;
+			break;
+		case LNS_V_DROP_L2TP_UNKNOWN_SESSION:
+			c.drop_l2tp_unknown_session++;
+			break;
 		}
 		rte_pktmbuf_free(m);
+	}
+	for (unsigned o = 0; o < rt->n_ports; o++) {
+		uint16_t sent;
+
+		if (n_tx[o] == 0)
+			continue;
+		sent = rte_eth_tx_burst(rt->ports[o].port_id, w->idx, tx[o], n_tx[o]);
+		c.tx += sent;
+		if (sent < n_tx[o]) {
+			c.drop_tx_full += n_tx[o] - sent;
+			rte_pktmbuf_free_bulk(&tx[o][sent], n_tx[o] - sent);
+		}
 	}
 	if (n_punt) {
 		unsigned done = rte_ring_mp_enqueue_burst(rt->punt, (void **)punt, n_punt, NULL);

@@ -17,8 +17,10 @@ Kinds (the drop reason lnsd is expected to give is the test's business):
   ipv4_truncated     total length 200, frame carries 28 bytes of IP
   ipv6_short         IPv6 ethertype, 20 bytes of a 40-byte header
   ipv6_truncated     payload length 100, frame carries 8
-  udp4_not_ours      well-formed UDP to an IPv4 address lnsd does not own
-  udp6_not_ours      well-formed UDP to an IPv6 address lnsd does not own
+  udp4_not_ours      well-formed UDP to an IPv4 address lnsd does not own, in a
+                     frame for another station's MAC (lnsd routes what is sent
+                     to its own MAC)
+  udp6_not_ours      the same for IPv6
   arp_not_ours       ARP request (broadcast) for an IPv4 address not lnsd's
   ns_not_ours        neighbour solicitation for an IPv6 address not lnsd's
                      whose solicited-node group is one of lnsd's (same low
@@ -56,8 +58,11 @@ def build(a):
     v6 = bytes(IPv6(src=a.src6, dst=a.our6) / UDP(dport=9) / pay)
     f["ipv6_short"] = bytes(Ether(dst=dst, src=src, type=0x86DD)) + v6[:20]
     f["ipv6_truncated"] = bytes(Ether(dst=dst, src=src) / IPv6(src=a.src6, dst=a.our6, plen=100, nh=17)) + b"\x00" * 8
-    f["udp4_not_ours"] = bytes(Ether(dst=dst, src=src) / IP(src=a.src4, dst=a.other4) / UDP(sport=4242, dport=9) / pay)
-    f["udp6_not_ours"] = bytes(Ether(dst=dst, src=src) / IPv6(src=a.src6, dst=a.other6) / UDP(sport=4242, dport=9) / pay)
+    # To another station's MAC (RFC 7042 documentation range): a router must not
+    # forward what was not sent to it, whatever the IP destination.
+    other_mac = "00:00:5e:00:53:99"
+    f["udp4_not_ours"] = bytes(Ether(dst=other_mac, src=src) / IP(src=a.src4, dst=a.other4) / UDP(sport=4242, dport=9) / pay)
+    f["udp6_not_ours"] = bytes(Ether(dst=other_mac, src=src) / IPv6(src=a.src6, dst=a.other6) / UDP(sport=4242, dport=9) / pay)
     f["arp_not_ours"] = bytes(Ether(dst="ff:ff:ff:ff:ff:ff", src=src) /
                               ARP(op=1, hwsrc=src, psrc=a.src4, hwdst="00:00:00:00:00:00", pdst=a.other4))
     # Same low 24 bits as our6, another /64: lnsd's solicited-node group.

@@ -181,6 +181,12 @@ require_cmd() {
 lns_reap() {
 	local file=$1 kind val deadline
 	[ -f "$file" ] || return 0
+	# Other processes (xl2tpd, tcpdump, stand-in pppd): "proc PID COMM", killed
+	# only while /proc/PID/comm still says COMM (see proc_record).
+	while read -r kind val; do
+		[ "$kind" = proc ] || continue
+		proc_stop "${val%% *}" "${val#* }" 2000
+	done <"$file"
 	while read -r kind val; do
 		[ "$kind" = pid ] || continue
 		if [ "$(cat "/proc/$val/comm" 2>/dev/null)" = lnsd ]; then
@@ -340,6 +346,8 @@ topo_basic() {
 
 # config_basic FILE: lnsd's configuration for topo_basic. The file prefix and
 # the socket are unique to this test, so DPDK processes never collide.
+# LNS_EXTRA_ROUTES: more routes, YAML list items indented by two spaces, one
+# per line ("  - {prefix: 203.0.113.0/24, via: 192.0.2.254}").
 config_basic() {
 	LNS_PREFIX=lns$T_SUFFIX
 	LNS_SOCK=$T_TMP/lnsd.sock
@@ -357,6 +365,14 @@ config_basic() {
 		  - {prefix: "::/0", via: "$CORE6"}
 		management: {socket: $LNS_SOCK}
 	EOF
+	if [ -n "${LNS_EXTRA_ROUTES:-}" ]; then
+		EXTRA=$LNS_EXTRA_ROUTES awk '/^management:/ { print ENVIRON["EXTRA"] } { print }' "$1" >"$1.tmp" &&
+			mv "$1.tmp" "$1"
+	fi
+	# LNS_EXTRA_CONFIG: more top-level sections (an l2tp: block...), verbatim.
+	if [ -n "${LNS_EXTRA_CONFIG:-}" ]; then
+		printf '%s\n' "$LNS_EXTRA_CONFIG" >>"$1"
+	fi
 }
 
 # ---------------------------------------------------------------------------
@@ -500,4 +516,235 @@ assert_ping() {
 		fail "ping $2 from ${1%-"$T_SUFFIX"}: expected 3/3 answered, got $PING_RECV/$PING_SENT"
 		sed 's/^/        | /' "$T_OUT/ping-${1%-"$T_SUFFIX"}-$2.log"
 	fi
+}
+
+# ---------------------------------------------------------------------------
+# Other processes a test starts (xl2tpd, tcpdump, the stand-in pppd). Each is
+# recorded as "proc PID COMM": cleanup (and the runner's reaper) kill that
+# PID only while /proc/PID/comm still says COMM, never by name.
+
+# proc_record PID COMM (COMM: what the process will be called once it has
+# exec'd, e.g. xl2tpd for `ip netns exec NS xl2tpd`)
+proc_record() { record proc "$1 $2"; }
+
+# proc_alive PID: exists and is not a zombie
+proc_alive() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# proc_stop PID COMM [MS]: SIGTERM, then SIGKILL after MS (default 2000) ms;
+# only if PID is still called COMM. Reaps it when it is our child.
+proc_stop() {
+	local pid=$1 comm=$2 ms=${3:-2000} deadline
+	[[ "$pid" =~ ^[0-9]+$ ]] || return 0
+	if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$comm" ] && proc_alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		deadline=$(($(now_ms) + ms))
+		while proc_alive "$pid" && (($(now_ms) < deadline)); do sleep 0.02; done
+		if proc_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+	fi
+	wait "$pid" 2>/dev/null || true
+}
+
+# log_mark FILE: the number of lines FILE has now (for log_since / log_has)
+log_mark() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# log_has FILE MARK ERE: a line after line MARK of FILE matches ERE
+log_has() { tail -n "+$(($2 + 1))" "$1" 2>/dev/null | grep -Eq -- "$3"; }
+
+# ---------------------------------------------------------------------------
+# Packet capture: capture_start NAME NS IFACE [FILTER...] writes
+# $T_OUT/NAME.pcap (tcpdump -U: every packet on disk as it arrives) and returns
+# once tcpdump listens; capture_stop NAME ends it and leaves the file complete.
+declare -A CAP_PID=()
+
+capture_start() {
+	local name=$1 ns=$2 ifc=$3 log
+	shift 3
+	log=$T_OUT/$name.tcpdump.log
+	ip netns exec "$ns" tcpdump -Z root -U -n -i "$ifc" -w "$T_OUT/$name.pcap" "$@" >"$log" 2>&1 &
+	CAP_PID[$name]=$!
+	proc_record "${CAP_PID[$name]}" tcpdump
+	# shellcheck disable=SC2317 # called through wait_for
+	cap_listening() { grep -q 'listening on' "$1"; }
+	wait_for 10 "tcpdump listening on $ifc" cap_listening "$log" ||
+		die "tcpdump on $ifc did not start: $(cat "$log")"
+}
+
+capture_stop() {
+	proc_stop "${CAP_PID[$1]:-}" tcpdump 3000
+	unset "CAP_PID[$1]"
+}
+
+# ---------------------------------------------------------------------------
+# xl2tpd as a LAC (user space: no PPP or L2TP in the kernel here).
+#
+#   xl2tpd_start ID NS [--fake-pppd] [--secret S] [--listen ADDR]
+#                [--global "key = value"]... [key=value...]
+#
+# writes $T_TMP/xl2tpd-ID/{xl2tpd.conf,l2tp-secrets,options} and starts
+# `xl2tpd -D` in NS, logging to $T_OUT/xl2tpd-ID.log. The [lac lns] section
+# dials $LNS_ACC4; key=value pairs replace or add its lines (spaces in keys as
+# in xl2tpd.conf: "hidden bit=yes"). --listen binds xl2tpd to ADDR (its source
+# address). --secret writes "* * S" to its auth file (default tunnelsecret).
+# --global adds a line to the [global] section ("max retries = 10").
+#
+# pppd cannot run here (no /dev/ppp): xl2tpd starts it after ICCN, it fails at
+# once and xl2tpd sends a CDN. --fake-pppd bind-mounts, inside the private
+# mount namespace `ip netns exec` gives xl2tpd, a script over /usr/sbin/pppd
+# that just sleeps, so the call stays up; xl2tpd_kill_pppd ID ends it ("pppd
+# exited": xl2tpd sends a CDN).
+declare -A XL_PID=() XL_DIR=() XL_LOG=()
+
+xl2tpd_start() {
+	local id=$1 ns=$2 fake=0 secret=tunnelsecret listen='' dir log kv k v
+	local -a global=()
+	shift 2
+	local -a keys=(lns redial "require authentication" name pppoptfile "length bit" challenge "hidden bit")
+	local -A lac=()
+	dir=$T_TMP/xl2tpd-$id
+	log=$T_OUT/xl2tpd-$id.log
+	mkdir -p "$dir"
+	lac=([lns]=$LNS_ACC4 [redial]=no ["require authentication"]=no [name]=lac1
+		[pppoptfile]=$dir/options ["length bit"]=yes [challenge]=no ["hidden bit"]=no)
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--fake-pppd) fake=1 ;;
+		--secret) secret=$2; shift ;;
+		--listen) listen=$2; shift ;;
+		--global) global+=("$2"); shift ;;
+		*=*)
+			kv=$1
+			k=${kv%%=*} v=${kv#*=}
+			[ -n "${lac[$k]+set}" ] || keys+=("$k")
+			lac[$k]=$v
+			;;
+		*) die "xl2tpd_start: bad argument '$1'" ;;
+		esac
+		shift
+	done
+	printf '* * %s\n' "$secret" >"$dir/l2tp-secrets"
+	printf 'noauth\n' >"$dir/options"
+	{
+		echo "; written by tests/netns/lib.sh for $T_NAME ($id)"
+		echo "[global]"
+		echo "port = 1701"
+		[ -z "$listen" ] || echo "listen-addr = $listen"
+		echo "access control = no"
+		echo "auth file = $dir/l2tp-secrets"
+		echo "debug tunnel = yes"
+		echo "debug state = yes"
+		for kv in "${global[@]}"; do echo "$kv"; done
+		echo "[lac lns]"
+		for k in "${keys[@]}"; do echo "$k = ${lac[$k]}"; done
+	} >"$dir/xl2tpd.conf"
+	cat >"$dir/fake-pppd" <<-EOF
+		#!/bin/sh
+		# stand-in for pppd (written by tests/netns/lib.sh): stays up until killed
+		echo "proc \$\$ sleep" >>"$T_OUT/.resources"
+		echo "\$\$" >>"$dir/pppd.pids"
+		exec sleep 3600
+	EOF
+	chmod +x "$dir/fake-pppd"
+	: >"$dir/pppd.pids"
+	XL_DIR[$id]=$dir
+	XL_LOG[$id]=$log
+	say "starting xl2tpd $id in $ns${listen:+ on $listen}$( ((fake)) && echo ', stand-in pppd') (log ${log#"$LNS_ROOT"/})"
+	if ((fake)); then
+		ip netns exec "$ns" sh -c 'mount --bind "$1" /usr/sbin/pppd && shift && exec "$@"' sh \
+			"$dir/fake-pppd" xl2tpd -D -c "$dir/xl2tpd.conf" -p "$dir/xl2tpd.pid" -C "$dir/control" \
+			>"$log" 2>&1 &
+	else
+		ip netns exec "$ns" xl2tpd -D -c "$dir/xl2tpd.conf" -p "$dir/xl2tpd.pid" -C "$dir/control" \
+			>"$log" 2>&1 &
+	fi
+	XL_PID[$id]=$!
+	proc_record "${XL_PID[$id]}" xl2tpd
+	# shellcheck disable=SC2317 # called through wait_for
+	xl_ready() { [ -p "$1/control" ] && grep -q 'Listening on' "$2"; }
+	wait_for 10 "xl2tpd $id ready" xl_ready "$dir" "$log" ||
+		die "xl2tpd $id did not start: $(tail -n 5 "$log")"
+}
+
+# xl2tpd_ctl ID COMMAND: write one command to xl2tpd's control FIFO ("c lns": dial,
+# "d lns": hang the tunnel up)
+xl2tpd_ctl() {
+	local fifo=${XL_DIR[$1]}/control
+	[ -p "$fifo" ] || die "xl2tpd $1: no control FIFO $fifo"
+	say "xl2tpd $1: $2"
+	timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' sh "$2" "$fifo" || die "xl2tpd $1: cannot write '$2' to $fifo"
+}
+
+# xl2tpd_mark ID / xl2tpd_logged ID ERE: xl2tpd's log after the mark matches ERE
+declare -A XL_MARK=()
+xl2tpd_mark() { XL_MARK[$1]=$(log_mark "${XL_LOG[$1]}"); }
+xl2tpd_logged() { log_has "${XL_LOG[$1]}" "${XL_MARK[$1]:-0}" "$2"; }
+
+# xl2tpd_kill_pppd ID: end the live stand-in pppd(s) of xl2tpd ID; returns 1 if none
+xl2tpd_kill_pppd() {
+	local pid n=0
+	while read -r pid; do
+		[ -n "$pid" ] || continue
+		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] && proc_alive "$pid"; then
+			say "xl2tpd $1: killing its stand-in pppd (pid $pid)"
+			kill -TERM "$pid"
+			n=$((n + 1))
+		fi
+	done <"${XL_DIR[$1]}/pppd.pids"
+	[ "$n" -gt 0 ]
+}
+
+# xl2tpd_stop ID
+xl2tpd_stop() {
+	[ -n "${XL_PID[$1]:-}" ] || return 0
+	proc_stop "${XL_PID[$1]}" xl2tpd 3000
+	unset "XL_PID[$1]"
+}
+
+# ---------------------------------------------------------------------------
+# lnsd's L2TP view (lnsctl show tunnels / sessions / counters --json)
+
+# l2tp_counter NAME: lnsd's l2tp.NAME counter now (snap in $T_OUT/c-l2tp.json)
+l2tp_counter() {
+	snap c-l2tp show counters >/dev/null 2>&1 || { echo "no counters"; return 1; }
+	jget "$T_OUT/c-l2tp.json" "l2tp.$1"
+}
+
+# tunnel_of PEER FIELD: FIELD of the first tunnel whose peer is PEER (ip:port)
+# that is not closing; empty if none. Snapshot in $T_OUT/tunnels.json.
+tunnel_of() {
+	snap tunnels show tunnels || return 1
+	"$PY" - "$T_OUT/tunnels.json" "$1" "$2" <<-'EOF'
+		import json, sys
+		ts = [t for t in json.load(open(sys.argv[1]))["tunnels"]
+		      if t["peer"] == sys.argv[2] and t["state"] != "closing"]
+		v = ts[0][sys.argv[3]] if ts else ""
+		print(json.dumps(v) if isinstance(v, bool) else v)
+	EOF
+}
+
+# tunnel_state_is PEER STATE: the tunnel of PEER (not closing) is in STATE;
+# STATE "none": PEER has no tunnel other than closing ones.
+tunnel_state_is() {
+	local st
+	st=$(tunnel_of "$1" state) || return 1
+	[ "${st:-none}" = "$2" ]
+}
+
+# session_of TID FIELD: FIELD of the first session of our tunnel TID (empty if none)
+session_of() {
+	snap sessions show sessions || return 1
+	"$PY" - "$T_OUT/sessions.json" "$1" "$2" <<-'EOF'
+		import json, sys
+		ss = [s for s in json.load(open(sys.argv[1]))["sessions"] if str(s["tunnel_id"]) == sys.argv[2]]
+		print(ss[0][sys.argv[3]] if ss else "")
+	EOF
+}
+
+session_state_is() {
+	local st
+	st=$(session_of "$1" state) || return 1
+	[ "${st:-none}" = "$2" ]
 }

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Subscriber authentication backends, asynchronous: PPP hands a request over
+ * and gets the answer through a callback, later (never from inside the call
+ * that started it). The local user list of the configuration is the built-in
+ * backend; RADIUS joins behind the same interface. Main lcore only.
+ */
+#ifndef LNS_AUTH_H
+#define LNS_AUTH_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "cp/chap.h"
+
+struct lns_cp;
+struct lns_config;
+
+enum auth_proto {
+	AUTH_PAP = 1,
+	AUTH_CHAP_MD5,
+	AUTH_MSCHAPV2,
+};
+
+#define AUTH_NAME_MAX 255
+
+struct auth_req {
+	enum auth_proto proto;
+	char user[AUTH_NAME_MAX + 1];
+	uint8_t user_len;
+	/* PAP: the password as sent */
+	char password[256];
+	uint8_t password_len;
+	/* CHAP-MD5 and MS-CHAPv2: what we sent and what came back */
+	uint8_t chap_id;
+	uint8_t challenge[MSCHAPV2_CHALLENGE_LEN];
+	uint8_t challenge_len;
+	uint8_t response[64]; /* MD5 value (16), or MS-CHAPv2 Response value (49) */
+	uint8_t response_len;
+};
+
+struct auth_reply {
+	bool accept;
+	char message[128]; /* for the log and, where the protocol carries one, the peer */
+	/* MS-CHAPv2: the Success message's authenticator response "S=..." */
+	char mschapv2_auth_response[MSCHAPV2_AUTH_RESPONSE_LEN + 1];
+	/* What the backend says about the subscriber */
+	bool has_address;
+	struct in_addr address; /* a fixed address */
+	int pool;		/* index into cfg->pools, -1: the default */
+};
+
+typedef void (*auth_done_fn)(void *ctx, const struct auth_reply *r);
+
+struct auth_pending;
+TAILQ_HEAD(auth_pending_list, auth_pending);
+
+struct lns_auth {
+	struct lns_cp *cp;
+	struct auth_pending_list pending;
+	uint64_t next_handle;
+	uint64_t accepts, rejects;
+};
+
+void lns_auth_init(struct lns_auth *a, struct lns_cp *cp);
+void lns_auth_fini(struct lns_auth *a);
+/* Start; the answer comes through done(ctx, ...) from lns_auth_poll(). Returns a handle. */
+uint64_t lns_auth_start(struct lns_auth *a, const struct auth_req *req, auth_done_fn done,
+			void *ctx);
+/* The requester is gone: its answer is dropped. */
+void lns_auth_cancel(struct lns_auth *a, uint64_t handle);
+/* From the control loop: deliver the answers that are ready. */
+void lns_auth_poll(struct lns_auth *a);
+bool lns_auth_busy(const struct lns_auth *a);
+
+/* The local backend's verdict, synchronously (exposed for the unit tests). */
+void auth_local_check(const struct lns_config *cfg, const struct auth_req *req,
+		      struct auth_reply *r);
+
+#endif

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PPP over one L2TP session: framing, demultiplexing, phases, the session's
+ * one timer, and teardown. Main lcore only.
+ *
+ *  PPP in an L2TP data message (RFC 2661 section 5.4, RFC 1662 section 3):
+ *  +------+------+----------------+---------
+ *  | 0xff | 0x03 |    Protocol    | Information ...
+ *  +------+------+----------------+---------
+ *  Address and Control may be absent (ACFC), Protocol may be one octet
+ *  (PFC, odd low bit); we accept every form and send the full one.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "cp/cp.h"
+#include "cp/l2tp.h"
+#include "cp/log.h"
+#include "cp/ppp.h"
+
+uint64_t ppp_now(void)
+{
+	return cp_now_ms();
+}
+
+const char *ppp_phase_name(enum ppp_phase ph)
+{
+	static const char *const n[] = {"dead", "establish", "authenticate", "network",
+					"terminate"};
+
+	return (unsigned)ph < RTE_DIM(n) ? n[ph] : "?";
+}
+
+const char *auth_proto_name(enum auth_proto a)
+{
+	return a == AUTH_PAP ? "pap" : a == AUTH_CHAP_MD5 ? "chap-md5" : "mschapv2";
+}
+
+void ppp_send(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	uint8_t f[4 + PPP_MAX_PKT];
+
+	if (p->dying && proto != PPP_LCP)
+		return;
+	if (len > PPP_MAX_PKT)
+		len = PPP_MAX_PKT;
+	f[0] = 0xff;
+	f[1] = 0x03;
+	f[2] = (uint8_t)(proto >> 8);
+	f[3] = (uint8_t)proto;
+	memcpy(f + 4, pkt, len);
+	if (l2tp_session_send_data(p->ls, f, len + 4) == 0)
+		p->cp->ppp_c.tx_frames++;
+}
+
+static void ppp_timer(struct rte_timer *t, void *arg);
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	return a < b ? a : b;
+}
+
+void ppp_arm(struct ppp_session *p)
+{
+	uint64_t now = ppp_now(), next = 0;
+
+	if (p->dying) {
+		next = now;
+	} else {
+		next = earliest(next, p->lcp.timer_at);
+		next = earliest(next, p->ipcp.timer_at);
+		next = earliest(next, p->ipv6cp.timer_at);
+		next = earliest(next, p->echo_at);
+		next = earliest(next, p->auth_at);
+	}
+	if (next == 0) {
+		rte_timer_stop(&p->timer);
+		return;
+	}
+	rte_timer_reset(&p->timer, (next > now ? next - now : 0) * rte_get_timer_hz() / 1000 + 1,
+			SINGLE, rte_lcore_id(), ppp_timer, p);
+}
+
+void ppp_kill(struct ppp_session *p, uint16_t cdn_result, uint16_t cdn_error, uint16_t code,
+	      uint16_t proto, uint8_t dir, const char *why)
+{
+	if (p->dying)
+		return; /* the first reason is the one that counts */
+	p->dying = true;
+	p->phase = PPP_PHASE_TERMINATE;
+	p->cdn_result = cdn_result;
+	p->cdn_error = cdn_error;
+	p->disc_code = code;
+	p->disc_proto = proto;
+	p->disc_dir = dir;
+	snprintf(p->why, sizeof(p->why), "%s", why);
+	ppp_arm(p);
+}
+
+static void ppp_timer(struct rte_timer *t, void *arg)
+{
+	struct ppp_session *p = arg;
+	uint64_t now = ppp_now();
+
+	RTE_SET_USED(t);
+	if (p->dying) {
+		/* Sends the CDN and closes the L2TP session, which frees p. */
+		l2tp_session_disconnect(p->ls, p->cdn_result, p->cdn_error, p->why, p->disc_code,
+					p->disc_proto, p->disc_dir);
+		return;
+	}
+	ppp_fsm_timeout(&p->lcp, now);
+	ppp_fsm_timeout(&p->ipcp, now);
+	ppp_fsm_timeout(&p->ipv6cp, now);
+	ppp_lcp_echo_tick(p, now);
+	ppp_auth_tick(p, now);
+	ppp_arm(p);
+}
+
+/* LCP Protocol-Reject of a frame of protocol PROTO (RFC 1661 section 5.7). */
+static void proto_reject(struct ppp_session *p, uint16_t proto, const uint8_t *info, size_t len)
+{
+	uint8_t pkt[PPP_MAX_PKT];
+	size_t n = len < sizeof(pkt) - 6 - 8 ? len : sizeof(pkt) - 6 - 8;
+
+	if (p->lcp.state != PPP_OPENED)
+		return; /* section 5.7: only in the Opened state */
+	p->cp->ppp_c.rx_proto_rejected++;
+	pkt[0] = PPP_PROTO_REJ;
+	pkt[1] = ++p->lcp.id;
+	pkt[2] = (uint8_t)((6 + n) >> 8);
+	pkt[3] = (uint8_t)(6 + n);
+	pkt[4] = (uint8_t)(proto >> 8);
+	pkt[5] = (uint8_t)proto;
+	memcpy(pkt + 6, info, n);
+	ppp_send(p, PPP_LCP, pkt, 6 + n);
+}
+
+void ppp_session_input(struct ppp_session *p, const uint8_t *f, size_t len)
+{
+	uint64_t now = ppp_now();
+	uint16_t proto;
+
+	if (p->dying)
+		return;
+	p->cp->ppp_c.rx_frames++;
+	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) {
+		f += 2;
+		len -= 2;
+	}
+	if (len >= 1 && (f[0] & 1)) { /* compressed Protocol field */
+		proto = f[0];
+		f += 1;
+		len -= 1;
+	} else if (len >= 2 && (f[1] & 1)) {
+		proto = (uint16_t)(f[0] << 8 | f[1]);
+		f += 2;
+		len -= 2;
+	} else {
+		p->cp->ppp_c.rx_bad++;
+		return;
+	}
+	switch (proto) {
+	case PPP_LCP:
+		ppp_fsm_input(&p->lcp, f, len, now);
+		break;
+	case PPP_PAP:
+	case PPP_CHAP:
+		ppp_auth_input(p, proto, f, len);
+		break;
+	case PPP_IPCP:
+		if (p->phase == PPP_PHASE_NETWORK)
+			ppp_fsm_input(&p->ipcp, f, len, now);
+		break; /* section 3.4: NCP packets before the network phase are discarded */
+	case PPP_IPV6CP:
+		if (!p->cp->rt->cfg->ppp.ipv6)
+			proto_reject(p, proto, f, len);
+		else if (p->phase == PPP_PHASE_NETWORK)
+			ppp_fsm_input(&p->ipv6cp, f, len, now);
+		break;
+	case PPP_IP:
+	case PPP_IPV6:
+		break; /* data before the workers forward for the session: dropped */
+	default:
+		proto_reject(p, proto, f, len);
+	}
+	ppp_arm(p);
+}
+
+int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls)
+{
+	struct ppp_session *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return -ENOMEM;
+	p->cp = cp;
+	p->ls = ls;
+	p->pool = -1;
+	p->started_ms = ppp_now();
+	rte_timer_init(&p->timer);
+	ls->ppp = p;
+	cp->ppp_c.sessions_started++;
+	ppp_lcp_init(p);
+	ppp_ncp_init(p);
+	p->phase = PPP_PHASE_ESTABLISH;
+	if (!ppp_lcp_proxy(p)) {
+		ppp_fsm_open(&p->lcp, p->started_ms);
+		ppp_fsm_up(&p->lcp, p->started_ms);
+	}
+	ppp_arm(p);
+	return 0;
+}
+
+void ppp_session_free(struct ppp_session *p)
+{
+	ppp_auth_cancel(p);
+	ppp_ncp_release(p);
+	rte_timer_stop_sync(&p->timer);
+	p->ls->ppp = NULL;
+	free(p);
+}

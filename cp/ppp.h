@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PPP termination of one L2TP session (RFC 1661 phases; LCP, PAP, CHAP-MD5,
+ * MS-CHAPv2, IPCP, IPv6CP). Main lcore only. A session's PPP starts when its
+ * ICCN arrives and ends with the L2TP session; when IPCP opens, the session
+ * is handed to the workers for forwarding.
+ *
+ * Files: ppp.c (phases, framing, timer, teardown), ppp_lcp.c, ppp_auth.c,
+ * ppp_ncp.c (IPCP, IPv6CP); the automaton is ppp_fsm.c.
+ */
+#ifndef LNS_PPP_H
+#define LNS_PPP_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_timer.h>
+
+#include "cp/auth.h"
+#include "cp/ppp_fsm.h"
+
+/* PPP protocol numbers (RFC 1661, 1332, 5072, 1334, 1994). */
+#define PPP_IP 0x0021
+#define PPP_IPV6 0x0057
+#define PPP_IPCP 0x8021
+#define PPP_IPV6CP 0x8057
+#define PPP_LCP 0xc021
+#define PPP_PAP 0xc023
+#define PPP_CHAP 0xc223
+
+/* RFC 1661 section 3.2: link phases. */
+enum ppp_phase {
+	PPP_PHASE_DEAD,
+	PPP_PHASE_ESTABLISH,
+	PPP_PHASE_AUTHENTICATE,
+	PPP_PHASE_NETWORK,
+	PPP_PHASE_TERMINATE,
+};
+
+#define PPP_COUNTERS(X)                                                                            \
+	X(sessions_started, "sessions whose PPP started")                                          \
+	X(sessions_up, "sessions that reached IPCP opened")                                        \
+	X(auth_ok, "successful authentications")                                                   \
+	X(auth_failed, "failed authentications")                                                   \
+	X(auth_timeout, "authentications the peer never completed")                                \
+	X(echo_timeouts, "sessions closed for unanswered LCP echo requests")                       \
+	X(pool_exhausted, "sessions refused for want of an address")                               \
+	X(loopback, "sessions closed for a looped-back link (magic number)")                       \
+	X(rx_frames, "PPP frames received on the control lcore")                                   \
+	X(rx_bad, "PPP frames too short or malformed")                                             \
+	X(rx_proto_rejected, "frames of protocols we Protocol-Reject")                             \
+	X(tx_frames, "PPP frames sent by the control lcore")                                       \
+	X(proxy_lcp_accepted, "sessions whose LAC-negotiated LCP was taken as is")                 \
+	X(proxy_lcp_renegotiated, "sessions whose proxied LCP was renegotiated")                   \
+	X(proxy_auth_accepted, "sessions authenticated from the LAC's proxy AVPs")
+
+struct ppp_counters {
+#define X(name, help) uint64_t name;
+	PPP_COUNTERS(X)
+#undef X
+};
+
+struct l2tp_session;
+struct lns_cp;
+
+struct ppp_session {
+	struct lns_cp *cp;
+	struct l2tp_session *ls;
+	enum ppp_phase phase;
+	struct ppp_fsm lcp, ipcp, ipv6cp;
+	struct rte_timer timer;
+
+	/* LCP, ours */
+	uint32_t our_magic;
+	uint16_t our_mru;
+	bool send_mru, send_magic;
+	unsigned auth_idx; /* position in ppp.auth we are asking for */
+	enum auth_proto auth;
+	/* LCP, the peer's */
+	uint32_t peer_magic;
+	uint16_t peer_mru;
+	bool peer_pfc, peer_acfc;
+	unsigned magic_naks; /* our magic seen from the peer in a row: loop? */
+	/* LCP echo */
+	uint64_t echo_at;
+	unsigned echo_outstanding;
+	uint8_t echo_id;
+
+	/* authentication */
+	bool authenticated;
+	uint8_t chap_id;
+	uint8_t challenge[MSCHAPV2_CHALLENGE_LEN];
+	unsigned auth_tries;
+	uint64_t auth_at; /* retransmit the challenge, or give up waiting */
+	uint64_t auth_handle;
+	char user[AUTH_NAME_MAX + 1];
+	struct auth_reply auth_reply;
+
+	/* IPCP */
+	struct in_addr our_ip, peer_ip;
+	bool has_ip, ip_from_pool;
+	int pool;
+	bool ipcp_send_addr;
+	/* IPv6CP */
+	uint8_t our_ifid[8], peer_ifid[8];
+	bool ipv6_up;
+
+	uint64_t started_ms, up_ms;
+	/* teardown, done from the timer so that no caller's frame holds a freed session */
+	bool dying;
+	uint16_t cdn_result, cdn_error, disc_code, disc_proto;
+	uint8_t disc_dir;
+	char why[96];
+};
+
+/* cp/ppp.c */
+int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls);
+void ppp_session_input(struct ppp_session *p, const uint8_t *frame, size_t len);
+void ppp_session_free(struct ppp_session *p); /* from the L2TP session's close */
+void ppp_send(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len);
+void ppp_arm(struct ppp_session *p);
+/* End the session: CDN with this result and RFC 3145 cause, after the current event. */
+void ppp_kill(struct ppp_session *p, uint16_t cdn_result, uint16_t cdn_error, uint16_t code,
+	      uint16_t proto, uint8_t dir, const char *why);
+uint64_t ppp_now(void);
+const char *ppp_phase_name(enum ppp_phase ph);
+const char *auth_proto_name(enum auth_proto a);
+
+/* cp/ppp_lcp.c */
+void ppp_lcp_init(struct ppp_session *p);
+void ppp_lcp_echo_tick(struct ppp_session *p, uint64_t now);
+/* Proxy LCP (RFC 2661 section 4.4.5): true when the LAC's negotiation was taken as is. */
+bool ppp_lcp_proxy(struct ppp_session *p);
+
+/* cp/ppp_auth.c */
+void ppp_auth_start(struct ppp_session *p);
+void ppp_auth_input(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len);
+void ppp_auth_tick(struct ppp_session *p, uint64_t now);
+void ppp_auth_cancel(struct ppp_session *p);
+
+/* cp/ppp_fwd.c */
+int ppp_fwd_init(struct lns_cp *cp);
+void ppp_fwd_fini(struct lns_cp *cp);
+int ppp_addr_claim(struct ppp_session *p);
+void ppp_addr_unclaim(struct ppp_session *p);
+struct ppp_session *ppp_by_address(struct lns_cp *cp, struct in_addr a);
+void ppp_fwd_up(struct ppp_session *p);   /* IPCP opened: the workers forward */
+void ppp_fwd_down(struct ppp_session *p); /* back to the control lcore */
+
+/* cp/ppp_ncp.c */
+void ppp_ncp_init(struct ppp_session *p);
+void ppp_ncp_start(struct ppp_session *p); /* network phase: IPCP and IPv6CP open */
+void ppp_ncp_release(struct ppp_session *p); /* the address back to its pool */
+
+#endif

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PPP authentication, the LNS as authenticator: PAP (RFC 1334), CHAP-MD5
+ * (RFC 1994), MS-CHAPv2 (RFC 2759), and proxy authentication from the LAC's
+ * ICCN (RFC 2661 section 4.4.5). The verdict comes from the asynchronous
+ * backend (cp/auth.c). Main lcore only.
+ *
+ *  PAP Authenticate-Request:            CHAP Challenge / Response:
+ *  +------+----+--------+               +------+----+--------+
+ *  | 1    | id | length |               | 1/2  | id | length |
+ *  +------+----+--------+               +------+----+--------+
+ *  | idlen| Peer-ID ... |               | vlen | Value ... | Name ...
+ *  | pwlen| Password ...|
+ *
+ *  MS-CHAPv2 Response Value (49 octets): Peer-Challenge (16), Reserved (8),
+ *  NT-Response (24), Flags (1).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <rte_random.h>
+
+#include "config/config.h"
+#include "cp/cp.h"
+#include "cp/l2tp.h"
+#include "cp/log.h"
+#include "cp/ppp.h"
+
+enum { PAP_REQ = 1, PAP_ACK = 2, PAP_NAK = 3 };
+enum { CHAP_CHALLENGE = 1, CHAP_RESPONSE = 2, CHAP_SUCCESS = 3, CHAP_FAILURE = 4 };
+#define MSCHAPV2_RESPONSE_LEN 49
+#define MSCHAP_E_AUTH_FAILURE 691 /* RFC 2759 section 6 */
+
+static void send_msg(struct ppp_session *p, uint16_t proto, uint8_t code, uint8_t id,
+		     const char *msg, bool pap_len_octet)
+{
+	uint8_t pkt[256];
+	size_t n = strlen(msg), off = 4;
+
+	if (n > sizeof(pkt) - 5)
+		n = sizeof(pkt) - 5;
+	if (pap_len_octet)
+		pkt[off++] = (uint8_t)n; /* PAP's Msg-Length */
+	memcpy(pkt + off, msg, n);
+	off += n;
+	pkt[0] = code;
+	pkt[1] = id;
+	pkt[2] = (uint8_t)(off >> 8);
+	pkt[3] = (uint8_t)off;
+	ppp_send(p, proto, pkt, off);
+}
+
+static void new_challenge(struct ppp_session *p)
+{
+	if (getrandom(p->challenge, sizeof(p->challenge), GRND_NONBLOCK) != sizeof(p->challenge))
+		for (size_t i = 0; i < sizeof(p->challenge); i++)
+			p->challenge[i] = (uint8_t)rte_rand();
+}
+
+static void send_challenge(struct ppp_session *p)
+{
+	const char *name = p->cp->rt->cfg->l2tp.host_name;
+	uint8_t pkt[5 + MSCHAPV2_CHALLENGE_LEN + LNS_NAME_MAX];
+	size_t nlen = strlen(name), vlen = MSCHAPV2_CHALLENGE_LEN;
+
+	pkt[0] = CHAP_CHALLENGE;
+	pkt[1] = p->chap_id;
+	pkt[4] = (uint8_t)vlen;
+	memcpy(pkt + 5, p->challenge, vlen);
+	memcpy(pkt + 5 + vlen, name, nlen);
+	pkt[2] = (uint8_t)((5 + vlen + nlen) >> 8);
+	pkt[3] = (uint8_t)(5 + vlen + nlen);
+	ppp_send(p, PPP_CHAP, pkt, 5 + vlen + nlen);
+}
+
+static void auth_failed(struct ppp_session *p, const char *why)
+{
+	p->cp->ppp_c.auth_failed++;
+	LNS_LOG(INFO, cp, "session %u/%u: %s authentication of \"%s\" failed: %s", p->ls->t->tid,
+		p->ls->sid, auth_proto_name(p->auth), p->user, why);
+	ppp_kill(p, L2TP_CDN_ERROR, L2TP_GERR_NONE, L2TP_PPP_DISC_AUTH_FAILED,
+		 p->auth == AUTH_PAP ? PPP_PAP : PPP_CHAP, L2TP_PPP_DISC_DIR_LOCAL,
+		 "authentication failed");
+}
+
+static void auth_done(void *ctx, const struct auth_reply *r)
+{
+	struct ppp_session *p = ctx;
+	char msg[128];
+
+	p->auth_handle = 0;
+	p->auth_reply = *r;
+	if (p->dying)
+		return;
+	if (!r->accept) {
+		if (p->auth == AUTH_PAP) {
+			send_msg(p, PPP_PAP, PAP_NAK, p->chap_id, "authentication failed", true);
+		} else if (p->auth == AUTH_MSCHAPV2) {
+			uint8_t next[MSCHAPV2_CHALLENGE_LEN];
+			char hex[2 * MSCHAPV2_CHALLENGE_LEN + 1];
+
+			for (size_t i = 0; i < sizeof(next); i++) {
+				next[i] = (uint8_t)rte_rand();
+				snprintf(hex + 2 * i, 3, "%02X", next[i]);
+			}
+			snprintf(msg, sizeof(msg), "E=%d R=0 C=%s V=3 M=Authentication failure",
+				 MSCHAP_E_AUTH_FAILURE, hex);
+			send_msg(p, PPP_CHAP, CHAP_FAILURE, p->chap_id, msg, false);
+		} else {
+			send_msg(p, PPP_CHAP, CHAP_FAILURE, p->chap_id, "authentication failed",
+				 false);
+		}
+		auth_failed(p, r->message);
+		ppp_arm(p);
+		return;
+	}
+	if (p->auth == AUTH_PAP) {
+		send_msg(p, PPP_PAP, PAP_ACK, p->chap_id, "welcome", true);
+	} else if (p->auth == AUTH_MSCHAPV2) {
+		snprintf(msg, sizeof(msg), "%s M=welcome", r->mschapv2_auth_response);
+		send_msg(p, PPP_CHAP, CHAP_SUCCESS, p->chap_id, msg, false);
+	} else {
+		send_msg(p, PPP_CHAP, CHAP_SUCCESS, p->chap_id, "welcome", false);
+	}
+	p->authenticated = true;
+	p->auth_at = 0;
+	p->cp->ppp_c.auth_ok++;
+	LNS_LOG(INFO, cp, "session %u/%u: \"%s\" authenticated (%s, %s)", p->ls->t->tid, p->ls->sid,
+		p->user, auth_proto_name(p->auth), r->message);
+	p->phase = PPP_PHASE_NETWORK;
+	ppp_ncp_start(p);
+	ppp_arm(p);
+}
+
+static void ask_backend(struct ppp_session *p, struct auth_req *req)
+{
+	memcpy(p->user, req->user, req->user_len);
+	p->user[req->user_len] = '\0';
+	for (size_t i = 0; i < req->user_len; i++) /* printable in logs and lnsctl */
+		if ((unsigned char)p->user[i] < 0x20 || (unsigned char)p->user[i] > 0x7e)
+			p->user[i] = '?';
+	p->auth_handle = lns_auth_start(&p->cp->auth, req, auth_done, p);
+	if (p->auth_handle == 0)
+		auth_failed(p, "out of memory");
+}
+
+/* RFC 2661 section 4.4.5: the LAC authenticated the client already; check its answer. */
+static bool proxy_auth(struct ppp_session *p)
+{
+	const struct l2tp_session *s = p->ls;
+	struct auth_req req = {0};
+	size_t nlen = strlen(s->proxy_auth_name);
+
+	if (!p->cp->rt->cfg->ppp.proxy_auth || nlen == 0)
+		return false;
+	req.user_len = (uint8_t)(nlen > AUTH_NAME_MAX ? AUTH_NAME_MAX : nlen);
+	memcpy(req.user, s->proxy_auth_name, req.user_len);
+	if (s->proxy_auth_type == L2TP_PROXY_AUTH_PAP && p->auth == AUTH_PAP &&
+	    s->proxy_auth_resp.len < sizeof(req.password)) {
+		req.proto = AUTH_PAP;
+		req.password_len = (uint8_t)s->proxy_auth_resp.len;
+		memcpy(req.password, s->proxy_auth_resp.p, s->proxy_auth_resp.len);
+	} else if (s->proxy_auth_type == L2TP_PROXY_AUTH_CHAP && p->auth == AUTH_CHAP_MD5 &&
+		   s->proxy_auth_resp.len == CHAP_MD5_LEN && s->proxy_auth_chal.len > 0 &&
+		   s->proxy_auth_chal.len <= sizeof(req.challenge)) {
+		req.proto = AUTH_CHAP_MD5;
+		req.chap_id = (uint8_t)s->proxy_auth_id;
+		req.challenge_len = (uint8_t)s->proxy_auth_chal.len;
+		memcpy(req.challenge, s->proxy_auth_chal.p, s->proxy_auth_chal.len);
+		req.response_len = CHAP_MD5_LEN;
+		memcpy(req.response, s->proxy_auth_resp.p, CHAP_MD5_LEN);
+	} else {
+		return false;
+	}
+	p->chap_id = (uint8_t)s->proxy_auth_id; /* our answer carries the proxied ID */
+	p->cp->ppp_c.proxy_auth_accepted++;
+	ask_backend(p, &req);
+	return true;
+}
+
+void ppp_auth_start(struct ppp_session *p)
+{
+	const struct lns_ppp_cfg *c = &p->cp->rt->cfg->ppp;
+	uint64_t now = ppp_now();
+
+	p->auth_tries = 0;
+	if (proxy_auth(p))
+		return;
+	if (p->auth == AUTH_PAP) {
+		/* The peer speaks first; give it as long as a Configure exchange may take. */
+		p->auth_at = now + (uint64_t)c->restart_ms * c->max_configure;
+		return;
+	}
+	p->chap_id = (uint8_t)rte_rand();
+	new_challenge(p);
+	send_challenge(p);
+	p->auth_tries = 1;
+	p->auth_at = now + c->restart_ms;
+}
+
+void ppp_auth_tick(struct ppp_session *p, uint64_t now)
+{
+	const struct lns_ppp_cfg *c = &p->cp->rt->cfg->ppp;
+
+	if (p->auth_at == 0 || now < p->auth_at || p->authenticated || p->auth_handle)
+		return;
+	if (p->auth == AUTH_PAP || p->auth_tries >= c->max_configure) {
+		p->auth_at = 0;
+		p->cp->ppp_c.auth_timeout++;
+		ppp_kill(p, L2TP_CDN_ERROR, L2TP_GERR_NONE, L2TP_PPP_DISC_AUTH_TIMEOUT,
+			 p->auth == AUTH_PAP ? PPP_PAP : PPP_CHAP, L2TP_PPP_DISC_DIR_LOCAL,
+			 "authentication timed out");
+		return;
+	}
+	send_challenge(p); /* the same challenge and ID again */
+	p->auth_tries++;
+	p->auth_at = now + c->restart_ms;
+}
+
+static void pap_input(struct ppp_session *p, uint8_t id, const uint8_t *d, size_t len)
+{
+	struct auth_req req = {.proto = AUTH_PAP};
+	uint8_t ulen, plen;
+
+	if (p->authenticated) { /* our Ack was lost: say it again */
+		send_msg(p, PPP_PAP, PAP_ACK, id, "welcome", true);
+		return;
+	}
+	if (p->auth_handle || p->auth != AUTH_PAP)
+		return; /* a retransmission while the backend thinks, or not asked for */
+	if (len < 1 || (ulen = d[0]) + 2u > len || (plen = d[1 + ulen]) + 2u + ulen > len) {
+		p->cp->ppp_c.rx_bad++;
+		return;
+	}
+	req.user_len = ulen;
+	memcpy(req.user, d + 1, ulen);
+	req.password_len = plen;
+	memcpy(req.password, d + 2 + ulen, plen);
+	p->chap_id = id;
+	ask_backend(p, &req);
+}
+
+static void chap_input(struct ppp_session *p, uint8_t id, const uint8_t *d, size_t len)
+{
+	struct auth_req req = {0};
+	size_t vlen, nlen;
+
+	if (p->authenticated || p->auth_handle || id != p->chap_id ||
+	    (p->auth != AUTH_CHAP_MD5 && p->auth != AUTH_MSCHAPV2))
+		return; /* stale, duplicate, or not ours (RFC 1994 section 4.1) */
+	if (len < 1 || (vlen = d[0]) + 1 > len) {
+		p->cp->ppp_c.rx_bad++;
+		return;
+	}
+	if ((p->auth == AUTH_CHAP_MD5 && vlen != CHAP_MD5_LEN) ||
+	    (p->auth == AUTH_MSCHAPV2 && vlen != MSCHAPV2_RESPONSE_LEN)) {
+		p->cp->ppp_c.rx_bad++;
+		return;
+	}
+	nlen = len - 1 - vlen;
+	if (nlen > AUTH_NAME_MAX)
+		nlen = AUTH_NAME_MAX;
+	req.proto = p->auth;
+	req.chap_id = id;
+	req.challenge_len = MSCHAPV2_CHALLENGE_LEN;
+	memcpy(req.challenge, p->challenge, MSCHAPV2_CHALLENGE_LEN);
+	req.response_len = (uint8_t)vlen;
+	memcpy(req.response, d + 1, vlen);
+	req.user_len = (uint8_t)nlen;
+	memcpy(req.user, d + 1 + vlen, nlen);
+	/* MS-CHAPv2 hashes the user name without any domain (RFC 2759 section 4). */
+	ask_backend(p, &req);
+}
+
+void ppp_auth_input(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	size_t plen;
+
+	if (len < PPP_HDR_LEN || (plen = (size_t)pkt[2] << 8 | pkt[3]) < PPP_HDR_LEN ||
+	    plen > len) {
+		p->cp->ppp_c.rx_bad++;
+		return;
+	}
+	if (p->phase != PPP_PHASE_AUTHENTICATE && !p->authenticated)
+		return; /* before LCP is up: discarded (RFC 1661 section 3.5) */
+	if (proto == PPP_PAP && pkt[0] == PAP_REQ)
+		pap_input(p, pkt[1], pkt + PPP_HDR_LEN, plen - PPP_HDR_LEN);
+	else if (proto == PPP_CHAP && pkt[0] == CHAP_RESPONSE)
+		chap_input(p, pkt[1], pkt + PPP_HDR_LEN, plen - PPP_HDR_LEN);
+	else
+		p->cp->ppp_c.rx_bad++;
+}
+
+void ppp_auth_cancel(struct ppp_session *p)
+{
+	if (p->auth_handle)
+		lns_auth_cancel(&p->cp->auth, p->auth_handle);
+	p->auth_handle = 0;
+}

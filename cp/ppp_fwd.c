@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Handing a subscriber to the workers and taking it back. Main lcore only.
+ * Owns the control plane's address index (subscriber IPv4 -> PPP session),
+ * which keeps two sessions off one address and answers "who has this
+ * address" for management; writes the workers' session entry and FIB.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+
+#include "cp/cp.h"
+#include "cp/l2tp.h"
+#include "cp/log.h"
+#include "cp/ppp.h"
+#include "dp/fib.h"
+#include "dp/session.h"
+
+int ppp_addr_claim(struct ppp_session *p)
+{
+	void *other;
+
+	if (rte_hash_lookup_data(p->cp->by_ip, &p->peer_ip.s_addr, &other) >= 0)
+		return -EADDRINUSE;
+	return rte_hash_add_key_data(p->cp->by_ip, &p->peer_ip.s_addr, p);
+}
+
+void ppp_addr_unclaim(struct ppp_session *p)
+{
+	void *who;
+
+	if (rte_hash_lookup_data(p->cp->by_ip, &p->peer_ip.s_addr, &who) >= 0 && who == p)
+		rte_hash_del_key(p->cp->by_ip, &p->peer_ip.s_addr);
+}
+
+struct ppp_session *ppp_by_address(struct lns_cp *cp, struct in_addr a)
+{
+	void *who;
+
+	return rte_hash_lookup_data(cp->by_ip, &a.s_addr, &who) >= 0 ? who : NULL;
+}
+
+/* The session's entry as the workers need it, in mode. */
+static int publish(struct ppp_session *p, enum lns_sess_mode mode)
+{
+	struct l2tp_session *s = p->ls;
+	struct l2tp_tunnel *t = s->t;
+	struct lns_dp_session e = {0};
+	unsigned port;
+	rte_be32_t nh;
+
+	e.tid = t->tid;
+	e.sid = s->sid;
+	e.peer_tid = t->peer_tid;
+	e.peer_sid = s->peer_sid;
+	e.local_ip = t->local_ip;
+	e.peer_ip = t->peer_ip;
+	e.peer_port = t->peer_port;
+	e.port = (uint8_t)t->port;
+	e.nh_ip = t->peer_ip;
+	if (cp_route4(p->cp, t->peer_ip, &port, &nh) == 0) {
+		e.port = (uint8_t)port;
+		e.nh_ip = nh;
+	}
+	e.mode = (uint8_t)mode;
+	e.sub_ip = p->has_ip ? p->peer_ip.s_addr : 0;
+	e.slot = s->slot;
+	e.peer_mru = p->peer_mru;
+	e.mtu = p->peer_mru;
+	{
+		unsigned mtu = p->cp->rt->ports[e.port].mtu;
+		unsigned room = mtu > 38 ? mtu - 38 : 0; /* IPv4, UDP, L2TP, PPP */
+
+		if (room < e.mtu)
+			e.mtu = (uint16_t)room;
+	}
+	return lns_session_publish(p->cp->rt->sessions, &e);
+}
+
+void ppp_fwd_up(struct ppp_session *p)
+{
+	struct l2tp_session *s = p->ls;
+	int ret;
+
+	if (s->forwarding)
+		return;
+	if (s->slot == LNS_SESSION_SLOT_NONE) {
+		s->slot = lns_session_slot_alloc(p->cp->rt->sessions);
+		if (s->slot == LNS_SESSION_SLOT_NONE) {
+			ppp_kill(p, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES, 0, 0, 0,
+				 "no forwarding slot left");
+			return;
+		}
+	}
+	ret = publish(p, LNS_SESS_FORWARD);
+	if (ret == 0)
+		ret = lns_fib_add_session(p->cp->rt->fib, p->peer_ip.s_addr, s->slot);
+	if (ret < 0) {
+		LNS_LOG(ERR, cp, "session %u/%u: cannot hand it to the workers: %s", s->t->tid,
+			s->sid, strerror(-ret));
+		publish(p, LNS_SESS_PUNT);
+		ppp_kill(p, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES, 0, 0, 0,
+			 "forwarding table full");
+		return;
+	}
+	/* The LAC's MAC is known (it just talked to us); keep it known. */
+	cp_neigh_keep(p->cp, s->t->port, AF_INET, &s->t->peer_ip);
+	s->forwarding = true;
+}
+
+void ppp_fwd_down(struct ppp_session *p)
+{
+	struct l2tp_session *s = p->ls;
+
+	if (!s->forwarding)
+		return;
+	lns_fib_del_session(p->cp->rt->fib, p->peer_ip.s_addr);
+	publish(p, LNS_SESS_PUNT);
+	s->forwarding = false;
+}
+
+int ppp_fwd_init(struct lns_cp *cp)
+{
+	struct rte_hash_parameters hp = {
+		.name = "cp_by_ip",
+		.entries = cp->rt->cfg->l2tp.max_sessions < 64 ? 64 : cp->rt->cfg->l2tp.max_sessions,
+		.key_len = sizeof(uint32_t),
+		.hash_func = rte_hash_crc,
+		.socket_id = SOCKET_ID_ANY,
+	};
+
+	cp->by_ip = rte_hash_create(&hp);
+	return cp->by_ip ? 0 : -ENOMEM;
+}
+
+void ppp_fwd_fini(struct lns_cp *cp)
+{
+	rte_hash_free(cp->by_ip);
+	cp->by_ip = NULL;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 FIB. Writer: the control lcore (and start-up). Readers: workers,
+ * lock-free; rte_lpm's RCU integration frees tbl8 groups after a grace period.
+ * The next-hop table is filled at start-up only and never changes.
+ */
+#include <errno.h>
+
+#include <rte_lpm.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dp/fib.h"
+
+struct lns_fib *lns_fib_create(const char *name, uint32_t max_rules, uint32_t n_tbl8,
+			       struct rte_rcu_qsbr *qsbr)
+{
+	struct rte_lpm_config c = {.max_rules = max_rules, .number_tbl8s = n_tbl8};
+	struct rte_lpm_rcu_config rc = {.v = qsbr, .mode = RTE_LPM_QSBR_MODE_DQ};
+	struct lns_fib *f = rte_zmalloc("fib", sizeof(*f), 0);
+
+	if (f == NULL)
+		return NULL;
+	f->lpm = rte_lpm_create(name, SOCKET_ID_ANY, &c);
+	if (f->lpm == NULL || (qsbr && rte_lpm_rcu_qsbr_add(f->lpm, &rc) != 0)) {
+		lns_fib_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void lns_fib_free(struct lns_fib *f)
+{
+	if (f == NULL)
+		return;
+	rte_lpm_free(f->lpm);
+	rte_free(f);
+}
+
+int lns_fib_add_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen,
+		      const struct lns_nexthop *nh)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->n_nh; i++)
+		if (f->nh[i].port == nh->port && f->nh[i].gw == nh->gw)
+			break;
+	if (i == f->n_nh) {
+		if (f->n_nh == LNS_NH_MAX)
+			return -ENOSPC;
+		f->nh[f->n_nh++] = *nh;
+	}
+	if (plen == 0) { /* rte_lpm takes depths 1..32: a default route is two halves */
+		int ret = rte_lpm_add(f->lpm, 0, 1, i);
+
+		return ret < 0 ? ret : rte_lpm_add(f->lpm, 0x80000000u, 1, i);
+	}
+	return rte_lpm_add(f->lpm, rte_be_to_cpu_32(prefix), plen, i);
+}
+
+int lns_fib_add_session(struct lns_fib *f, rte_be32_t ip, uint32_t slot)
+{
+	if (slot > LNS_NH_MAX_SLOTS)
+		return -ERANGE;
+	return rte_lpm_add(f->lpm, rte_be_to_cpu_32(ip), 32, LNS_NH_SESSION | slot);
+}
+
+int lns_fib_del_session(struct lns_fib *f, rte_be32_t ip)
+{
+	return rte_lpm_delete(f->lpm, rte_be_to_cpu_32(ip), 32);
+}
+
+const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh)
+{
+	return nh < f->n_nh ? &f->nh[nh] : NULL;
+}

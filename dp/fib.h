@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IPv4 FIB: one longest-prefix match on the destination gives either a
+ * subscriber's session (its /32) or a next hop (connected subnet or static
+ * route). rte_lpm, written by the control lcore, read lock-free by workers;
+ * its tbl8 groups are reclaimed after an RCU grace period.
+ */
+#ifndef LNS_DP_FIB_H
+#define LNS_DP_FIB_H
+
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+
+/* Next hop values: a session slot, or an index into the next-hop table. */
+#define LNS_NH_SESSION (1u << 23)
+#define LNS_NH_MAX_SLOTS (LNS_NH_SESSION - 1)
+#define LNS_NH_MAX 256
+
+struct lns_nexthop {
+	uint16_t port;	/* index in rt->ports */
+	rte_be32_t gw;	/* 0: connected, the destination is the neighbour */
+};
+
+struct lns_fib;
+struct rte_rcu_qsbr;
+
+struct lns_fib *lns_fib_create(const char *name, uint32_t max_rules, uint32_t n_tbl8,
+			       struct rte_rcu_qsbr *qsbr);
+void lns_fib_free(struct lns_fib *f);
+
+/* Start-up: connected subnets and static routes. 0 or negative errno. */
+int lns_fib_add_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen,
+		      const struct lns_nexthop *nh);
+/* Control lcore: a subscriber's address points at its session's slot, or no longer. */
+int lns_fib_add_session(struct lns_fib *f, rte_be32_t ip, uint32_t slot);
+int lns_fib_del_session(struct lns_fib *f, rte_be32_t ip);
+
+/* Workers: 0 and *nh set, or -ENOENT (no route). */
+static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh);
+const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh);
+
+/* ---- inline lookup ---- */
+#include <rte_lpm.h>
+
+struct lns_fib {
+	struct rte_lpm *lpm;
+	struct lns_nexthop nh[LNS_NH_MAX];
+	uint32_t n_nh;
+};
+
+static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh)
+{
+	return rte_lpm_lookup(f->lpm, rte_be_to_cpu_32(dst), nh) == 0 ? 0 : -ENOENT;
+}
+
+#endif
