@@ -45,6 +45,12 @@ static int pool_range(struct cfg_ctx *c, yaml_node_t *n, const char *path, struc
 		cfg_prefix_first(&p, &r->first);
 		r->first.plen = p.family == AF_INET ? 32 : 128;
 		cfg_prefix_last(&p, &r->last);
+		/* An IPv4 prefix gives its hosts: not the network and broadcast addresses,
+		 * which some subscriber equipment refuses even on a point-to-point link. */
+		if (p.family == AF_INET && p.plen <= 30) {
+			r->first.v4.s_addr = htonl(ntohl(r->first.v4.s_addr) + 1);
+			r->last.v4.s_addr = htonl(ntohl(r->last.v4.s_addr) - 1);
+		}
 		return 0;
 	}
 	*dash = '\0';

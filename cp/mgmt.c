@@ -97,6 +97,7 @@ static void show_ports(struct lns_cp *cp, struct out *o, bool json)
 }
 
 static void l2tp_counters_json(struct lns_cp *cp, struct out *o);
+static void ppp_counters_json(struct lns_cp *cp, struct out *o);
 
 static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 {
@@ -130,6 +131,8 @@ static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 		}
 		out_printf(o, "},\"l2tp\":{");
 		l2tp_counters_json(cp, o);
+		out_printf(o, "},\"ppp\":{");
+		ppp_counters_json(cp, o);
 		out_printf(o, "},\"total\":{");
 		{
 			const char *sep = "";
@@ -170,6 +173,10 @@ static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 				out_printf(o, "  malformed %-14s %14" PRIu64 "\n",
 					   l2tp_err_name((enum l2tp_err_code)e), lc.malformed[e]);
 	}
+	out_printf(o, "\n%-24s %14s\n", "ppp counter", "value");
+#define X(name, help) out_printf(o, "%-24s %14" PRIu64 "\n", #name, cp->ppp_c.name);
+	PPP_COUNTERS(X)
+#undef X
 }
 
 static void l2tp_counters_json(struct lns_cp *cp, struct out *o)
@@ -227,9 +234,9 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 {
 	static const char *const cols[] = {"tunnel_id", "session_id", "peer_tunnel_id",
-					   "peer_session_id", "peer", "lac", "state", "calling",
-					   "called", "tx_speed", "rx_speed", "age_s", "rx_packets",
-					   "rx_bytes"};
+					   "peer_session_id", "peer", "lac", "state", "user", "ip",
+					   "ppp", "auth", "ipv6", "calling", "called", "tx_speed",
+					   "rx_speed", "age_s", "rx_packets", "rx_bytes"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
 	uint64_t now = cp_now_ms();
@@ -248,6 +255,19 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 			table_str(&tb, a);
 			table_str(&tb, t->host_name);
 			table_str(&tb, l2tp_session_state_name(s->state));
+			{
+				const struct ppp_session *p = s->ppp;
+				char ip[INET_ADDRSTRLEN] = "";
+
+				if (p && p->has_ip)
+					inet_ntop(AF_INET, &p->peer_ip, ip, sizeof(ip));
+				table_str(&tb, p ? p->user : "");
+				table_str(&tb, ip);
+				table_str(&tb, p ? (s->forwarding ? "up" : ppp_phase_name(p->phase))
+					       : "");
+				table_str(&tb, p && p->authenticated ? auth_proto_name(p->auth) : "");
+				table_bool(&tb, p && p->ipv6_up);
+			}
 			table_str(&tb, s->calling);
 			table_str(&tb, s->called);
 			table_u64(&tb, s->tx_speed);
@@ -318,6 +338,17 @@ static void show_neighbours(struct lns_cp *cp, struct out *o, bool json)
 		table_bool(&t, n->pinned);
 	}
 	table_end(&t);
+}
+
+static void ppp_counters_json(struct lns_cp *cp, struct out *o)
+{
+	const char *sep = "";
+
+#define X(name, help)                                                                              \
+	out_printf(o, "%s\"" #name "\":%" PRIu64, sep, cp->ppp_c.name);                            \
+	sep = ",";
+	PPP_COUNTERS(X)
+#undef X
 }
 
 static const char help_text[] = "commands:\n"
@@ -396,6 +427,12 @@ static void metrics(struct lns_cp *cp, struct out *o)
 		for (int e = 1; e < L2TP_E_COUNT; e++)
 			out_printf(o, "lns_l2tp_malformed_by_reason_total{reason=\"%s\"} %" PRIu64 "\n",
 				   l2tp_err_name((enum l2tp_err_code)e), lc.malformed[e]);
+#define X(name, help)                                                                              \
+	out_printf(o, "# HELP lns_ppp_" #name "_total " help "\n# TYPE lns_ppp_" #name               \
+		      "_total counter\nlns_ppp_" #name "_total %" PRIu64 "\n",                     \
+		   cp->ppp_c.name);
+		PPP_COUNTERS(X)
+#undef X
 		out_printf(o, "# HELP lns_l2tp_tunnels tunnels in any state\n# TYPE lns_l2tp_tunnels "
 			      "gauge\nlns_l2tp_tunnels %u\n# HELP lns_l2tp_sessions sessions in any "
 			      "state\n# TYPE lns_l2tp_sessions gauge\nlns_l2tp_sessions %u\n",

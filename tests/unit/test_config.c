@@ -143,7 +143,7 @@ static const struct {
 			   "access or both (L2TP has nowhere to listen)"},
 	{"pool-overlap-within.yaml", "pool-overlap-within.yaml:14:9: pools[0].ranges[1]: "
 				     "\"100.64.0.200-100.64.1.10\" overlaps "
-				     "100.64.0.0-100.64.0.255, earlier in the same pool"},
+				     "100.64.0.1-100.64.0.254, earlier in the same pool"},
 	{"pool-overlap-across.yaml", "pool-overlap-across.yaml:14:14: pools[1].ranges[0]: "
 				     "\"100.64.3.0/24\" overlaps 100.64.0.1-100.64.3.254 of pool "
 				     "\"default\""},
@@ -177,7 +177,7 @@ static const struct {
 			   "one of: default)"},
 	{"user-address-in-pool.yaml", "user-address-in-pool.yaml:16:14: users[0].address: "
 				      "100.64.1.1 is inside pool \"default\" "
-				      "(100.64.0.0-100.64.3.255)"},
+				      "(100.64.0.1-100.64.3.254)"},
 	{"user-dup-address.yaml", "user-dup-address.yaml:16:14: users[1].address: duplicate "
 				  "address 100.64.9.9 (also users[0])"},
 	{"ring-pow2.yaml", "ring-pow2.yaml:2:19: dataplane.punt-ring-size: expected a power of "
@@ -349,10 +349,11 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg->n_pools, 2);
 	assert_int_equal(cfg->pools[0].family, AF_INET);
 	assert_int_equal(cfg->pools[0].n_ranges, 2);
-	assert_int_equal(cfg->pools[0].size, 1022 + 256);
-	assert_string_equal(addr(&cfg->pools[0].ranges[1].first), "100.65.0.0/32");
-	assert_string_equal(addr(&cfg->pools[0].ranges[1].last), "100.65.0.255/32");
-	assert_int_equal(cfg->pools[1].size, 64);
+	/* a prefix gives its hosts: network and broadcast addresses are left out */
+	assert_int_equal(cfg->pools[0].size, 1022 + 254);
+	assert_string_equal(addr(&cfg->pools[0].ranges[1].first), "100.65.0.1/32");
+	assert_string_equal(addr(&cfg->pools[0].ranges[1].last), "100.65.0.254/32");
+	assert_int_equal(cfg->pools[1].size, 62);
 
 	assert_int_equal(cfg->n_users, 2);
 	assert_int_equal(cfg->users[0].pool, 1);
@@ -425,7 +426,7 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(cfg->ppp.n_dns, 0);
 	assert_true(cfg->ppp.ipv6);
 	assert_int_equal(cfg->n_pools, 1);
-	assert_int_equal(cfg->pools[0].size, 1024);
+	assert_int_equal(cfg->pools[0].size, 1022);
 	assert_int_equal(cfg->n_users, 0);
 	assert_null(cfg->users);
 	assert_string_equal(cfg->mgmt.socket, "/run/lns/lnsd.sock");
