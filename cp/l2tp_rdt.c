@@ -217,6 +217,12 @@ void l2tp_rdt_input(struct l2tp_rdt *r, uint16_t ns, uint16_t nr, const uint8_t 
 	r->st.rx_outside++;
 }
 
+void l2tp_rdt_ack_now(struct l2tp_rdt *r)
+{
+	if (!r->failed && r->ack_at)
+		send_zlb(r);
+}
+
 void l2tp_rdt_tick(struct l2tp_rdt *r, uint64_t now)
 {
 	if (r->failed)

@@ -94,6 +94,9 @@ int l2tp_rdt_send(struct l2tp_rdt *r, const uint8_t *msg, size_t len, uint64_t n
 void l2tp_rdt_input(struct l2tp_rdt *r, uint16_t ns, uint16_t nr, const uint8_t *msg, size_t len,
 		    bool zlb, uint64_t now);
 
+/* Acknowledge what was delivered now, with a ZLB, unless nothing is owed. */
+void l2tp_rdt_ack_now(struct l2tp_rdt *r);
+
 /* Retransmit and acknowledge what is due at NOW. */
 void l2tp_rdt_tick(struct l2tp_rdt *r, uint64_t now);
 

@@ -250,6 +250,12 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 		t->tid, s->sid, s->peer_sid, s->calling, s->called, s->tx_speed, s->rx_speed,
 		s->seq_required ? ", sequencing required" : "",
 		s->lcp_last_rx.len ? ", proxy LCP" : "");
+	/*
+	 * Acknowledge the ICCN now rather than with the delayed ack: some LACs
+	 * (lwIP) drop PPP frames until their ICCN is acknowledged, and our LCP
+	 * Configure-Request follows at once.
+	 */
+	l2tp_rdt_ack_now(&t->rdt);
 	if (ppp_session_start(t->cp, s) < 0) {
 		send_cdn(t, s->sid, s->peer_sid, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES,
 			 NULL);

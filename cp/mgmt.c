@@ -223,7 +223,7 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 		table_str(&tb, l2tp_tunnel_state_name(t->state));
 		table_u64(&tb, t->n_sessions);
 		table_u64(&tb, (now - t->created_ms) / 1000);
-		table_bool(&tb, t->challenged && t->state == L2TP_T_ESTABLISHED);
+		table_bool(&tb, t->challenged && t->established_ms != 0);
 		table_u64(&tb, t->rdt.st.rx);
 		table_u64(&tb, t->rdt.st.tx);
 		table_u64(&tb, t->rdt.st.rtx);

@@ -70,8 +70,10 @@ config_basic "$T_OUT/lnsd.yaml"
 lnsd_start "$T_OUT/lnsd.yaml"
 snap c-start show counters || die "show counters failed"
 
-# For the record (not checked): what the LAC sent and got, before the losses.
+# For the record (not checked): what the LAC sent and got (lac.pcap), and what
+# went through the router towards lnsd and back (lns-side.pcap).
 capture_start lac "$NS_LAC" "$PE_LAC" udp port 1701
+capture_start lns-side "$NS_ACC" "$PE_ACC" udp port 1701
 xl2tpd_start lac "$NS_LAC" --fake-pppd --global "max retries = 10" hostname=lossy-lac
 
 # est_tid Local|Remote: xl2tpd's own tunnel ID (Local) or lnsd's (Remote)
@@ -188,4 +190,5 @@ assert_cmd "lnsd still running" lnsd_alive
 
 xl2tpd_stop lac
 capture_stop lac
+capture_stop lns-side
 t_finish

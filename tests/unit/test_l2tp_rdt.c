@@ -180,6 +180,24 @@ static void delayed_ack_then_zlb(void **state)
 	l2tp_rdt_fini(&r);
 }
 
+static void ack_now_sends_zlb_at_once(void **state)
+{
+	struct l2tp_rdt r;
+	struct wire w = {0};
+
+	(void)state;
+	l2tp_rdt_init(&r, &cfg, &ops, &w);
+	l2tp_rdt_ack_now(&r); /* nothing owed: nothing sent */
+	assert_int_equal(w.n_tx, 0);
+	l2tp_rdt_input(&r, 0, 0, msg(1), 20, false, 0);
+	l2tp_rdt_ack_now(&r);
+	assert_int_equal(w.n_tx, 1);
+	assert_int_equal(w.tx_len[0], 12);
+	assert_int_equal(w.tx_nr[0], 1);
+	assert_int_equal(l2tp_rdt_next_event(&r), 0); /* the delayed ack is gone */
+	l2tp_rdt_fini(&r);
+}
+
 static void reply_piggybacks_ack(void **state)
 {
 	struct l2tp_rdt r;
@@ -283,6 +301,7 @@ int main(void)
 		cmocka_unit_test(retransmits_with_backoff_then_fails),
 		cmocka_unit_test(retransmission_carries_current_nr),
 		cmocka_unit_test(delayed_ack_then_zlb),
+		cmocka_unit_test(ack_now_sends_zlb_at_once),
 		cmocka_unit_test(reply_piggybacks_ack),
 		cmocka_unit_test(duplicate_is_reacknowledged),
 		cmocka_unit_test(out_of_order_held_and_delivered_in_order),
