@@ -149,6 +149,14 @@ static int runtime_init(struct lns_runtime *rt, const struct lns_config *cfg)
 		return -ENOMEM;
 	}
 	rt->l2tp_port = rte_cpu_to_be_16((uint16_t)cfg->l2tp.port);
+	rt->n_slots = cfg->l2tp.max_sessions;
+	rt->sess_ctr = rte_zmalloc("sess_ctr",
+				   (size_t)rt->n_workers * rt->n_slots * sizeof(*rt->sess_ctr),
+				   RTE_CACHE_LINE_SIZE);
+	if (rt->sess_ctr == NULL) {
+		LNS_LOG(ERR, app, "per-session counters: out of memory (raise eal.memory-mb?)");
+		return -ENOMEM;
+	}
 	/* One /32 per session plus routes; a tbl8 group per /24 that holds sessions. */
 	rt->fib = lns_fib_create("lns_fib4", cfg->l2tp.max_sessions + 1024,
 				 RTE_MAX(256u, RTE_MIN(cfg->l2tp.max_sessions / 16, 16384u)), rt->qsbr);
@@ -191,6 +199,7 @@ static int fib_fill(struct lns_runtime *rt)
 static void runtime_fini(struct lns_runtime *rt)
 {
 	lns_fib_free(rt->fib);
+	rte_free(rt->sess_ctr);
 	lns_session_table_free(rt->sessions);
 	lns_neigh_table_free(rt->neigh);
 	rte_free(rt->qsbr);
@@ -291,6 +300,7 @@ int main(int argc, char **argv)
 		rt.n_workers, rte_lcore_id());
 	lns_cp_run(&cp);
 	LNS_LOG(NOTICE, app, "stopping");
+	lns_cp_shutdown(&cp, 1500);
 	ret = 0;
 out:
 	rt.stop = true;

@@ -62,6 +62,13 @@ static void cfg_defaults(struct lns_config *cfg)
 	cfg->ppp.proxy_auth = true;
 
 	snprintf(cfg->mgmt.socket, sizeof(cfg->mgmt.socket), "/run/lns/lnsd.sock");
+	cfg->radius.timeout_ms = 1000;
+	cfg->radius.retries = 3;
+	cfg->radius.dead_time = 30;
+	cfg->radius.interim_interval = 300;
+	cfg->radius.acct_queue = 10000;
+	cfg->radius.require_message_authenticator = true;
+	cfg->radius.dae_port = 3799;
 }
 
 /* The order of this table is the order sections are applied in. */
@@ -77,6 +84,7 @@ static const struct cfg_field top_fields[] = {
 	CFG_NODE("pools", cfg_pools),
 	CFG_NODE("users", cfg_users),
 	CFG_NODE("management", cfg_mgmt),
+	CFG_NODE("radius", cfg_radius),
 };
 
 static int syntax_error(struct cfg_ctx *c, const yaml_parser_t *p, const char *buf, size_t len)

@@ -175,6 +175,44 @@ struct lns_user_cfg {
 	struct lns_addr address;  /* outside every pool */
 };
 
+#define LNS_RADIUS_MAX_SERVERS 8
+
+struct lns_radius_server_cfg {
+	struct lns_addr addr; /* IPv4 or IPv6, reached through the host's own stack */
+	unsigned port;	      /* default 1812 (auth) or 1813 (accounting) */
+	char secret[LNS_SECRET_MAX];
+	unsigned priority; /* lower first; equal ones in the order written */
+};
+
+struct lns_radius_dae_client_cfg {
+	struct lns_addr addr; /* a host (/32 or /128) or a prefix */
+	char secret[LNS_SECRET_MAX];
+};
+
+struct lns_radius_cfg {
+	bool enabled; /* auth-servers given: subscribers authenticate against RADIUS */
+	struct lns_radius_server_cfg auth[LNS_RADIUS_MAX_SERVERS];
+	size_t n_auth;
+	struct lns_radius_server_cfg acct[LNS_RADIUS_MAX_SERVERS];
+	size_t n_acct;
+	unsigned timeout_ms;	   /* per try, default 1000 */
+	unsigned retries;	   /* tries per server before failing over, default 3 */
+	unsigned dead_time;	   /* seconds a failed server is skipped, default 30 */
+	char nas_identifier[LNS_NAME_MAX]; /* "" = l2tp.host-name */
+	bool has_nas_ip;
+	struct lns_addr nas_ip;	   /* NAS-IP-Address / NAS-IPv6-Address */
+	bool has_source;
+	struct lns_addr source;	   /* bind address of the client sockets */
+	unsigned interim_interval; /* seconds, 0 = none unless RADIUS gives one; default 300 */
+	unsigned acct_queue;	   /* accounting records held while servers are down */
+	bool require_message_authenticator; /* on every response, default true */
+	bool has_dae;
+	struct lns_addr dae_addr;  /* RFC 5176 server */
+	unsigned dae_port;	   /* default 3799 */
+	struct lns_radius_dae_client_cfg dae_clients[LNS_RADIUS_MAX_SERVERS];
+	size_t n_dae_clients;
+};
+
 struct lns_mgmt_cfg {
 	char socket[LNS_PATH_MAX]; /* default "/run/lns/lnsd.sock" */
 	bool has_metrics;
@@ -198,6 +236,7 @@ struct lns_config {
 	struct lns_user_cfg *users;
 	size_t n_users;
 	struct lns_mgmt_cfg mgmt;
+	struct lns_radius_cfg radius;
 };
 
 /*

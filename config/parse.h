@@ -137,5 +137,6 @@ int cfg_ppp(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_pools(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_users(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_mgmt(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
+int cfg_radius(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 
 #endif

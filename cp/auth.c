@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "cp/auth.h"
 #include "cp/cp.h"
+#include "cp/radius.h"
 
 struct auth_pending {
 	TAILQ_ENTRY(auth_pending) next;
@@ -112,10 +113,19 @@ void lns_auth_fini(struct lns_auth *a)
 	}
 }
 
+#define AUTH_RADIUS (UINT64_C(1) << 63) /* handles of requests RADIUS answers */
+
 uint64_t lns_auth_start(struct lns_auth *a, const struct auth_req *req, auth_done_fn done,
 			void *ctx)
 {
-	struct auth_pending *p = calloc(1, sizeof(*p));
+	struct auth_pending *p;
+
+	if (a->cp->rt->cfg->radius.enabled) {
+		uint64_t h = radius_auth_start(a->cp, req, done, ctx);
+
+		return h ? h | AUTH_RADIUS : 0;
+	}
+	p = calloc(1, sizeof(*p));
 
 	if (p == NULL)
 		return 0;
@@ -131,6 +141,10 @@ void lns_auth_cancel(struct lns_auth *a, uint64_t handle)
 {
 	struct auth_pending *p;
 
+	if (handle & AUTH_RADIUS) {
+		lns_radius_cancel(&a->cp->radius, handle & ~AUTH_RADIUS);
+		return;
+	}
 	TAILQ_FOREACH(p, &a->pending, next) {
 		if (p->handle == handle) {
 			TAILQ_REMOVE(&a->pending, p, next);

@@ -39,6 +39,31 @@ struct auth_req {
 	uint8_t challenge_len;
 	uint8_t response[64]; /* MD5 value (16), or MS-CHAPv2 Response value (49) */
 	uint8_t response_len;
+	/* Who asks, for a network backend (RADIUS attributes) */
+	uint32_t nas_port;	  /* tunnel ID << 16 | session ID, ours */
+	char nas_port_id[32];	  /* "tunnel/session" */
+	char calling[64], called[64];
+	char connect_info[64];	  /* "tx/rx" connect speeds */
+	char acct_session_id[24];
+	struct in_addr lac, lns; /* the tunnel's endpoints */
+	char lac_name[64], lns_name[64];
+};
+
+/* What the backend says about the subscriber beyond yes or no (RADIUS Access-Accept). */
+#define AUTH_CLASS_MAX 253
+struct auth_attrs {
+	uint32_t session_timeout, idle_timeout, interim_interval; /* seconds, 0: none */
+	uint32_t framed_mtu;
+	uint32_t rate_up, rate_down, rate_burst; /* kbit/s, kbit; 0: none */
+	struct in_addr dns[2];
+	unsigned n_dns;
+	struct in_addr netmask;
+	uint8_t class_[AUTH_CLASS_MAX];
+	uint8_t class_len;
+	unsigned n_framed_routes; /* given, not yet applied (logged) */
+	bool has_ipv6_prefix, has_delegated_prefix, has_interface_id;
+	uint8_t ipv6_prefix[18], delegated_prefix[18]; /* RFC 3162 encoding */
+	uint8_t interface_id[8];
 };
 
 struct auth_reply {
@@ -50,6 +75,8 @@ struct auth_reply {
 	bool has_address;
 	struct in_addr address; /* a fixed address */
 	int pool;		/* index into cfg->pools, -1: the default */
+	struct auth_attrs attrs;
+	char mschap_error[64];	/* MS-CHAP-Error from the server, for the Failure message */
 };
 
 typedef void (*auth_done_fn)(void *ctx, const struct auth_reply *r);
@@ -74,6 +101,10 @@ void lns_auth_cancel(struct lns_auth *a, uint64_t handle);
 /* From the control loop: deliver the answers that are ready. */
 void lns_auth_poll(struct lns_auth *a);
 bool lns_auth_busy(const struct lns_auth *a);
+
+/* cp/radius_auth.c: the same through RADIUS; a radius handle or 0. */
+uint64_t radius_auth_start(struct lns_cp *cp, const struct auth_req *req, auth_done_fn done,
+			   void *ctx);
 
 /* The local backend's verdict, synchronously (exposed for the unit tests). */
 void auth_local_check(const struct lns_config *cfg, const struct auth_req *req,

@@ -142,10 +142,16 @@ static void wait_events(struct lns_cp *cp, int timeout_ms)
 
 	n = epoll_wait(cp->epfd, ev, RTE_DIM(ev), timeout_ms);
 	for (int i = 0; i < n; i++) {
-		if (ev[i].data.ptr == &cp->rt->punt_efd) {
+		void *tag = ev[i].data.ptr;
+
+		if (tag == &cp->rt->punt_efd) {
 			uint64_t v;
 
 			(void)!read(cp->rt->punt_efd, &v, sizeof(v));
+		} else if (tag == &cp->radius.dae_fd ||
+			   ((char *)tag >= (char *)cp->radius.socks &&
+			    (char *)tag < (char *)(cp->radius.socks + RADIUS_SOCKETS))) {
+			lns_radius_event(&cp->radius, tag);
 		} else {
 			cp_mgmt_event(cp, ev[i].data.ptr, ev[i].events);
 		}
@@ -211,6 +217,7 @@ int lns_cp_init(struct lns_cp *cp, struct lns_runtime *rt)
 
 	memset(cp, 0, sizeof(*cp));
 	cp->rt = rt;
+	cp->radius.dae_fd = -1;
 	cp->mgmt_fd = -1;
 	cp->metrics_fd = -1;
 	cp->start_ms = cp_now_ms();
@@ -234,6 +241,10 @@ int lns_cp_init(struct lns_cp *cp, struct lns_runtime *rt)
 	ret = lns_l2tp_init(&cp->l2tp, cp);
 	if (ret < 0)
 		goto err;
+	ret = lns_radius_init(&cp->radius, cp);
+	if (ret < 0)
+		goto err;
+	radius_acct_onoff(cp, true);
 	ret = cp_mgmt_init(cp);
 	if (ret < 0)
 		goto err;
@@ -247,6 +258,7 @@ void lns_cp_fini(struct lns_cp *cp)
 {
 	cp_mgmt_fini(cp);
 	lns_l2tp_fini(&cp->l2tp);
+	lns_radius_fini(&cp->radius);
 	ppp_fwd_fini(cp);
 	pools_fini(cp);
 	lns_auth_fini(&cp->auth);
@@ -254,6 +266,19 @@ void lns_cp_fini(struct lns_cp *cp)
 	if (cp->epfd >= 0)
 		close(cp->epfd);
 	cp->epfd = -1;
+}
+
+void lns_cp_shutdown(struct lns_cp *cp, unsigned ms)
+{
+	uint64_t until = cp_now_ms() + ms;
+
+	cp->shutting_down = true;
+	lns_l2tp_fini(&cp->l2tp); /* StopCCN to every LAC; sessions end, Stops queue */
+	radius_acct_onoff(cp, false);
+	while (lns_radius_pending(&cp->radius) && cp_now_ms() < until) {
+		rte_timer_manage();
+		wait_events(cp, CP_WAIT_MS);
+	}
 }
 
 void lns_cp_log_counters(const struct lns_cp *cp, const char *what)

@@ -18,6 +18,7 @@
 #include "cp/l2tp.h"
 #include "cp/pool.h"
 #include "cp/ppp.h"
+#include "cp/radius.h"
 #include "dp/dp.h"
 
 #define LNS_CP_COUNTERS(X)                                                                         \
@@ -94,6 +95,8 @@ struct lns_cp {
 	struct lns_pool *pools; /* one per cfg->pools entry */
 	struct ppp_counters ppp_c;
 	struct rte_hash *by_ip; /* subscriber IPv4 -> struct ppp_session */
+	struct lns_radius radius;
+	bool shutting_down;
 };
 
 extern volatile sig_atomic_t lns_quit;
@@ -101,6 +104,9 @@ extern volatile sig_atomic_t lns_quit;
 int lns_cp_init(struct lns_cp *cp, struct lns_runtime *rt);
 void lns_cp_run(struct lns_cp *cp); /* returns when lns_quit is set */
 void lns_cp_fini(struct lns_cp *cp);
+/* Orderly stop: end every session (StopCCN, accounting Stop, Accounting-Off) and give
+ * the RADIUS servers up to ms to acknowledge. */
+void lns_cp_shutdown(struct lns_cp *cp, unsigned ms);
 void lns_cp_log_counters(const struct lns_cp *cp, const char *what);
 
 /* cp/control.c */

@@ -114,6 +114,7 @@ struct l2tp_session {
 	uint16_t data_ns; /* Ns of data messages we send when sequencing is required */
 	uint32_t slot;	  /* the workers' downstream slot, LNS_SESSION_SLOT_NONE before */
 	bool forwarding;  /* the workers forward its IP traffic */
+	uint32_t term_cause; /* Acct-Terminate-Cause when the L2TP side ends it */
 };
 
 TAILQ_HEAD(l2tp_session_list, l2tp_session);

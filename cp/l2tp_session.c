@@ -19,6 +19,7 @@
 #include "cp/l2tp.h"
 #include "cp/log.h"
 #include "cp/ppp.h"
+#include "cp/radius_codec.h"
 #include "dp/session.h"
 
 static struct lns_l2tp *L(const struct l2tp_tunnel *t)
@@ -118,8 +119,12 @@ void l2tp_sessions_close_all(struct l2tp_tunnel *t, const char *why)
 {
 	struct l2tp_session *s;
 
-	while ((s = TAILQ_FIRST(&t->sessions)) != NULL)
+	while ((s = TAILQ_FIRST(&t->sessions)) != NULL) {
+		if (s->term_cause == 0)
+			s->term_cause = t->cp->shutting_down ? RADIUS_TERM_ADMIN_REBOOT
+							     : RADIUS_TERM_LOST_SERVICE;
 		l2tp_session_close(s, why);
+	}
 }
 
 /* CDN for the peer's session PEER_SID; our_sid 0 when we never assigned one. */
@@ -268,6 +273,7 @@ static void handle_cdn(struct l2tp_tunnel *t, struct l2tp_session *s, const stru
 	char why[160];
 
 	L(t)->c.cdn_rx++;
+	s->term_cause = RADIUS_TERM_LOST_CARRIER;
 	snprintf(why, sizeof(why), "CDN from the LAC: %s (error %u%s%.*s)%s%s",
 		 l2tp_result_name(L2TP_MSG_CDN, m->result.result),
 		 m->result.has_error ? m->result.error : 0, m->result.msg.len ? ": " : "",
@@ -381,6 +387,7 @@ int lns_l2tp_disconnect_session(struct lns_l2tp *l, uint16_t tid, uint16_t sid)
 	if (s == NULL)
 		return -ENOENT;
 	send_cdn(t, s->sid, s->peer_sid, L2TP_CDN_ADMIN, -1, "administrative disconnect");
+	s->term_cause = RADIUS_TERM_ADMIN_RESET;
 	l2tp_session_close(s, "administrative disconnect");
 	l2tp_tunnel_settle(t);
 	return 0;

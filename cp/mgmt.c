@@ -177,6 +177,10 @@ static void show_counters(struct lns_cp *cp, struct out *o, bool json)
 #define X(name, help) out_printf(o, "%-24s %14" PRIu64 "\n", #name, cp->ppp_c.name);
 	PPP_COUNTERS(X)
 #undef X
+	out_printf(o, "\n%-28s %10s\n", "radius counter", "value");
+#define X(name, help) out_printf(o, "%-28s %10" PRIu64 "\n", #name, cp->radius.c.name);
+	RADIUS_COUNTERS(X)
+#undef X
 }
 
 static void l2tp_counters_json(struct lns_cp *cp, struct out *o)
@@ -349,6 +353,14 @@ static void ppp_counters_json(struct lns_cp *cp, struct out *o)
 	sep = ",";
 	PPP_COUNTERS(X)
 #undef X
+	out_printf(o, "},\"radius\":{");
+	sep = "";
+#define X(name, help)                                                                              \
+	out_printf(o, "%s\"" #name "\":%" PRIu64, sep, cp->radius.c.name);                         \
+	sep = ",";
+	RADIUS_COUNTERS(X)
+#undef X
+	out_printf(o, "%s\"queued\":%u", sep, cp->radius.n_waiting + cp->radius.n_inflight);
 }
 
 static const char help_text[] = "commands:\n"
@@ -432,6 +444,12 @@ static void metrics(struct lns_cp *cp, struct out *o)
 		      "_total counter\nlns_ppp_" #name "_total %" PRIu64 "\n",                     \
 		   cp->ppp_c.name);
 		PPP_COUNTERS(X)
+#undef X
+#define X(name, help)                                                                              \
+	out_printf(o, "# HELP lns_radius_" #name "_total " help "\n# TYPE lns_radius_" #name         \
+		      "_total counter\nlns_radius_" #name "_total %" PRIu64 "\n",                  \
+		   cp->radius.c.name);
+		RADIUS_COUNTERS(X)
 #undef X
 		out_printf(o, "# HELP lns_l2tp_tunnels tunnels in any state\n# TYPE lns_l2tp_tunnels "
 			      "gauge\nlns_l2tp_tunnels %u\n# HELP lns_l2tp_sessions sessions in any "

@@ -21,6 +21,7 @@
 #include "cp/l2tp.h"
 #include "cp/log.h"
 #include "cp/ppp.h"
+#include "cp/radius_codec.h"
 
 uint64_t ppp_now(void)
 {
@@ -80,6 +81,9 @@ void ppp_arm(struct ppp_session *p)
 		next = earliest(next, p->ipv6cp.timer_at);
 		next = earliest(next, p->echo_at);
 		next = earliest(next, p->auth_at);
+		next = earliest(next, p->interim_at);
+		next = earliest(next, p->session_end_at);
+		next = earliest(next, p->idle_check_at);
 	}
 	if (next == 0) {
 		rte_timer_stop(&p->timer);
@@ -95,6 +99,11 @@ void ppp_kill(struct ppp_session *p, uint16_t cdn_result, uint16_t cdn_error, ui
 	if (p->dying)
 		return; /* the first reason is the one that counts */
 	p->dying = true;
+	if (p->term_cause == 0) /* RFC 3145 cause to RFC 2866 Acct-Terminate-Cause */
+		p->term_cause = code == L2TP_PPP_DISC_NORMAL	      ? RADIUS_TERM_USER_REQUEST
+				: code == L2TP_PPP_DISC_LCP_KEEPALIVE ? RADIUS_TERM_LOST_CARRIER
+				: cdn_result == L2TP_CDN_ADMIN	      ? RADIUS_TERM_ADMIN_RESET
+								      : RADIUS_TERM_NAS_ERROR;
 	p->phase = PPP_PHASE_TERMINATE;
 	p->cdn_result = cdn_result;
 	p->cdn_error = cdn_error;
@@ -122,7 +131,51 @@ static void ppp_timer(struct rte_timer *t, void *arg)
 	ppp_fsm_timeout(&p->ipv6cp, now);
 	ppp_lcp_echo_tick(p, now);
 	ppp_auth_tick(p, now);
+	ppp_acct_tick(p, now);
+	if (p->session_end_at && now >= p->session_end_at) {
+		p->term_cause = RADIUS_TERM_SESSION_TIMEOUT;
+		ppp_kill(p, L2TP_CDN_ADMIN, L2TP_GERR_NONE, L2TP_PPP_DISC_ADMIN, 0,
+			 L2TP_PPP_DISC_DIR_LOCAL, "session timeout");
+	}
+	if (p->idle_check_at && now >= p->idle_check_at) {
+		struct lns_sess_ctr c;
+		uint64_t seen;
+
+		ppp_traffic(p, &c);
+		seen = c.up_pkts + c.down_pkts;
+		if (seen != p->last_traffic) {
+			p->last_traffic = seen;
+			p->last_active_ms = now;
+		}
+		if (now - p->last_active_ms >= p->idle_timeout * 1000ull) {
+			p->term_cause = RADIUS_TERM_IDLE_TIMEOUT;
+			ppp_kill(p, L2TP_CDN_ADMIN, L2TP_GERR_NONE, L2TP_PPP_DISC_ADMIN, 0,
+				 L2TP_PPP_DISC_DIR_LOCAL, "idle timeout");
+		}
+		p->idle_check_at = now + 1000;
+	}
 	ppp_arm(p);
+}
+
+void ppp_set_session_timeout(struct ppp_session *p, uint32_t s)
+{
+	p->session_end_at = s ? ppp_now() + s * 1000ull : 0;
+	ppp_arm(p);
+}
+
+void ppp_set_idle_timeout(struct ppp_session *p, uint32_t s)
+{
+	p->idle_timeout = s;
+	p->last_active_ms = ppp_now();
+	p->idle_check_at = s ? ppp_now() + 1000 : 0;
+	ppp_arm(p);
+}
+
+void ppp_disconnect_admin(struct ppp_session *p, uint32_t term_cause, const char *why)
+{
+	p->term_cause = term_cause;
+	ppp_kill(p, L2TP_CDN_ADMIN, L2TP_GERR_NONE, L2TP_PPP_DISC_ADMIN, 0, L2TP_PPP_DISC_DIR_LOCAL,
+		 why);
 }
 
 /* LCP Protocol-Reject of a frame of protocol PROTO (RFC 1661 section 5.7). */
@@ -205,6 +258,13 @@ int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls)
 	p->ls = ls;
 	p->pool = -1;
 	p->started_ms = ppp_now();
+	{
+		static uint32_t serial;
+
+		/* Unique across restarts too: start time in seconds, then a counter. */
+		snprintf(p->acct_session_id, sizeof(p->acct_session_id), "%08X%08X",
+			 (uint32_t)time(NULL), ++serial);
+	}
 	rte_timer_init(&p->timer);
 	ls->ppp = p;
 	cp->ppp_c.sessions_started++;
@@ -221,6 +281,9 @@ int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls)
 
 void ppp_session_free(struct ppp_session *p)
 {
+	ppp_acct_stop(p, p->term_cause ? p->term_cause
+			 : p->ls->term_cause ? p->ls->term_cause
+					     : RADIUS_TERM_NAS_ERROR);
 	ppp_auth_cancel(p);
 	ppp_ncp_release(p);
 	rte_timer_stop_sync(&p->timer);

@@ -19,6 +19,7 @@
 
 #include "cp/auth.h"
 #include "cp/ppp_fsm.h"
+#include "dp/dp.h"
 
 /* PPP protocol numbers (RFC 1661, 1332, 5072, 1334, 1994). */
 #define PPP_IP 0x0021
@@ -63,6 +64,7 @@ struct ppp_counters {
 
 struct l2tp_session;
 struct lns_cp;
+struct lns_sess_ctr;
 
 struct ppp_session {
 	struct lns_cp *cp;
@@ -107,6 +109,16 @@ struct ppp_session {
 	bool ipv6_up;
 
 	uint64_t started_ms, up_ms;
+	/* accounting and the backend's timeouts */
+	char acct_session_id[24];
+	bool acct_started;
+	uint64_t interim_at, interim_ms;
+	struct lns_sess_ctr ctr_base; /* the slot's counters when forwarding began */
+	uint64_t session_end_at;      /* Session-Timeout, 0: none */
+	uint32_t idle_timeout;	      /* seconds, 0: none */
+	uint64_t idle_check_at, last_active_ms;
+	uint64_t last_traffic;	      /* packets both ways at the last idle check */
+	uint32_t term_cause;	      /* Acct-Terminate-Cause, 0: from the L2TP side */
 	/* teardown, done from the timer so that no caller's frame holds a freed session */
 	bool dying;
 	uint16_t cdn_result, cdn_error, disc_code, disc_proto;
@@ -138,6 +150,19 @@ void ppp_auth_start(struct ppp_session *p);
 void ppp_auth_input(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len);
 void ppp_auth_tick(struct ppp_session *p, uint64_t now);
 void ppp_auth_cancel(struct ppp_session *p);
+
+/* RADIUS-given limits, also changed by CoA: seconds from now, 0 removes. */
+void ppp_set_session_timeout(struct ppp_session *p, uint32_t s);
+void ppp_set_idle_timeout(struct ppp_session *p, uint32_t s);
+/* End the session for an administrator (lnsctl, RADIUS Disconnect-Request). */
+void ppp_disconnect_admin(struct ppp_session *p, uint32_t term_cause, const char *why);
+
+/* cp/radius_acct.c */
+void ppp_traffic(const struct ppp_session *p, struct lns_sess_ctr *c);
+void ppp_acct_start(struct ppp_session *p);
+void ppp_acct_tick(struct ppp_session *p, uint64_t now);
+void ppp_acct_stop(struct ppp_session *p, uint32_t cause);
+void radius_acct_onoff(struct lns_cp *cp, bool on);
 
 /* cp/ppp_fwd.c */
 int ppp_fwd_init(struct lns_cp *cp);

@@ -104,8 +104,11 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 				next[i] = (uint8_t)rte_rand();
 				snprintf(hex + 2 * i, 3, "%02X", next[i]);
 			}
-			snprintf(msg, sizeof(msg), "E=%d R=0 C=%s V=3 M=Authentication failure",
-				 MSCHAP_E_AUTH_FAILURE, hex);
+			if (r->mschap_error[0])
+				snprintf(msg, sizeof(msg), "%s", r->mschap_error);
+			else
+				snprintf(msg, sizeof(msg), "E=%d R=0 C=%s V=3 M=Authentication failure",
+					 MSCHAP_E_AUTH_FAILURE, hex);
 			send_msg(p, PPP_CHAP, CHAP_FAILURE, p->chap_id, msg, false);
 		} else {
 			send_msg(p, PPP_CHAP, CHAP_FAILURE, p->chap_id, "authentication failed",
@@ -135,6 +138,21 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 
 static void ask_backend(struct ppp_session *p, struct auth_req *req)
 {
+	const struct l2tp_session *s = p->ls;
+
+	/* Who asks: for RADIUS's NAS-Port, Calling-Station-Id, tunnel attributes. */
+	req->nas_port = (uint32_t)s->t->tid << 16 | s->sid;
+	snprintf(req->nas_port_id, sizeof(req->nas_port_id), "%u/%u", s->t->tid, s->sid);
+	snprintf(req->calling, sizeof(req->calling), "%s", s->calling);
+	snprintf(req->called, sizeof(req->called), "%s", s->called);
+	if (s->tx_speed)
+		snprintf(req->connect_info, sizeof(req->connect_info), "%u/%u", s->tx_speed,
+			 s->rx_speed);
+	snprintf(req->acct_session_id, sizeof(req->acct_session_id), "%s", p->acct_session_id);
+	req->lac.s_addr = s->t->peer_ip;
+	req->lns.s_addr = s->t->local_ip;
+	snprintf(req->lac_name, sizeof(req->lac_name), "%.63s", s->t->host_name);
+	snprintf(req->lns_name, sizeof(req->lns_name), "%s", p->cp->rt->cfg->l2tp.host_name);
 	memcpy(p->user, req->user, req->user_len);
 	p->user[req->user_len] = '\0';
 	for (size_t i = 0; i < req->user_len; i++) /* printable in logs and lnsctl */

@@ -109,6 +109,13 @@ void ppp_fwd_up(struct ppp_session *p)
 	/* The LAC's MAC is known (it just talked to us); keep it known. */
 	cp_neigh_keep(p->cp, s->t->port, AF_INET, &s->t->peer_ip);
 	s->forwarding = true;
+	/* Counting starts here: the slot may have served an earlier session. */
+	lns_sess_ctr_sum(p->cp->rt, s->slot, &p->ctr_base);
+	if (p->auth_reply.attrs.session_timeout)
+		ppp_set_session_timeout(p, p->auth_reply.attrs.session_timeout);
+	if (p->auth_reply.attrs.idle_timeout)
+		ppp_set_idle_timeout(p, p->auth_reply.attrs.idle_timeout);
+	ppp_acct_start(p);
 }
 
 void ppp_fwd_down(struct ppp_session *p)

@@ -126,11 +126,15 @@ static int ipcp_reqci(void *ctx, const uint8_t *opt, size_t len, uint8_t *out, s
 			saw_addr = true;
 			want = &p->peer_ip;
 			break;
-		case CI_DNS1:
-			want = c->n_dns >= 1 ? &c->dns[0].v4 : NULL;
+		case CI_DNS1: /* the backend's servers first (MS-Primary-DNS-Server) */
+			want = p->auth_reply.attrs.n_dns >= 1 ? &p->auth_reply.attrs.dns[0]
+			       : c->n_dns >= 1		     ? &c->dns[0].v4
+							     : NULL;
 			break;
 		case CI_DNS2:
-			want = c->n_dns >= 2 ? &c->dns[1].v4 : NULL;
+			want = p->auth_reply.attrs.n_dns >= 2 ? &p->auth_reply.attrs.dns[1]
+			       : c->n_dns >= 2		     ? &c->dns[1].v4
+							     : NULL;
 			break;
 		default:
 			break; /* IP-Addresses, VJ compression, NBNS, unknown */

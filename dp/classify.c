@@ -58,9 +58,9 @@ static bool v6_our_multicast(const struct lns_port *p, const uint8_t a[16])
  * T bit and version in the first two octets, the IDs after the optional
  * Length field).
  */
-static enum lns_verdict classify_l2tp(const struct lns_runtime *rt, struct rte_mbuf *m,
-				      uint32_t off)
+static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, uint32_t off)
 {
+	const struct lns_runtime *rt = w->rt;
 	const struct lns_dp_session *s;
 	const uint8_t *l2;
 	uint32_t ids;
@@ -81,13 +81,14 @@ static enum lns_verdict classify_l2tp(const struct lns_runtime *rt, struct rte_m
 	if (s == NULL)
 		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
 	if (s->mode == LNS_SESS_FORWARD)
-		return lns_fwd_upstream(rt, m, s, off + 8);
+		return lns_fwd_upstream(w, m, s, off + 8);
 	return LNS_V_PUNT; /* LNS_SESS_PUNT: PPP is negotiating */
 }
 
-static enum lns_verdict classify_v4(const struct lns_runtime *rt, const struct lns_port *p,
+static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port *p,
 				    struct rte_mbuf *m, uint32_t off)
 {
+	const struct lns_runtime *rt = w->rt;
 	const struct rte_ipv4_hdr *ip;
 	uint32_t ihl, tot;
 
@@ -111,7 +112,7 @@ static enum lns_verdict classify_v4(const struct lns_runtime *rt, const struct l
 			return LNS_V_DROP_NOT_FOR_US;
 		rte_pktmbuf_adj(m, (uint16_t)off);
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
-		return lns_route4(rt, m);
+		return lns_route4(w, m);
 	}
 	m->l3_len = ihl;
 	if (ip->next_proto_id == IPPROTO_UDP && !(ip->fragment_offset & RTE_BE16(0x3fff))) {
@@ -121,7 +122,7 @@ static enum lns_verdict classify_v4(const struct lns_runtime *rt, const struct l
 			return LNS_V_DROP_BAD_IP;
 		udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, off + ihl);
 		if (udp->dst_port == rt->l2tp_port)
-			return classify_l2tp(rt, m, off + ihl);
+			return classify_l2tp(w, m, off + ihl);
 	}
 	return LNS_V_PUNT;
 }
@@ -142,8 +143,7 @@ static enum lns_verdict classify_v6(const struct lns_port *p, struct rte_mbuf *m
 	return LNS_V_PUNT;
 }
 
-enum lns_verdict lns_classify(const struct lns_runtime *rt, const struct lns_port *p,
-			      struct rte_mbuf *m)
+enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth;
 	uint32_t off = sizeof(*eth);
@@ -173,7 +173,7 @@ enum lns_verdict lns_classify(const struct lns_runtime *rt, const struct lns_por
 	case RTE_BE16(RTE_ETHER_TYPE_ARP):
 		return LNS_V_PUNT; /* the control lcore checks the target */
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		return classify_v4(rt, p, m, off);
+		return classify_v4(w, p, m, off);
 	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
 		return classify_v6(p, m, off);
 	default:

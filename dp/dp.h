@@ -91,6 +91,15 @@ struct lns_neigh_table;
 struct lns_session_table;
 struct lns_fib;
 
+/*
+ * Per-session traffic counters: each worker writes its own row (indexed by
+ * session slot), the control lcore sums the rows. Upstream is subscriber to
+ * network; bytes count the subscriber's IP packets.
+ */
+struct lns_sess_ctr {
+	uint64_t up_pkts, up_bytes, down_pkts, down_bytes;
+};
+
 struct lns_runtime {
 	const struct lns_config *cfg;
 	struct lns_port ports[LNS_MAX_PORTS];
@@ -104,6 +113,8 @@ struct lns_runtime {
 	struct lns_neigh_table *neigh;
 	struct lns_session_table *sessions;
 	struct lns_fib *fib;
+	struct lns_sess_ctr *sess_ctr; /* n_workers rows of n_slots */
+	uint32_t n_slots;
 	rte_be16_t l2tp_port; /* UDP port of L2TP, network order */
 	struct lns_worker workers[LNS_MAX_WORKERS];
 	unsigned n_workers;
@@ -145,11 +156,13 @@ enum lns_verdict {
 
 struct lns_dp_session;
 /* dp/fwd.c */
-enum lns_verdict lns_route4(const struct lns_runtime *rt, struct rte_mbuf *m);
-enum lns_verdict lns_fwd_upstream(const struct lns_runtime *rt, struct rte_mbuf *m,
+enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m);
+enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 				  const struct lns_dp_session *s, uint32_t l2tp_off);
-enum lns_verdict lns_classify(const struct lns_runtime *rt, const struct lns_port *p,
-			      struct rte_mbuf *m);
+
+/* The control lcore's view: one session slot's counters summed over the workers. */
+void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out);
+enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m);
 
 /* Helpers for both planes. */
 bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a);

@@ -54,9 +54,16 @@ static enum lns_verdict eth_out(const struct lns_runtime *rt, struct rte_mbuf *m
 }
 
 /* Into the session's tunnel: IPv4/UDP/L2TP/PPP in front of the packet. */
-static enum lns_verdict encap(const struct lns_runtime *rt, struct rte_mbuf *m,
+static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_session *s)
+{
+	return &w->rt->sess_ctr[(size_t)w->idx * w->rt->n_slots + s->slot];
+}
+
+static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 			      const struct lns_dp_session *s)
 {
+	const struct lns_runtime *rt = w->rt;
+	struct lns_sess_ctr *c = ctr(w, s);
 	struct rte_ether_addr mac;
 	struct rte_ipv4_hdr *ip;
 	struct rte_udp_hdr *udp;
@@ -65,6 +72,8 @@ static enum lns_verdict encap(const struct lns_runtime *rt, struct rte_mbuf *m,
 
 	if (inner > s->mtu)
 		return LNS_V_DROP_TOO_BIG;
+	c->down_pkts++;
+	c->down_bytes += inner;
 	if (lns_neigh_lookup(rt->neigh, s->port, AF_INET, &s->nh_ip, &mac) < 0)
 		return LNS_V_DROP_NO_NEIGHBOUR;
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, TUNNEL_OVERHEAD);
@@ -100,8 +109,9 @@ static enum lns_verdict encap(const struct lns_runtime *rt, struct rte_mbuf *m,
 	return eth_out(rt, m, s->port, &mac);
 }
 
-enum lns_verdict lns_route4(const struct lns_runtime *rt, struct rte_mbuf *m)
+enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 {
+	const struct lns_runtime *rt = w->rt;
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	const struct lns_nexthop *nh;
 	struct rte_ether_addr mac;
@@ -121,7 +131,7 @@ enum lns_verdict lns_route4(const struct lns_runtime *rt, struct rte_mbuf *m)
 		/* The slot may have been reused since the FIB was read: check it is the one. */
 		if (s == NULL || s->mode != LNS_SESS_FORWARD || s->sub_ip != ip->dst_addr)
 			return LNS_V_DROP_NO_ROUTE;
-		return encap(rt, m, s);
+		return encap(w, m, s);
 	}
 	nh = lns_fib_nexthop(rt->fib, v);
 	if (nh == NULL)
@@ -142,9 +152,10 @@ enum lns_verdict lns_route4(const struct lns_runtime *rt, struct rte_mbuf *m)
  * IPv4 inside is forwarded; anything else (LCP echo, IPCP, IPv6) goes to the
  * control lcore unchanged.
  */
-enum lns_verdict lns_fwd_upstream(const struct lns_runtime *rt, struct rte_mbuf *m,
+enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 				  const struct lns_dp_session *s, uint32_t off)
 {
+	struct lns_sess_ctr *c = ctr(w, s);
 	uint32_t end = rte_pktmbuf_data_len(m), pos;
 	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ipv4_hdr *ip;
@@ -185,7 +196,24 @@ enum lns_verdict lns_fwd_upstream(const struct lns_runtime *rt, struct rte_mbuf 
 		return LNS_V_DROP_BAD_IP;
 	if (ip->src_addr != s->sub_ip)
 		return LNS_V_DROP_SPOOFED;
+	c->up_pkts++;
+	c->up_bytes += tot;
 	rte_pktmbuf_adj(m, (uint16_t)pos);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
-	return lns_route4(rt, m);
+	return lns_route4(w, m);
+}
+
+void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (slot >= rt->n_slots)
+		return;
+	for (unsigned w = 0; w < rt->n_workers; w++) {
+		const struct lns_sess_ctr *c = &rt->sess_ctr[(size_t)w * rt->n_slots + slot];
+
+		out->up_pkts += c->up_pkts;
+		out->up_bytes += c->up_bytes;
+		out->down_pkts += c->down_pkts;
+		out->down_bytes += c->down_bytes;
+	}
 }

@@ -48,7 +48,7 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		switch (lns_classify(rt, p, m)) {
+		switch (lns_classify(w, p, m)) {
 		case LNS_V_PUNT:
 			punt[n_punt++] = m;
 			continue;

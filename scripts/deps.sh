@@ -16,6 +16,8 @@ PKGS=(
 	procps psmisc
 	# real peers: an L2TP LAC, and nftables for the lossy-path router
 	xl2tpd nftables
+	# RADIUS server, radclient and radtest (tests/netns/radius.sh)
+	freeradius freeradius-utils
 	# tests/peers/lwip-lac: built from Debian's lwip source package
 	make patch xz-utils
 )

@@ -748,3 +748,125 @@ session_state_is() {
 	st=$(session_of "$1" state) || return 1
 	[ "${st:-none}" = "$2" ]
 }
+
+# ---------------------------------------------------------------------------
+# PPP subscribers: lwip-lac (tests/peers/lwip-lac, a LAC and PPP client built
+# from Debian's lwIP source), one process per TAP, the TAPs bridged with the
+# access veth in the acc namespace (the veth's addresses move to the bridge).
+#
+#   lac_setup                 build lwip-lac (returns 1, the reason in
+#                             LAC_BUILD_ERR, if it cannot), bridge $PE_ACC
+#   lac_start ID ARGS...      lwip-lac ID on a TAP of its own, its address
+#                             192.0.2.(20+n), --lns $LNS_ACC4 --timestamps ARGS;
+#                             log $T_OUT/lac-ID.log; LAC_IP[ID], LAC_PID[ID]
+#   lac_wait_up ID N SECS     N sessions of ID up (IPCP); returns 1 at once when
+#                             one goes down, or at the deadline
+#   lac_logged ID ERE         a line of its log matches ERE
+#   lac_addrs ID              the IPv4 addresses its sessions got, one a line
+#   lac_kill ID [SIGNAL]      signal it (default KILL) and reap it
+#   lac_stop ID               SIGTERM (orderly: LCP Terminate, StopCCN), wait
+#   ping_many NS COUNT ADDR...  ping every ADDR from NS at once; sets PING_ALL
+#                             (echoes sent), PING_ALL_RECV, PING_FAILED (the
+#                             addresses not answered every time)
+#
+# lwip-lac stops by itself when the test's shell dies; cleanup (and the
+# runner's reaper) also stop it as "proc PID lwip-lac".
+declare -A LAC_PID=() LAC_IP=() LAC_LOG=() LAC_TAP=()
+LAC_N=0
+LAC_BR=
+LAC_BUILD_ERR=
+
+lac_setup() {
+	# shellcheck source=tests/peers/lwip-lac/netns.sh
+	. "$LNS_ROOT/tests/peers/lwip-lac/netns.sh"
+	if ! lwip_lac_build 2>"$T_OUT/lwip-lac-build.log"; then
+		# shellcheck disable=SC2034 # for the caller
+		LAC_BUILD_ERR=$(tail -n 3 "$T_OUT/lwip-lac-build.log" | tr '\n' ' ')
+		return 1
+	fi
+	LAC_BR=lacbr$T_SUFFIX
+	lwip_lac_bridge "$NS_ACC" "$PE_ACC" "lt0$T_SUFFIX" "$LAC_BR" || return 1
+	say "lwip-lac: $LWIP_LAC; TAPs bridged with $PE_ACC in $LAC_BR"
+}
+
+lac_start() {
+	local id=$1 n=$LAC_N tap
+	shift
+	LAC_N=$((LAC_N + 1))
+	tap=lt$n$T_SUFFIX
+	if ! ip -n "$NS_ACC" link show dev "$tap" >/dev/null 2>&1; then
+		ip -n "$NS_ACC" tuntap add dev "$tap" mode tap
+		ip netns exec "$NS_ACC" ethtool -K "$tap" tx off rx off >/dev/null 2>&1 || true
+		ip -n "$NS_ACC" link set "$tap" master "$LAC_BR"
+		ip -n "$NS_ACC" link set "$tap" up
+	fi
+	# shellcheck disable=SC2034 # for the caller
+	LAC_TAP[$id]=$tap
+	LAC_IP[$id]=192.0.2.$((20 + n))
+	LAC_LOG[$id]=$T_OUT/lac-$id.log
+	say "starting lwip-lac $id on $tap as ${LAC_IP[$id]}: $* (log ${LAC_LOG[$id]#"$LNS_ROOT"/})"
+	if ! lwip_lac_start "$NS_ACC" "$tap" "${LAC_LOG[$id]}" --ip "${LAC_IP[$id]}/24" \
+		--lns "$LNS_ACC4" --timestamps "$@"; then
+		fail "lwip-lac $id did not start: $(tail -n 3 "${LAC_LOG[$id]}" | tr '\n' ' ')"
+		return 1
+	fi
+	LAC_PID[$id]=$LWIP_LAC_PID
+	proc_record "$LWIP_LAC_PID" lwip-lac
+}
+
+lac_logged() { grep -Eq -- "$2" "${LAC_LOG[$1]}" 2>/dev/null; }
+
+lac_wait_up() {
+	local id=$1 n=$2 secs=$3 deadline
+	deadline=$(($(now_ms) + secs * 1000))
+	while :; do
+		[ "$(count_lines "${LAC_LOG[$id]}" '^session [0-9]+ up ')" -ge "$n" ] && return 0
+		if lac_logged "$id" '^session [0-9]+ down '; then
+			say "lwip-lac $id: $(grep -m1 -E '^session [0-9]+ down ' "${LAC_LOG[$id]}")"
+			return 1
+		fi
+		if (($(now_ms) >= deadline)); then
+			say "lwip-lac $id: $(count_lines "${LAC_LOG[$id]}" '^session [0-9]+ up ') of $n sessions up after ${secs}s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+lac_addrs() { sed -n 's/^session [0-9]* up ip4=\([0-9.]*\) .*/\1/p' "${LAC_LOG[$1]}"; }
+
+lac_kill() {
+	local pid=${LAC_PID[$1]:-}
+	[ -n "$pid" ] || return 0
+	say "lwip-lac $1: SIG${2:-KILL} to pid $pid"
+	kill "-${2:-KILL}" "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "LAC_PID[$1]"
+}
+
+lac_stop() {
+	local pid=${LAC_PID[$1]:-}
+	[ -n "$pid" ] || return 0
+	lwip_lac_stop "$pid" 5000 || say "lwip-lac $1 did not stop within 5 s: killed"
+	unset "LAC_PID[$1]"
+}
+
+ping_many() {
+	local ns=$1 count=$2 a pid
+	local -a pids=()
+	shift 2
+	for a in "$@"; do
+		ip netns exec "$ns" ping -c "$count" -W 2 -i 0.2 "$a" >"$T_OUT/ping-${ns%-"$T_SUFFIX"}-$a.log" 2>&1 &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	PING_ALL=0 PING_ALL_RECV=0 PING_FAILED=
+	for a in "$@"; do
+		local r
+		r=$(sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p' "$T_OUT/ping-${ns%-"$T_SUFFIX"}-$a.log")
+		PING_ALL=$((PING_ALL + count))
+		PING_ALL_RECV=$((PING_ALL_RECV + ${r:-0}))
+		[ "${r:-0}" = "$count" ] || PING_FAILED+="$a "
+	done
+	[ -z "$PING_FAILED" ]
+}

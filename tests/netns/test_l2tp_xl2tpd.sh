@@ -29,6 +29,8 @@
 #  e2. the real pppd (fails at once without /dev/ppp): session up, then
 #     xl2tpd's CDN
 #  i. an unknown LAC (no peer matches): refused with a StopCCN
+#  j. a peer known by its Host Name only (no address match), with a secret:
+#     established and authenticated
 #  h. nothing lnsd sent (ip.src = lnsd) is malformed or draws a tshark warning;
 #     the whole capture is checked.
 set -euo pipefail
@@ -49,9 +51,10 @@ A_WRONG=192.0.2.14   # d
 A_WRONG2=192.0.2.15  # d2
 A_PPPD=192.0.2.16    # e2
 A_UNKNOWN=192.0.2.17 # i
+A_BYNAME=192.0.2.18  # j
 
 topo_basic
-for a in $A_PLAIN $A_AUTH $A_HIDDEN $A_WRONG $A_WRONG2 $A_PPPD $A_UNKNOWN; do
+for a in $A_PLAIN $A_AUTH $A_HIDDEN $A_WRONG $A_WRONG2 $A_PPPD $A_UNKNOWN $A_BYNAME; do
 	addr_add "$NS_ACC" "$PE_ACC" "$a/24"
 done
 LNS_EXTRA_CONFIG="l2tp:
@@ -59,7 +62,8 @@ LNS_EXTRA_CONFIG="l2tp:
   peers:
     - {name: plain, match: [\"$A_PLAIN/32\", \"$A_PPPD/32\"]}
     - {name: auth, match: [\"$A_AUTH/32\", \"$A_WRONG/32\", \"$A_WRONG2/32\"], secret: \"$SECRET\"}
-    - {name: hidden, match: [\"$A_HIDDEN/32\"], secret: \"$SECRET\", hide-avps: true}"
+    - {name: hidden, match: [\"$A_HIDDEN/32\"], secret: \"$SECRET\", hide-avps: true}
+    - {name: byname, host-name: lac-byname, secret: \"$SECRET\"}"
 config_basic "$T_OUT/lnsd.yaml"
 lnsd_start "$T_OUT/lnsd.yaml"
 CAP=$T_OUT/l2tp.pcap
@@ -353,6 +357,19 @@ wait_for 5 "xl2tpd i: connection closed" xl2tpd_logged i "Connection closed to $
 	fail "xl2tpd i did not log 'Connection closed to $LNS_ACC4 ... (unknown LAC)'"
 assert_cmd "no tunnel from $A_UNKNOWN" tunnel_state_is "$A_UNKNOWN:1701" none
 xl2tpd_stop i
+
+# ---------------------------------------------------------------------------
+step "j. a peer known by its Host Name only"
+snap c-j show counters
+if up_case j "$A_BYNAME" lac-byname --fake-pppd --secret "$SECRET" challenge=yes; then
+	tunnel_of "$A_BYNAME:1701" id >/dev/null
+	assert_eq "tunnel $TID authenticated" true "$(jget "$T_OUT/tunnels.json" "tunnels[id=$TID].authenticated")"
+	assert_grew c-j tunnels_opened 1
+	xl2tpd_ctl j "d lns"
+	wait_for 10 "tunnel $TID closing or gone" tunnel_closing_or_gone "$TID" ||
+		fail "tunnel $TID still $(tunnel_by_id "$TID" state)"
+fi
+xl2tpd_stop j
 
 # ---------------------------------------------------------------------------
 step "h. everything lnsd sent decodes cleanly (tshark)"

@@ -93,7 +93,7 @@ static const struct {
 			  "0xff)"},
 	{"unknown-top.yaml", "unknown-top.yaml:10:1: unknown key \"prots\" in top level (expected "
 			     "one of: eal, log, dataplane, ports, routes, l2tp, ppp, pools, users, "
-			     "management)"},
+			     "management, radius)"},
 	{"unknown-nested.yaml", "unknown-nested.yaml:9:5: unknown key \"mtuu\" in ports[1] "
 				"(expected one of: name, device, role, mtu, vlan, mac, addresses)"},
 	{"int-string.yaml", "int-string.yaml:9:10: ports[1].mtu: expected an integer between 68 "
