@@ -69,7 +69,13 @@ static const uint8_t *secret_of(const struct l2tp_tunnel *t, size_t *len)
 	return (const uint8_t *)t->peer->secret;
 }
 
-/* The whole retransmission cycle: how long a closing tunnel keeps its state. */
+/*
+ * How long a closing tunnel keeps its state: a whole retransmission cycle,
+ * ours or, since the peer's may be longer, at least that of RFC 2661's
+ * recommended timers (1, 2, 4, 8, 8, 8 s: 31 s).
+ */
+#define PEER_CYCLE_MS 31000
+
 static uint64_t cycle_ms(const struct lns_l2tp_cfg *lc)
 {
 	uint64_t total = 0, iv = lc->retransmit.initial_ms;
@@ -78,7 +84,7 @@ static uint64_t cycle_ms(const struct lns_l2tp_cfg *lc)
 		total += iv;
 		iv = iv * 2 > lc->retransmit.max_ms ? lc->retransmit.max_ms : iv * 2;
 	}
-	return total;
+	return total > PEER_CYCLE_MS ? total : PEER_CYCLE_MS;
 }
 
 /* ---- transport glue ----------------------------------------------------------------------- */
@@ -597,8 +603,35 @@ static void new_tunnel_input(struct lns_cp *cp, unsigned port, rte_be32_t src, r
 	size_t slen;
 	const uint8_t *secret = peer_secret(peer, &slen);
 
-	if (parse(buf, len, secret, slen, m, &err) < 0)
-		return count_malformed(l, &err, src);
+	if (parse(buf, len, secret, slen, m, &err) < 0) {
+		/*
+		 * A LAC known only by its Host Name may hide AVPs under its secret:
+		 * what was parsed before the hidden AVP names it (Host Name comes
+		 * early), and its secret un-hides the rest.
+		 */
+		bool hidden = err.code == L2TP_E_HIDDEN_NO_SECRET || err.code == L2TP_E_HIDDEN_BAD_LEN;
+
+		if (!hidden || peer != NULL || !(m->present & L2TP_BIT(L2TP_AVP_HOST_NAME)) ||
+		    (peer = find_peer(lc, src, &m->host_name)) == NULL || !peer->secret[0])
+			return count_malformed(l, &err, src);
+		secret = peer_secret(peer, &slen);
+		if (parse(buf, len, secret, slen, m, &err) < 0)
+			return count_malformed(l, &err, src);
+	}
+	if (!m->zlb && m->msg_type == L2TP_MSG_STOPCCN) {
+		/*
+		 * A LAC that could not read our SCCRP stops with tunnel ID 0: find
+		 * the tunnel by its address, port and Assigned Tunnel ID.
+		 */
+		TAILQ_FOREACH(t, &l->tunnels, next) {
+			if (t->peer_ip == src && t->peer_port == sport &&
+			    t->peer_tid == m->tunnel_id && t->state != L2TP_T_CLOSING) {
+				l2tp_rdt_input(&t->rdt, m->hdr.ns, m->hdr.nr, buf, len, false,
+					       cp_now_ms());
+				return l2tp_tunnel_settle(t);
+			}
+		}
+	}
 	if (m->zlb || m->msg_type != L2TP_MSG_SCCRQ) {
 		l->c.rx_unknown_tunnel++;
 		return;

@@ -351,7 +351,8 @@ static void echo(struct ppp_session *p, uint8_t code, uint8_t id, const uint8_t 
 	pkt[1] = id;
 	put16(pkt + 2, (uint16_t)(8 + len));
 	put32(pkt + 4, p->send_magic ? p->our_magic : 0);
-	memcpy(pkt + 8, data, len);
+	if (len)
+		memcpy(pkt + 8, data, len);
 	ppp_send(p, PPP_LCP, pkt, 8 + len);
 }
 

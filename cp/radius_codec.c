@@ -429,8 +429,8 @@ static int fail(struct radius_builder *b, int err)
 	return b->err;
 }
 
-int radius_build_begin(struct radius_builder *b, uint8_t *buf, size_t cap, uint8_t code,
-		       uint8_t id, const uint8_t authenticator[16])
+int radius_build_begin(struct radius_builder *b, uint8_t *buf, size_t cap, uint8_t code, uint8_t id,
+		       const uint8_t authenticator[16])
 {
 	memset(b, 0, sizeof(*b));
 	b->buf = buf;
@@ -586,8 +586,8 @@ int radius_put_tagged(struct radius_builder *b, uint8_t type, uint8_t tag, const
 {
 	uint8_t *d;
 
-	if (b->err == 0 && (tag > RADIUS_TAG_MAX || len == 0 || len > RADIUS_ATTR_MAX_VAL - 1 ||
-			    v == NULL))
+	if (b->err == 0 &&
+	    (tag > RADIUS_TAG_MAX || len == 0 || len > RADIUS_ATTR_MAX_VAL - 1 || v == NULL))
 		return fail(b, -EINVAL);
 	d = reserve(b, type, 1 + len);
 	if (d == NULL)
@@ -635,8 +635,7 @@ int radius_put_attr(struct radius_builder *b, const struct radius_attr *a)
  * RFC 2865 section 5.2: the password, padded with NULs to a multiple of 16 octets, is hidden
  * 16 octets at a time: c(1) = p(1) xor MD5(S + RA), c(i) = p(i) xor MD5(S + c(i-1)).
  */
-static void pw_hide(uint8_t *v, size_t n, const uint8_t ra[16], const uint8_t *secret,
-		    size_t slen)
+static void pw_hide(uint8_t *v, size_t n, const uint8_t ra[16], const uint8_t *secret, size_t slen)
 {
 	const uint8_t *prev = ra;
 	uint8_t k[16];
@@ -651,9 +650,8 @@ static void pw_hide(uint8_t *v, size_t n, const uint8_t ra[16], const uint8_t *s
 }
 
 /* The inverse: c and out must not overlap. */
-static void pw_unhide(const uint8_t *c, size_t n, uint8_t *out, const uint8_t *ra,
-		      size_t ralen, const uint8_t *secret, size_t slen, const uint8_t *salt,
-		      size_t saltlen)
+static void pw_unhide(const uint8_t *c, size_t n, uint8_t *out, const uint8_t *ra, size_t ralen,
+		      const uint8_t *secret, size_t slen, const uint8_t *salt, size_t saltlen)
 {
 	uint8_t k[16];
 	size_t i, j;
@@ -793,16 +791,17 @@ enum radius_verify radius_verify_response(const uint8_t *buf, size_t len,
 	return check_msg_auth(buf, p, req_auth, secret, slen, require_msg_auth);
 }
 
-enum radius_verify radius_verify_request(const uint8_t *buf, size_t len,
-					 const struct radius_pkt *p, const uint8_t *secret,
-					 size_t slen, bool require_msg_auth)
+enum radius_verify radius_verify_request(const uint8_t *buf, size_t len, const struct radius_pkt *p,
+					 const uint8_t *secret, size_t slen, bool require_msg_auth)
 {
 	uint8_t md[16];
 
 	if (!pkt_matches(buf, len, p) || secret == NULL || slen == 0)
 		return RADIUS_BAD_AUTHENTICATOR;
 	if (random_authenticator(p->code))
-		return check_msg_auth(buf, p, buf + 4, secret, slen, require_msg_auth);
+		/* RFC 5997 section 3: Status-Server MUST carry Message-Authenticator */
+		return check_msg_auth(buf, p, buf + 4, secret, slen,
+				      require_msg_auth || p->code == RADIUS_STATUS_SERVER);
 	if (!hashed_request(p->code))
 		return RADIUS_BAD_CODE;
 	/* RFC 2866 section 3: MD5(Code+ID+Length+16 zero octets+Attributes+Secret) */
@@ -867,8 +866,7 @@ int radius_decode_salted(const struct radius_attr *a, const uint8_t req_auth[16]
 	if (a->len < off + 2 + 16 || (a->len - off - 2) % 16 != 0)
 		return -EINVAL;
 	n = a->len - off - 2;
-	pw_unhide(a->v + off + 2, n, plain, req_auth, RADIUS_AUTH_LEN, secret, slen, a->v + off,
-		  2);
+	pw_unhide(a->v + off + 2, n, plain, req_auth, RADIUS_AUTH_LEN, secret, slen, a->v + off, 2);
 	if (plain[0] > n - 1)
 		return -EINVAL; /* a wrong secret or request authenticator, most likely */
 	if (*out_len < plain[0])

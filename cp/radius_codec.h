@@ -179,10 +179,13 @@ enum radius_attr_type {
 
 /* ---- RFC 2865 section 5.26: vendors ------------------------------------------------------ */
 
-#define RADIUS_VSA_HDR_LEN  6 /* Vendor-Id (4), Vendor type (1), Vendor length (1) */
-#define RADIUS_VSA_MAX_VAL  (RADIUS_ATTR_MAX_VAL - RADIUS_VSA_HDR_LEN) /* 247 */
-#define RADIUS_VENDOR_MS    311   /* Microsoft, RFC 2548 */
-#define RADIUS_VENDOR_LNS   32473 /* RFC 5612 documentation PEN; see docs/radius-dictionary */
+/* Vendor-Id (4), Vendor type (1), Vendor length (1); so at most 247 octets of value */
+#define RADIUS_VSA_HDR_LEN 6
+#define RADIUS_VSA_MAX_VAL (RADIUS_ATTR_MAX_VAL - RADIUS_VSA_HDR_LEN)
+/* Microsoft (RFC 2548); lns's own: the PEN RFC 5612 reserves for documentation, which a
+ * deployment with its own PEN replaces (docs/radius-dictionary) */
+#define RADIUS_VENDOR_MS  311
+#define RADIUS_VENDOR_LNS 32473
 
 /* RFC 2548 section 2: Microsoft vendor-specific attributes */
 enum radius_ms_attr {
@@ -213,8 +216,8 @@ enum radius_lns_attr {
 /* ---- attribute values ---------------------------------------------------------------------- */
 
 /* RFC 2865 section 5.6 Service-Type (the values lns uses) */
-#define RADIUS_SERVICE_LOGIN           1
-#define RADIUS_SERVICE_FRAMED          2
+#define RADIUS_SERVICE_LOGIN          1
+#define RADIUS_SERVICE_FRAMED         2
 #define RADIUS_SERVICE_AUTHORIZE_ONLY 17 /* RFC 5176 section 3.2 */
 /* RFC 2865 section 5.7 Framed-Protocol */
 #define RADIUS_FRAMED_PROTOCOL_PPP 1
@@ -224,11 +227,11 @@ enum radius_lns_attr {
 #define RADIUS_TERMINATION_DEFAULT 0
 #define RADIUS_TERMINATION_REQUEST 1
 /* RFC 2866 section 5.1 Acct-Status-Type */
-#define RADIUS_ACCT_STATUS_START           1
-#define RADIUS_ACCT_STATUS_STOP            2
-#define RADIUS_ACCT_STATUS_INTERIM_UPDATE  3 /* RFC 2869 section 2.1 */
-#define RADIUS_ACCT_STATUS_ACCOUNTING_ON   7
-#define RADIUS_ACCT_STATUS_ACCOUNTING_OFF  8
+#define RADIUS_ACCT_STATUS_START          1
+#define RADIUS_ACCT_STATUS_STOP           2
+#define RADIUS_ACCT_STATUS_INTERIM_UPDATE 3 /* RFC 2869 section 2.1 */
+#define RADIUS_ACCT_STATUS_ACCOUNTING_ON  7
+#define RADIUS_ACCT_STATUS_ACCOUNTING_OFF 8
 /* RFC 2866 section 5.6 Acct-Authentic */
 #define RADIUS_ACCT_AUTHENTIC_RADIUS 1
 #define RADIUS_ACCT_AUTHENTIC_LOCAL  2
@@ -314,7 +317,7 @@ struct radius_attr_info {
 	const char *name; /* NULL: the codec does not know this type */
 	const char *rfc;  /* where it is defined, e.g. "2865 5.1" */
 	uint8_t type;
-	uint8_t kind; /* enum radius_kind */
+	uint8_t kind;     /* enum radius_kind */
 	uint8_t min, max; /* value length */
 	uint8_t mult;     /* when non-zero the value length is a multiple of it */
 	bool tagged;
@@ -336,19 +339,19 @@ const struct radius_attr_info *radius_attr_lookup(uint32_t vendor, uint8_t type)
 const struct radius_vendor_info *radius_vendor_lookup(uint32_t vendor);
 
 /* Names for logs; "unknown" when the codec has none (never NULL). */
-const char *radius_code_name(uint8_t code);                 /* "Access-Request" */
+const char *radius_code_name(uint8_t code);                  /* "Access-Request" */
 const char *radius_attr_name(uint32_t vendor, uint8_t type); /* "User-Name", "MS-CHAP2-Success" */
-const char *radius_vendor_name(uint32_t vendor);            /* "Microsoft" */
-const char *radius_error_cause_name(uint32_t cause);        /* RFC 5176 */
-const char *radius_terminate_cause_name(uint32_t cause);    /* RFC 2866 */
+const char *radius_vendor_name(uint32_t vendor);             /* "Microsoft" */
+const char *radius_error_cause_name(uint32_t cause);         /* RFC 5176 */
+const char *radius_terminate_cause_name(uint32_t cause);     /* RFC 2866 */
 
 /* ---- parser -------------------------------------------------------------------------------- */
 
 /* One attribute, or one sub-attribute of a Vendor-Specific attribute. v points into the
  * buffer given to radius_parse() and is valid while that buffer is. */
 struct radius_attr {
-	uint8_t type;  /* 26 for a VSA sub-attribute */
-	uint8_t len;   /* value length */
+	uint8_t type; /* 26 for a VSA sub-attribute */
+	uint8_t len;  /* value length */
 	const uint8_t *v;
 	uint32_t vendor; /* != 0: a sub-attribute of a VSA, vtype is its type */
 	uint8_t vtype;
@@ -363,7 +366,7 @@ struct radius_pkt {
 	const uint8_t *authenticator;
 	struct radius_attr a[RADIUS_MAX_ATTRS];
 	unsigned n;
-	int msg_auth; /* index of Message-Authenticator in a[], -1 none */
+	int msg_auth;   /* index of Message-Authenticator in a[], -1 none */
 	unsigned n_bad; /* how many entries have bad set */
 };
 
@@ -386,7 +389,7 @@ const struct radius_attr *radius_find_next(const struct radius_pkt *p,
 const struct radius_attr *radius_find_vsa(const struct radius_pkt *p, uint32_t vendor,
 					  uint8_t vtype);
 
-int radius_get_u32(const struct radius_attr *a, uint32_t *v);        /* -EINVAL unless 4 octets */
+int radius_get_u32(const struct radius_attr *a, uint32_t *v);         /* -EINVAL unless 4 octets */
 int radius_get_addr(const struct radius_attr *a, struct in_addr *ip); /* -EINVAL unless 4 */
 int radius_get_addr6(const struct radius_attr *a, struct in6_addr *ip); /* -EINVAL unless 16 */
 /* RFC 3162 section 2.3 / RFC 4818: -EINVAL unless 2..18 octets, length <= 128 and the prefix
@@ -395,9 +398,13 @@ int radius_get_ipv6_prefix(const struct radius_attr *a, struct in6_addr *prefix,
 /* Copies a text value into s (size n) with a terminating NUL: -ENOSPC if it does not fit,
  * -EINVAL if it holds a NUL. */
 int radius_get_str(const struct radius_attr *a, char *s, size_t n);
-/* RFC 2868 section 3: the tag of a tagged attribute (0 if none); for a tagged integer *v gets
- * the 24-bit value, for a string *off gets where the string starts (0 or 1). */
+/* RFC 2868 section 3.1 integer (Tunnel-Type, Tunnel-Medium-Type, Tunnel-Preference): the tag
+ * (high octet, 0..0x1f) in *tag and the low 24 bits in *v; -EINVAL unless 4 octets and a tag. */
 int radius_get_tagged_u32(const struct radius_attr *a, uint8_t *tag, uint32_t *v);
+/* RFC 2868 section 3: the tag of a tagged attribute of the standard space, 0 when it has none
+ * (or for any other attribute); *off (may be NULL) gets where the value after the tag starts:
+ * 1 when a string or Tunnel-Password begins with a tag octet (0x00..0x1f; 0x00 is a tag octet
+ * left unused), else 0. */
 uint8_t radius_get_tag(const struct radius_attr *a, size_t *off);
 
 /* ---- builder ------------------------------------------------------------------------------- */
@@ -415,8 +422,8 @@ struct radius_builder {
  * random Request Authenticator of an Access-Request or Status-Server (required there); for
  * other codes it is ignored and the end functions compute the field.
  */
-int radius_build_begin(struct radius_builder *b, uint8_t *buf, size_t cap, uint8_t code,
-		       uint8_t id, const uint8_t authenticator[16]);
+int radius_build_begin(struct radius_builder *b, uint8_t *buf, size_t cap, uint8_t code, uint8_t id,
+		       const uint8_t authenticator[16]);
 /* Each put returns 0 or the builder's sticky error: -ENOSPC (does not fit), -EINVAL (bad
  * argument). Nothing is written once an error is recorded. */
 int radius_put(struct radius_builder *b, uint8_t type, const void *v, size_t len); /* 1..253 */
@@ -484,16 +491,18 @@ enum radius_verify { RADIUS_VERIFY_RESULTS(RADIUS_X_ENUM_VERIFY) };
  */
 enum radius_verify radius_verify_response(const uint8_t *buf, size_t len,
 					  const struct radius_pkt *p, const uint8_t req_auth[16],
-					  const uint8_t *secret, size_t slen, bool require_msg_auth);
+					  const uint8_t *secret, size_t slen,
+					  bool require_msg_auth);
 /*
  * A request: Accounting-Request, CoA-Request and Disconnect-Request have their Request
  * Authenticator checked, then Message-Authenticator (zero Authenticator field) when present or
  * required; Access-Request and Status-Server have a random authenticator, so only their
- * Message-Authenticator is checked. RADIUS_BAD_CODE for response codes.
+ * Message-Authenticator is checked (always required for Status-Server, RFC 5997 section 3;
+ * an Access-Request without one and require_msg_auth false is RADIUS_OK with nothing
+ * checked). RADIUS_BAD_CODE for response codes.
  */
-enum radius_verify radius_verify_request(const uint8_t *buf, size_t len,
-					 const struct radius_pkt *p, const uint8_t *secret,
-					 size_t slen, bool require_msg_auth);
+enum radius_verify radius_verify_request(const uint8_t *buf, size_t len, const struct radius_pkt *p,
+					 const uint8_t *secret, size_t slen, bool require_msg_auth);
 const char *radius_verify_name(enum radius_verify v);
 
 /* ---- hidden values ------------------------------------------------------------------------- */

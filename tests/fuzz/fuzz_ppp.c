@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static size_t max_frame = 1466;
 static bool trace; /* FUZZ_PPP_TRACE: where each input left the session, on stderr */
-static char *yaml[256];
+static struct lns_config *cfgs[256]; /* by setup octet, parsed once */
 
 static const char *const auths[] = {
 	"  auth: [pap]\n",
@@ -74,13 +74,12 @@ static const char *const auths[] = {
 	"  auth: [mschapv2, chap-md5, pap]\n",
 };
 
-static char *build_yaml(uint8_t setup)
+static struct lns_config *build_cfg(uint8_t setup)
 {
-	char *y = malloc(2048);
+	char y[2048], err[256];
+	struct lns_config *cfg;
 
-	if (y == NULL)
-		abort();
-	snprintf(y, 2048,
+	snprintf(y, sizeof(y),
 		 "ports:\n"
 		 "  - name: access0\n"
 		 "    device: net_null0\n"
@@ -107,7 +106,12 @@ static char *build_yaml(uint8_t setup)
 		 setup & 8 ? "" : "  ipv6: false\n",
 		 setup & 0x80 ? "  lcp-echo-interval: 0\n"
 			      : "  lcp-echo-interval: 2\n  lcp-echo-failures: 2\n");
-	return y;
+	cfg = lns_config_parse("fuzz_ppp.yaml", y, strlen(y), err, sizeof(err));
+	if (cfg == NULL) {
+		fprintf(stderr, "fuzz_ppp: %s\n", err);
+		abort();
+	}
+	return cfg;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -119,9 +123,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (m && atoi(m) > 0)
 		max_frame = (size_t)atoi(m);
 	trace = getenv("FUZZ_PPP_TRACE") != NULL;
-	h_log_level = trace ? RTE_LOG_DEBUG : RTE_LOG_EMERG; /* the PPP code logs every session's fate */
+	/* the PPP code logs every session's fate */
+	h_log_level = trace ? RTE_LOG_DEBUG : RTE_LOG_EMERG;
 	for (unsigned i = 0; i < 256; i++)
-		yaml[i] = build_yaml((uint8_t)i);
+		cfgs[i] = build_cfg((uint8_t)i);
 	return 0;
 }
 
@@ -242,7 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	start = (setup >> 4) & 3;
 	h_now_ms = 1000000;
-	e = h_env_new(yaml[setup]);
+	e = h_env_new_cfg(cfgs[setup]);
 	check(e != NULL);
 	h_send_hook = check_sent;
 	ls = h_l2tp_session_new(e);

@@ -653,6 +653,7 @@ xl2tpd_start() {
 	XL_LOG[$id]=$log
 	say "starting xl2tpd $id in $ns${listen:+ on $listen}$( ((fake)) && echo ', stand-in pppd') (log ${log#"$LNS_ROOT"/})"
 	if ((fake)); then
+		# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
 		ip netns exec "$ns" sh -c 'mount --bind "$1" /usr/sbin/pppd && shift && exec "$@"' sh \
 			"$dir/fake-pppd" xl2tpd -D -c "$dir/xl2tpd.conf" -p "$dir/xl2tpd.pid" -C "$dir/control" \
 			>"$log" 2>&1 &
@@ -674,6 +675,7 @@ xl2tpd_ctl() {
 	local fifo=${XL_DIR[$1]}/control
 	[ -p "$fifo" ] || die "xl2tpd $1: no control FIFO $fifo"
 	say "xl2tpd $1: $2"
+	# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 	timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' sh "$2" "$fifo" || die "xl2tpd $1: cannot write '$2' to $fifo"
 }
 
@@ -704,13 +706,7 @@ xl2tpd_stop() {
 }
 
 # ---------------------------------------------------------------------------
-# lnsd's L2TP view (lnsctl show tunnels / sessions / counters --json)
-
-# l2tp_counter NAME: lnsd's l2tp.NAME counter now (snap in $T_OUT/c-l2tp.json)
-l2tp_counter() {
-	snap c-l2tp show counters >/dev/null 2>&1 || { echo "no counters"; return 1; }
-	jget "$T_OUT/c-l2tp.json" "l2tp.$1"
-}
+# lnsd's L2TP view (lnsctl show tunnels / sessions --json)
 
 # tunnel_of PEER FIELD: FIELD of the first tunnel whose peer is PEER (ip:port)
 # that is not closing; empty if none. Snapshot in $T_OUT/tunnels.json.

@@ -86,7 +86,9 @@ tunnel_by_id() {
 	snap tunnels show tunnels || return 1
 	jget "$T_OUT/tunnels.json" "tunnels[id=$1].$2" 2>/dev/null || true
 }
+# shellcheck disable=SC2317 # called through wait_for
 tunnel_is() { [ "$(tunnel_state "$1")" = "$2" ]; }
+# shellcheck disable=SC2317 # called through wait_for
 tunnel_closing_or_gone() { [[ "$(tunnel_state "$1")" =~ ^(closing|)$ ]]; }
 
 # loss_seen: lnsd retransmitted or got a duplicate since the start
@@ -154,8 +156,10 @@ else
 fi
 # shellcheck disable=SC2317 # called through wait_for
 no_tunnels() { snap tunnels show tunnels && [ "$(jget --len "$T_OUT/tunnels.json" tunnels)" = 0 ]; }
-# closing state lasts one cycle: 250+500+1000*9 ms = 9.75 s
-if wait_for 20 "every tunnel freed" no_tunnels; then
+# The closing state lasts one retransmission cycle: lnsd's own (250+500+1000*9
+# ms = 9.75 s here) or, since the LAC's may be longer, RFC 2661's recommended
+# one (31 s), whichever is longer.
+if wait_for 45 "every tunnel freed" no_tunnels; then
 	ok "every tunnel freed after its closing cycle"
 else
 	fail "tunnels left: $(cat "$T_OUT/tunnels.json")"

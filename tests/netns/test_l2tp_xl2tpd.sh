@@ -70,6 +70,7 @@ CAP=$T_OUT/l2tp.pcap
 capture_start l2tp "$NS_ACC" "$PE_ACC" udp port 1701
 snap c-start show counters || die "show counters failed"
 
+# shellcheck disable=SC2317 # called through wait_for
 # l2tp_grew BEFORE KEY N: l2tp.KEY grew by at least N since snapshot BEFORE
 # (a saved counters JSON); the snapshot after is $T_OUT/c-now.json.
 l2tp_grew() {
@@ -87,12 +88,12 @@ assert_same() {
 	snap c-now show counters || true
 	assert_eq "l2tp.$2 increase" 0 "$(jdelta "$T_OUT/$1.json" "$T_OUT/c-now.json" "l2tp.$2")"
 }
-lnsd_logged() { grep -Eq -- "$1" "$T_OUT/lnsd.log"; }
 # tunnel_by_id TID FIELD: FIELD of our tunnel TID in any state (empty: gone)
 tunnel_by_id() {
 	snap tunnels show tunnels || return 1
 	jget "$T_OUT/tunnels.json" "tunnels[id=$1].$2" 2>/dev/null || true
 }
+# shellcheck disable=SC2317 # called through wait_for
 tunnel_closing_or_gone() { [[ "$(tunnel_by_id "$1" state)" =~ ^(closing|)$ ]]; }
 # xl2tpd's own tunnel ID ("Local: N") from its "Connection established" line
 xl2tpd_local_tid() { sed -n 's/.*Connection established to .*Local: \([0-9]*\),.*/\1/p' "${XL_LOG[$1]}" | tail -n 1; }

@@ -167,20 +167,33 @@ void lns_radius_cancel(struct lns_radius *r, uint64_t handle)
 struct h_env *h_env_new(const char *yaml)
 {
 	char err[256];
+	struct lns_config *cfg =
+		lns_config_parse("test.yaml", yaml, strlen(yaml), err, sizeof(err));
+	struct h_env *e;
+
+	if (cfg == NULL) {
+		fprintf(stderr, "ppp_harness: configuration: %s\n", err);
+		return NULL;
+	}
+	e = h_env_new_cfg(cfg);
+	if (e == NULL) {
+		lns_config_free(cfg);
+		return NULL;
+	}
+	e->own_cfg = true;
+	return e;
+}
+
+struct h_env *h_env_new_cfg(const struct lns_config *c)
+{
 	struct h_env *e = calloc(1, sizeof(*e));
-	struct lns_config *cfg;
+	struct lns_config *cfg = (struct lns_config *)c; /* never written */
 	int access = -1;
 
 	if (getenv("LNS_TEST_LOG") == NULL)
 		rte_log_set_global_level((uint32_t)h_log_level);
 	if (e == NULL)
 		return NULL;
-	cfg = lns_config_parse("test.yaml", yaml, strlen(yaml), err, sizeof(err));
-	if (cfg == NULL) {
-		fprintf(stderr, "ppp_harness: configuration: %s\n", err);
-		free(e);
-		return NULL;
-	}
 	e->cfg = cfg;
 	e->rt = calloc(1, sizeof(*e->rt));
 	e->cp = calloc(1, sizeof(*e->cp));
@@ -254,7 +267,8 @@ void h_env_free(struct h_env *e)
 	free(e->t);
 	free(e->cp);
 	free(e->rt);
-	lns_config_free(e->cfg);
+	if (e->own_cfg)
+		lns_config_free(e->cfg);
 	if (h_cur == e)
 		h_cur = NULL;
 	free(e);
@@ -507,8 +521,12 @@ int h_lcp_open(struct ppp_session *p, uint32_t peer_magic)
 {
 	struct h_env *e = h_cur;
 	const struct h_frame *req = h_take(e, PPP_LCP, PPP_CONF_REQ);
-	uint8_t opts[6] = {5, 6, (uint8_t)(peer_magic >> 24), (uint8_t)(peer_magic >> 16),
-			   (uint8_t)(peer_magic >> 8), (uint8_t)peer_magic};
+	uint8_t opts[6] = {5,
+			   6,
+			   (uint8_t)(peer_magic >> 24),
+			   (uint8_t)(peer_magic >> 16),
+			   (uint8_t)(peer_magic >> 8),
+			   (uint8_t)peer_magic};
 	struct h_frame ours;
 
 	if (req == NULL || req->len < 4)

@@ -33,18 +33,19 @@ struct h_frame {
 
 struct h_env {
 	struct lns_config *cfg;
+	bool own_cfg; /* h_env_free frees it */
 	struct lns_runtime *rt;
 	struct lns_cp *cp;
 	struct l2tp_tunnel *t;
 	uint16_t next_sid;
 	/* what PPP did */
 	struct h_frame frames[H_MAX_FRAMES];
-	unsigned n_frames;   /* captured and not yet taken, at most H_MAX_FRAMES */
-	unsigned first;	     /* the oldest of them */
-	uint64_t sent;	     /* all frames ever passed to ppp_send */
-	uint64_t dropped;    /* not sent because the session was dying (as cp/ppp.c) */
-	unsigned kills;	     /* ppp_kill calls, the ignored later ones included */
-	unsigned arms;	     /* ppp_arm calls */
+	unsigned n_frames; /* captured and not yet taken, at most H_MAX_FRAMES */
+	unsigned first;    /* the oldest of them */
+	uint64_t sent;     /* all frames ever passed to ppp_send */
+	uint64_t dropped;  /* not sent because the session was dying (as cp/ppp.c) */
+	unsigned kills;    /* ppp_kill calls, the ignored later ones included */
+	unsigned arms;     /* ppp_arm calls */
 	unsigned fwd_ups, fwd_downs;
 	struct {
 		struct in_addr a;
@@ -64,6 +65,8 @@ extern void (*h_send_hook)(struct ppp_session *p, uint16_t proto, const uint8_t 
 
 /* Build from a whole YAML configuration; NULL (and a message on stderr) if it does not load. */
 struct h_env *h_env_new(const char *yaml);
+/* The same around a configuration already loaded, which the env does not free. */
+struct h_env *h_env_new_cfg(const struct lns_config *cfg);
 void h_env_free(struct h_env *e);
 
 /* An L2TP session of the env's tunnel, in the state an ICCN leaves it; set proxy fields next. */

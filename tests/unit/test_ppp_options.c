@@ -55,12 +55,12 @@
 #define CFG(mtu, ppp) PORTS(mtu) POOLS USERS "ppp:\n" ppp
 
 /* Every configuration names ppp.auth and ppp.dns so the defaults do not matter. */
-#define Y_ALL "  auth: [mschapv2, chap-md5, pap]\n"
-#define Y_PAP "  auth: [pap]\n"
-#define Y_MD5 "  auth: [chap-md5]\n"
+#define Y_ALL  "  auth: [mschapv2, chap-md5, pap]\n"
+#define Y_PAP  "  auth: [pap]\n"
+#define Y_MD5  "  auth: [chap-md5]\n"
 #define Y_MSV2 "  auth: [mschapv2]\n"
-#define DNS "  dns: [\"192.0.2.53\", \"198.51.100.53\"]\n"
-#define ECHO "  lcp-echo-interval: 10\n  lcp-echo-failures: 3\n"
+#define DNS    "  dns: [\"192.0.2.53\", \"198.51.100.53\"]\n"
+#define ECHO   "  lcp-echo-interval: 10\n  lcp-echo-failures: 3\n"
 
 static const uint8_t POOL_FIRST[4] = {100, 64, 0, 10};
 #define PEER_MAGIC 0x5eed1234u
@@ -103,8 +103,7 @@ static uint32_t get32(const uint8_t *p)
 }
 
 /* f is code/id with exactly these options. */
-static void assert_pkt(const struct h_frame *f, uint8_t code, int id, const void *opts,
-		       size_t len)
+static void assert_pkt(const struct h_frame *f, uint8_t code, int id, const void *opts, size_t len)
 {
 	assert_non_null(f);
 	assert_int_equal(f->len, 4 + len);
@@ -216,13 +215,15 @@ static void lcp_request_mru_only_when_not_1500(void **state)
 
 static void lcp_peer_options_acked(void **state)
 {
+	/* clang-format off */
 	static const uint8_t req[] = {
-		1, 4, 0x05, 0x78,	    /* MRU 1400 */
-		2, 6, 0, 0, 0, 0,	    /* ACCM */
-		5, 6, 0x12, 0x34, 0x56, 0x78, /* Magic-Number */
-		7, 2,			    /* PFC */
-		8, 2,			    /* ACFC */
+		1, 4, 0x05, 0x78,               /* MRU 1400 */
+		2, 6, 0, 0, 0, 0,               /* ACCM */
+		5, 6, 0x12, 0x34, 0x56, 0x78,   /* Magic-Number */
+		7, 2,                           /* PFC */
+		8, 2,                           /* ACFC */
 	};
+	/* clang-format on */
 	struct ppp_session *p;
 
 	(void)state;
@@ -260,20 +261,22 @@ static void lcp_small_mru_naked_with_128(void **state)
 
 static void lcp_unwanted_options_rejected_exactly(void **state)
 {
+	/* clang-format off */
 	static const uint8_t req[] = {
-		1, 4, 0x05, 0xdc,	     /* MRU: fine */
-		3, 4, 0xc0, 0x23,	     /* Authentication-Protocol PAP: we are not authenticated */
-		4, 8, 0xc0, 0x25, 0, 0, 0, 10, /* Quality-Protocol LQR */
-		5, 6, 0xaa, 0xbb, 0xcc, 0xdd, /* Magic-Number: fine */
-		17, 4, 0x05, 0xdc,	     /* MRRU */
-		13, 3, 6,		     /* Callback, CBCP */
-		0xfe, 3, 0x99,		     /* unknown */
-		7, 2,			     /* PFC: fine */
+		1, 4, 0x05, 0xdc,               /* MRU: fine */
+		3, 4, 0xc0, 0x23,               /* Auth-Protocol: we are not the authenticated */
+		4, 8, 0xc0, 0x25, 0, 0, 0, 10,  /* Quality-Protocol LQR */
+		5, 6, 0xaa, 0xbb, 0xcc, 0xdd,   /* Magic-Number: fine */
+		17, 4, 0x05, 0xdc,              /* MRRU */
+		13, 3, 6,                       /* Callback, CBCP */
+		0xfe, 3, 0x99,                  /* unknown */
+		7, 2,                           /* PFC: fine */
 	};
 	static const uint8_t rej[] = {
 		3, 4, 0xc0, 0x23, 4, 8, 0xc0, 0x25, 0, 0, 0, 10, 17, 4, 0x05, 0xdc,
 		13, 3, 6, 0xfe, 3, 0x99,
 	};
+	/* clang-format on */
 	struct ppp_session *p;
 
 	(void)state;
@@ -285,8 +288,8 @@ static void lcp_unwanted_options_rejected_exactly(void **state)
 	assert_int_equal(p->lcp.state, PPP_REQ_SENT);
 	assert_false(p->dying);
 	/* the same without them is acknowledged */
-	h_pkt(p, PPP_LCP, PPP_CONF_REQ, 10, (uint8_t[]){1, 4, 5, 0xdc, 5, 6, 0xaa, 0xbb, 0xcc, 0xdd},
-	      10);
+	h_pkt(p, PPP_LCP, PPP_CONF_REQ, 10,
+	      (uint8_t[]){1, 4, 5, 0xdc, 5, 6, 0xaa, 0xbb, 0xcc, 0xdd}, 10);
 	assert_int_equal(h_take(E, PPP_LCP, 0)->data[0], PPP_CONF_ACK);
 }
 
@@ -353,19 +356,21 @@ static void lcp_loop_count_resets_on_another_magic(void **state)
 
 static void lcp_malformed_options_rejected(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		uint8_t req[12];
 		size_t len;
-		size_t rej_off; /* the Reject carries req from here to the end */
+		size_t rej_off;                 /* the Reject carries req from here to the end */
 	} cases[] = {
-		{{1, 4, 5, 0xdc, 7, 0, 1, 2}, 8, 4},	    /* length 0 */
-		{{1, 4, 5, 0xdc, 7, 1, 1, 2}, 8, 4},	    /* length 1 */
-		{{1, 4, 5, 0xdc, 2, 6, 0, 0}, 8, 4},	    /* past the end */
-		{{1, 4, 5, 0xdc, 5}, 5, 4},		    /* a lone type octet */
-		{{0xff, 0xff, 5, 0xdc}, 4, 0},		    /* length 255 */
-		{{5, 6, 1, 2, 3, 4, 1, 2}, 8, 6},	    /* MRU of the wrong size */
-		{{5, 4, 1, 2, 7, 3, 0, 8, 3, 1}, 10, 0},    /* Magic, PFC, ACFC of wrong sizes */
+		{{1, 4, 5, 0xdc, 7, 0, 1, 2}, 8, 4}, /* length 0 */
+		{{1, 4, 5, 0xdc, 7, 1, 1, 2}, 8, 4}, /* length 1 */
+		{{1, 4, 5, 0xdc, 2, 6, 0, 0}, 8, 4}, /* past the end */
+		{{1, 4, 5, 0xdc, 5}, 5, 4},     /* a lone type octet */
+		{{0xff, 0xff, 5, 0xdc}, 4, 0},  /* length 255 */
+		{{5, 6, 1, 2, 3, 4, 1, 2}, 8, 6}, /* MRU of the wrong size */
+		{{5, 4, 1, 2, 7, 3, 0, 8, 3, 1}, 10, 0}, /* Magic, PFC, ACFC of wrong sizes */
 	};
+	/* clang-format on */
 
 	(void)state;
 	env(CFG(1500, Y_ALL));
@@ -933,8 +938,8 @@ static void chap_stale_identifier_ignored(void **state)
 	assert_false(p->dying);
 	assert_int_equal(p->auth_handle, 0);
 	/* a 15-octet value: malformed for CHAP-MD5 */
-	h_pkt(p, PPP_CHAP, 2, id, (uint8_t[]){15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-	      16);
+	h_pkt(p, PPP_CHAP, 2, id,
+	      (uint8_t[]){15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 16);
 	h_poll(E);
 	assert_int_equal(h_count(E, PPP_CHAP, 0), 0);
 	assert_false(p->dying);
@@ -1001,7 +1006,8 @@ static void mschapv2_right(void **state)
 
 static void mschapv2_wrong(void **state)
 {
-	static const uint8_t peer_chal[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+	static const uint8_t peer_chal[16] = {1, 2,  3,  4,  5,  6,  7,  8,
+					      9, 10, 11, 12, 13, 14, 15, 16};
 	struct ppp_session *p;
 	uint8_t id, chal[16], nt[24];
 	char msg[256];
@@ -1045,7 +1051,7 @@ static void mschapv2_rfc2759_vector(void **state)
 
 	(void)state;
 	e = env(PORTS(1500) POOLS "users:\n  - name: User\n    password: clientPass\n"
-			     "ppp:\n" Y_MSV2);
+				  "ppp:\n" Y_MSV2);
 	memcpy(req.challenge, auth_chal, 16);
 	req.challenge_len = 16;
 	memcpy(req.response, peer_chal, 16);
@@ -1181,7 +1187,8 @@ static void proxy_auth_chap(void **state)
 
 static void proxy_auth_wrong(void **state)
 {
-	static const uint8_t chal[8] = "abcdefgh"; /* the LAC's challenge may be shorter than ours */
+	static const uint8_t chal[8] =
+		"abcdefgh"; /* the LAC's challenge may be shorter than ours */
 	struct l2tp_session *ls;
 	struct ppp_session *p;
 	const struct h_frame *f;
@@ -1302,8 +1309,8 @@ static void ipcp_missing_address_naked(void **state)
 static void ipcp_dns_naked_then_acked(void **state)
 {
 	static const uint8_t req0[] = {3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0, 131, 6, 0, 0, 0, 0};
-	static const uint8_t req1[] = {3, 6, 100, 64, 0, 10, 129, 6, 192, 0, 2, 53,
-				       131, 6, 198, 51, 100, 53};
+	static const uint8_t req1[] = {3, 6, 100, 64,  0, 10,  129, 6,   192,
+				       0, 2, 53,  131, 6, 198, 51,  100, 53};
 	struct ppp_session *p;
 
 	(void)state;
@@ -1345,11 +1352,10 @@ static void ipcp_dns_rejected_without_config(void **state)
 
 static void ipcp_vj_and_unknown_rejected(void **state)
 {
-	static const uint8_t req[] = {3,    6, 100, 64, 0, 10, 2, 6, 0, 0x2d, 0x0f, 1,
-				      130, 6, 0,   0,  0, 0,  1, 10, 1, 2, 3, 4, 5, 6, 7, 8,
-				      0x99, 2};
-	static const uint8_t rej[] = {2, 6, 0, 0x2d, 0x0f, 1, 130, 6, 0, 0, 0, 0,
-				      1, 10, 1, 2, 3, 4, 5, 6, 7, 8, 0x99, 2};
+	static const uint8_t req[] = {3, 6, 100, 64, 0,  10, 2, 6, 0, 0x2d, 0x0f, 1, 130, 6,    0,
+				      0, 0, 0,   1,  10, 1,  2, 3, 4, 5,    6,    7, 8,   0x99, 2};
+	static const uint8_t rej[] = {2, 6,  0, 0x2d, 0x0f, 1, 130, 6, 0, 0, 0,    0,
+				      1, 10, 1, 2,    3,    4, 5,   6, 7, 8, 0x99, 2};
 	struct ppp_session *p;
 
 	(void)state;
@@ -1555,8 +1561,8 @@ static void ipv6cp_absent_ifid_naked(void **state)
 	h_pkt(p, PPP_IPV6CP, PPP_CONF_REQ, 4, NULL, 0);
 	v6_assert_nak_ifid(p, 4);
 	/* another option, and a second identifier: rejected */
-	h_pkt(p, PPP_IPV6CP, PPP_CONF_REQ, 5,
-	      (uint8_t[]){1, 10, 9, 9, 9, 9, 9, 9, 9, 9, 2, 4, 0, 0x4f, 1, 10, 8, 8, 8, 8, 8, 8, 8, 8},
+	h_pkt(p, PPP_IPV6CP, PPP_CONF_REQ, 5, (uint8_t[]){1, 10,   9, 9,  9, 9, 9, 9, 9, 9, 2, 4,
+							  0, 0x4f, 1, 10, 8, 8, 8, 8, 8, 8, 8, 8},
 	      24);
 	assert_pkt(h_take(E, PPP_IPV6CP, 0), PPP_CONF_REJ, 5,
 		   ((uint8_t[]){2, 4, 0, 0x4f, 1, 10, 8, 8, 8, 8, 8, 8, 8, 8}), 14);
@@ -1642,8 +1648,8 @@ static struct ppp_session *proxy_start(const uint8_t *tx, size_t tx_len, const u
 	return h_ppp_start(E, ls);
 }
 
-static const uint8_t LAC_TX_PAP[] = {1, 4, 0x05, 0xb4, 3, 4, 0xc0, 0x23, 5, 6, 0x11, 0x22, 0x33,
-				     0x44};
+static const uint8_t LAC_TX_PAP[] = {1,    4, 0x05, 0xb4, 3,    4,    0xc0,
+				     0x23, 5, 6,    0x11, 0x22, 0x33, 0x44};
 static const uint8_t CLIENT_RX[] = {1, 4, 0x05, 0x78, 5, 6, 0x55, 0x66, 0x77, 0x88, 7, 2, 8, 2};
 
 static void proxy_lcp_accepted(void **state)
@@ -1706,8 +1712,7 @@ static void proxy_lcp_renegotiated(void **state)
 		{CFG(1500, "  auth: [mschapv2, chap-md5]\n"), LAC_TX_PAP, CLIENT_RX,
 		 sizeof(LAC_TX_PAP), sizeof(CLIENT_RX)},
 		/* the LAC asked for no authentication */
-		{CFG(1500, Y_ALL), lac_no_auth, CLIENT_RX, sizeof(lac_no_auth),
-		 sizeof(CLIENT_RX)},
+		{CFG(1500, Y_ALL), lac_no_auth, CLIENT_RX, sizeof(lac_no_auth), sizeof(CLIENT_RX)},
 		{CFG(1500, Y_ALL), lac_malformed, CLIENT_RX, sizeof(lac_malformed),
 		 sizeof(CLIENT_RX)},
 		/* the client asked for something we reject or Nak */
@@ -1835,7 +1840,7 @@ static void known_bug_mschapv2_domain_not_stripped(void **state)
 	(void)state;
 	skip_unless_known_bugs();
 	env(PORTS(1500) POOLS "users:\n  - name: 'EXAMPLE\\carol'\n    password: carol-pw\n"
-			     "ppp:\n" Y_MSV2);
+			      "ppp:\n" Y_MSV2);
 	p = start();
 	assert_int_equal(h_lcp_open(p, PEER_MAGIC), 0);
 	take_challenge(&id, chal);
