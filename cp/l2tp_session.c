@@ -210,6 +210,7 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	dps.peer_port = t->peer_port;
 	dps.port = (uint8_t)t->port;
 	dps.mode = LNS_SESS_PUNT;
+	dps.slot = LNS_SESSION_SLOT_NONE; /* no downstream slot until PPP is up */
 	if (rte_hash_add_key_data(l->sessions, &k, s) < 0 ||
 	    lns_session_publish(t->cp->rt->sessions, &dps) < 0) {
 		rte_hash_del_key(l->sessions, &k);
