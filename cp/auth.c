@@ -71,15 +71,19 @@ void auth_local_check(const struct lns_config *cfg, const struct auth_req *req,
 		/* Response value (RFC 2759 section 4): peer challenge, 8 zero, NT response, flags */
 		const uint8_t *peer_chal = req->response, *nt = req->response + 24;
 		uint8_t want[MSCHAPV2_NT_RESPONSE_LEN];
+		/* Section 8.2: the name without a prepended "DOMAIN\" goes into the hash. */
+		const char *bs = memrchr(req->user, '\\', req->user_len);
+		const char *name = bs ? bs + 1 : req->user;
+		size_t nlen = req->user_len - (size_t)(name - req->user);
 
 		if (req->response_len != 49 || req->challenge_len != 16 ||
-		    mschapv2_nt_response(req->challenge, peer_chal, req->user, req->user_len,
-					 u->password, pwlen, want) < 0)
+		    mschapv2_nt_response(req->challenge, peer_chal, name, nlen, u->password, pwlen,
+					 want) < 0)
 			break;
 		r->accept = same(want, nt, sizeof(want));
 		if (r->accept)
 			mschapv2_authenticator_response(u->password, pwlen, nt, peer_chal,
-							req->challenge, req->user, req->user_len,
+							req->challenge, name, nlen,
 							r->mschapv2_auth_response);
 		break;
 	}

@@ -83,11 +83,13 @@ void lns_pool_fini(struct lns_pool *p)
 
 bool lns_pool_contains(const struct lns_pool *p, struct in_addr a)
 {
-	return index_of(p, a) >= 0;
+	return p->cfg != NULL && index_of(p, a) >= 0; /* an IPv6 pool is left unset */
 }
 
 int lns_pool_alloc(struct lns_pool *p, struct in_addr *a)
 {
+	if (p->cfg == NULL)
+		return -ENOSPC;
 	while (p->n_free) {
 		uint32_t i = p->free[--p->n_free];
 
@@ -112,7 +114,7 @@ int lns_pool_alloc(struct lns_pool *p, struct in_addr *a)
 
 int lns_pool_reserve(struct lns_pool *p, struct in_addr a)
 {
-	int64_t i = index_of(p, a);
+	int64_t i = p->cfg ? index_of(p, a) : -1;
 
 	if (i < 0)
 		return -ENOENT;
@@ -125,7 +127,7 @@ int lns_pool_reserve(struct lns_pool *p, struct in_addr a)
 
 int lns_pool_release(struct lns_pool *p, struct in_addr a)
 {
-	int64_t i = index_of(p, a);
+	int64_t i = p->cfg ? index_of(p, a) : -1;
 
 	if (i < 0)
 		return -ENOENT;

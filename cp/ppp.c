@@ -188,7 +188,7 @@ static void proto_reject(struct ppp_session *p, uint16_t proto, const uint8_t *i
 		return; /* section 5.7: only in the Opened state */
 	p->cp->ppp_c.rx_proto_rejected++;
 	pkt[0] = PPP_PROTO_REJ;
-	pkt[1] = ++p->lcp.id;
+	pkt[1] = ++p->lcp.rej_id; /* not lcp.id: that answers our Configure-Request */
 	pkt[2] = (uint8_t)((6 + n) >> 8);
 	pkt[3] = (uint8_t)(6 + n);
 	pkt[4] = (uint8_t)(proto >> 8);

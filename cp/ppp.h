@@ -91,6 +91,7 @@ struct ppp_session {
 
 	/* authentication */
 	bool authenticated;
+	bool proxy_auth; /* the LAC's proxy authentication is being checked */
 	uint8_t chap_id;
 	uint8_t challenge[MSCHAPV2_CHALLENGE_LEN];
 	unsigned auth_tries;

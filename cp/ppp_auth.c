@@ -129,6 +129,8 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 	p->authenticated = true;
 	p->auth_at = 0;
 	p->cp->ppp_c.auth_ok++;
+	if (p->proxy_auth)
+		p->cp->ppp_c.proxy_auth_accepted++;
 	LNS_LOG(INFO, cp, "session %u/%u: \"%s\" authenticated (%s, %s)", p->ls->t->tid, p->ls->sid,
 		p->user, auth_proto_name(p->auth), r->message);
 	p->phase = PPP_PHASE_NETWORK;
@@ -178,7 +180,8 @@ static bool proxy_auth(struct ppp_session *p)
 	    s->proxy_auth_resp.len < sizeof(req.password)) {
 		req.proto = AUTH_PAP;
 		req.password_len = (uint8_t)s->proxy_auth_resp.len;
-		memcpy(req.password, s->proxy_auth_resp.p, s->proxy_auth_resp.len);
+		if (req.password_len) /* an empty password is a password */
+			memcpy(req.password, s->proxy_auth_resp.p, s->proxy_auth_resp.len);
 	} else if (s->proxy_auth_type == L2TP_PROXY_AUTH_CHAP && p->auth == AUTH_CHAP_MD5 &&
 		   s->proxy_auth_resp.len == CHAP_MD5_LEN && s->proxy_auth_chal.len > 0 &&
 		   s->proxy_auth_chal.len <= sizeof(req.challenge)) {
@@ -192,7 +195,7 @@ static bool proxy_auth(struct ppp_session *p)
 		return false;
 	}
 	p->chap_id = (uint8_t)s->proxy_auth_id; /* our answer carries the proxied ID */
-	p->cp->ppp_c.proxy_auth_accepted++;
+	p->proxy_auth = true;
 	ask_backend(p, &req);
 	return true;
 }

@@ -255,13 +255,12 @@ void ppp_fsm_code_reject(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 	/* The rejected packet, cut to fit the peer's MRU at worst (section 5.6). */
 	if (len > PPP_MAX_PKT - PPP_HDR_LEN - 8)
 		len = PPP_MAX_PKT - PPP_HDR_LEN - 8;
-	f->id++;
-	send_pkt(f, PPP_CODE_REJ, f->id, pkt, len);
+	send_pkt(f, PPP_CODE_REJ, ++f->rej_id, pkt, len);
 }
 
 static void rcv_conf_req(struct ppp_fsm *f, const struct rx *rx)
 {
-	uint8_t out[PPP_MAX_PKT - PPP_HDR_LEN];
+	uint8_t out[PPP_MAX_OPTS];
 	size_t out_len = 0;
 	struct rcr r = {.id = rx->id, .opts = out};
 	int code;
@@ -323,8 +322,8 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len, uint64_t n
 		return;
 	}
 	plen = (size_t)pkt[2] << 8 | pkt[3];
-	if (plen < PPP_HDR_LEN || plen > len) {
-		f->rx_bad++; /* section 5: silently discarded */
+	if (plen < PPP_HDR_LEN || plen > len || plen > PPP_MAX_PKT) {
+		f->rx_bad++; /* section 5: silently discarded; no control packet needs more */
 		return;
 	}
 	rx.id = pkt[1];

@@ -29,7 +29,8 @@ enum ppp_code {
 };
 
 #define PPP_HDR_LEN 4 /* Code, Identifier, Length */
-#define PPP_MAX_PKT 1500
+#define PPP_MAX_PKT 1500 /* longest control packet we take or send; longer ones are discarded */
+#define PPP_MAX_OPTS (PPP_MAX_PKT - PPP_HDR_LEN) /* room a reqci may fill */
 
 /* RFC 1661 section 4.2: states. */
 enum ppp_state {
@@ -79,7 +80,8 @@ struct ppp_fsm_ops {
 	int (*rejci)(void *ctx, const uint8_t *opt, size_t len);
 	/*
 	 * The peer's Configure-Request: returns PPP_CONF_ACK, PPP_CONF_NAK or
-	 * PPP_CONF_REJ and puts the options to send back into out (*out_len).
+	 * PPP_CONF_REJ and puts the options to send back into out (*out_len, at
+	 * most PPP_MAX_OPTS).
 	 * With reject_only (Max-Failure reached) it must not Nak.
 	 */
 	int (*reqci)(void *ctx, const uint8_t *opt, size_t len, uint8_t *out, size_t *out_len,
@@ -112,6 +114,8 @@ struct ppp_fsm {
 	struct ppp_fsm_cfg cfg;
 	enum ppp_state state;
 	uint8_t id;	     /* Identifier of our last Configure- or Terminate-Request */
+	uint8_t rej_id;	     /* Identifiers of our Code- and Protocol-Rejects: apart from id,
+			      * so that one never voids the reply to an outstanding request */
 	unsigned restart;    /* Restart counter */
 	unsigned failures;   /* Configure-Naks sent in a row */
 	uint64_t timer_at;   /* when the restart timer fires, 0: stopped */

@@ -167,9 +167,12 @@ static int nakci(void *ctx, const uint8_t *opt, size_t len)
 			enum auth_proto want = auth_of(o);
 			bool allowed = false;
 
-			for (size_t i = 0; i < c->n_auth; i++)
-				if ((enum auth_proto)c->auth[i] == want)
+			for (size_t i = 0; i < c->n_auth; i++) {
+				if ((enum auth_proto)c->auth[i] == want) {
 					allowed = true;
+					p->auth_idx = (unsigned)i; /* next preferences follow it */
+				}
+			}
 			if (allowed) {
 				p->auth = want;
 			} else if (p->auth_idx + 1 < c->n_auth) {
@@ -423,6 +426,8 @@ static uint16_t our_mru(const struct ppp_session *p)
 
 	if (cfg->ppp.mru)
 		return (uint16_t)cfg->ppp.mru;
+	if (mtu < overhead + MIN_MRU) /* what we ask of ourselves, we accept from the peer */
+		return MIN_MRU;
 	return (uint16_t)(mtu > overhead + 1500 ? 1500 : mtu - overhead);
 }
 

@@ -156,7 +156,8 @@ static int ipcp_reqci(void *ctx, const uint8_t *opt, size_t len, uint8_t *out, s
 		*out_len = n_rej;
 		return PPP_CONF_REJ;
 	}
-	if (!saw_addr && !reject_only) /* RFC 1661 section 5.3: ask for it */
+	/* RFC 1661 section 5.3: ask for it (when the Nak has room: it must fit a packet) */
+	if (!saw_addr && !reject_only && n_nak + 6 <= PPP_MAX_OPTS)
 		put_addr_opt(nak, &n_nak, CI_ADDR, &p->peer_ip);
 	if (n_nak) {
 		memcpy(out, nak, n_nak);
@@ -399,8 +400,8 @@ static int assign_address(struct ppp_session *p)
 			for (size_t i = 0; i < cfg->n_pools && pool < 0; i++)
 				if (cfg->pools[i].family == AF_INET)
 					pool = (int)i;
-		if (pool < 0 || (size_t)pool >= cfg->n_pools)
-			return -ENOENT;
+		if (pool < 0 || (size_t)pool >= cfg->n_pools || cfg->pools[pool].family != AF_INET)
+			return -ENOENT; /* IPv6 pools serve prefixes, not IPCP */
 		if (lns_pool_alloc(&p->cp->pools[pool], &p->peer_ip) < 0)
 			return -ENOSPC;
 		p->pool = pool;

@@ -35,8 +35,9 @@
  * largest PPP frame an access port of MTU 1500 brings: 1500 less IPv4, UDP and
  * the shortest L2TP header). Larger ones reach PPP when the access MTU is
  * larger (a default mbuf holds 2048 octets) and currently overflow the
- * Configure-Reply buffers (see the report in tests/unit/test_ppp_options.c,
- * known_bug_*); raise it once those are fixed.
+ * Configure-Reply buffers (the known_bug_* tests of tests/unit/test_ppp_options.c);
+ * raise it once those are fixed. FUZZ_PPP_TRACE=1 prints where each input left
+ * the session, with the PPP code's log.
  */
 #include <inttypes.h>
 #include <stdbool.h>

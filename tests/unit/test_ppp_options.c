@@ -7,9 +7,7 @@
  * from YAML. What lnsd around it would do is stood in for by ppp_harness.c:
  * the test plays the peer with real packets and checks the frames PPP sends.
  *
- * Tests named known_bug_* show a defect of cp/ that is not fixed yet; they are
- * skipped unless LNS_TEST_KNOWN_BUGS is set in the environment (and
- * LNS_TEST_FILTER=pattern runs only the matching tests).
+ * LNS_TEST_FILTER=pattern in the environment runs only the matching tests.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,12 +87,6 @@ static struct ppp_session *start(void)
 
 	assert_non_null(p);
 	return p;
-}
-
-static void skip_unless_known_bugs(void)
-{
-	if (getenv("LNS_TEST_KNOWN_BUGS") == NULL)
-		skip();
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -1149,13 +1141,14 @@ static void proxy_auth_pap(void **state)
 	set_proxy(ls, L2TP_PROXY_AUTH_PAP, 42, "alice", NULL, 0, "alice-pw", 8);
 	p = h_ppp_start(E, ls);
 	assert_int_equal(h_lcp_open(p, PEER_MAGIC), 0);
-	assert_int_equal(p->cp->ppp_c.proxy_auth_accepted, 1);
+	assert_int_equal(p->cp->ppp_c.proxy_auth_accepted, 0); /* counted once accepted */
 	h_poll(E);
 	f = h_take(E, PPP_PAP, 0);
 	assert_non_null(f);
 	assert_int_equal(f->data[0], 2);
 	assert_int_equal(f->data[1], 42);
 	assert_true(p->authenticated);
+	assert_int_equal(p->cp->ppp_c.proxy_auth_accepted, 1);
 	assert_int_equal(p->phase, PPP_PHASE_NETWORK);
 	assert_string_equal(p->user, "alice");
 }
@@ -1756,7 +1749,7 @@ static void proxy_lcp_off_or_absent(void **state)
 	assert_int_equal(p->lcp.state, PPP_REQ_SENT);
 }
 
-/* ---- known defects of cp/ (skipped unless LNS_TEST_KNOWN_BUGS is set) ---------------------- */
+/* ---- defects this file found in cp/, fixed: regression tests ------------------------------------ */
 
 /*
  * A Configure-Request longer than PPP_MAX_PKT (possible when the access port's
@@ -1764,13 +1757,12 @@ static void proxy_lcp_off_or_absent(void **state)
  * reply buffer of ppp_fsm.c's rcv_conf_req (Ack: reqci copies the options
  * whole) and the 1500-octet rej[] of ppp_lcp.c's reqci.
  */
-static void known_bug_long_conf_req_overflows(void **state)
+static void long_conf_req_discarded(void **state)
 {
 	uint8_t opts[1800];
 	struct ppp_session *p;
 
 	(void)state;
-	skip_unless_known_bugs();
 	env(CFG(1500, Y_ALL));
 	p = start();
 	for (size_t i = 0; i < sizeof(opts); i += 6)
@@ -1780,6 +1772,7 @@ static void known_bug_long_conf_req_overflows(void **state)
 		memcpy(opts + i, ((uint8_t[]){0x99, 2}), 2); /* unknown: all rejected */
 	h_pkt(p, PPP_LCP, PPP_CONF_REQ, 2, opts, sizeof(opts));
 	assert_false(p->dying);
+	assert_int_equal(p->lcp.rx_bad, 2); /* longer than any control packet: discarded */
 }
 
 /*
@@ -1787,19 +1780,24 @@ static void known_bug_long_conf_req_overflows(void **state)
  * DNS options (1494 octets, a 1502-octet frame) make a 1500-octet Nak, copied
  * into rcv_conf_req's 1496-octet out[].
  */
-static void known_bug_ipcp_nak_longer_than_request(void **state)
+static void ipcp_nak_fits_a_packet(void **state)
 {
 	uint8_t opts[249 * 6];
 	struct ppp_session *p;
 
 	(void)state;
-	skip_unless_known_bugs();
 	env(CFG(1500, Y_PAP DNS));
 	p = network();
 	for (size_t i = 0; i < sizeof(opts); i += 6)
 		memcpy(opts + i, ((uint8_t[]){129, 6, 0, 0, 0, 0}), 6);
 	h_pkt(p, PPP_IPCP, PPP_CONF_REQ, 1, opts, sizeof(opts));
 	assert_false(p->dying);
+	{
+		const struct h_frame *nak = h_take(E, PPP_IPCP, PPP_CONF_NAK);
+
+		assert_non_null(nak); /* the DNS Naks, without the IP-Address that would not fit */
+		assert_true(nak->len <= PPP_MAX_PKT);
+	}
 }
 
 /*
@@ -1808,13 +1806,12 @@ static void known_bug_ipcp_nak_longer_than_request(void **state)
  * of our outstanding Configure-Request, so the peer's Configure-Ack of that
  * request is then discarded as stale, and LCP waits for the restart timer.
  */
-static void known_bug_code_reject_voids_outstanding_request(void **state)
+static void code_reject_keeps_outstanding_request(void **state)
 {
 	struct ppp_session *p;
 	struct h_frame req;
 
 	(void)state;
-	skip_unless_known_bugs();
 	env(CFG(1500, Y_PAP));
 	p = start();
 	req = *h_take(E, PPP_LCP, PPP_CONF_REQ);
@@ -1830,7 +1827,7 @@ static void known_bug_code_reject_voids_outstanding_request(void **state)
  * comment but hashes "DOMAIN\user" whole, so a Windows client that sends its
  * domain fails authentication with the right password.
  */
-static void known_bug_mschapv2_domain_not_stripped(void **state)
+static void mschapv2_domain_stripped(void **state)
 {
 	static const uint8_t peer_chal[16] = {7};
 	struct ppp_session *p;
@@ -1838,7 +1835,6 @@ static void known_bug_mschapv2_domain_not_stripped(void **state)
 	const char *full = "EXAMPLE\\carol";
 
 	(void)state;
-	skip_unless_known_bugs();
 	env(PORTS(1500) POOLS "users:\n  - name: 'EXAMPLE\\carol'\n    password: carol-pw\n"
 			      "ppp:\n" Y_MSV2);
 	p = start();
@@ -1861,12 +1857,11 @@ static void known_bug_mschapv2_domain_not_stripped(void **state)
  * cp/control.c's pools_init) makes assign_address dereference a NULL cfg in
  * lns_pool_contains when a user with a fixed address authenticates.
  */
-static void known_bug_fixed_address_with_ipv6_pool(void **state)
+static void fixed_address_with_ipv6_pool(void **state)
 {
 	struct ppp_session *p;
 
 	(void)state;
-	skip_unless_known_bugs();
 	env(PORTS(1500) "pools:\n  - name: v6\n    ranges: [\"2001:db8:100::/120\"]\n"
 			"  - name: v4\n    ranges: [\"100.64.0.10-100.64.0.20\"]\n" USERS
 			"ppp:\n" Y_PAP);
@@ -1944,11 +1939,11 @@ int main(void)
 		T(proxy_lcp_and_proxy_auth),
 		T(proxy_lcp_renegotiated),
 		T(proxy_lcp_off_or_absent),
-		T(known_bug_long_conf_req_overflows),
-		T(known_bug_ipcp_nak_longer_than_request),
-		T(known_bug_code_reject_voids_outstanding_request),
-		T(known_bug_mschapv2_domain_not_stripped),
-		T(known_bug_fixed_address_with_ipv6_pool),
+		T(long_conf_req_discarded),
+		T(ipcp_nak_fits_a_packet),
+		T(code_reject_keeps_outstanding_request),
+		T(mschapv2_domain_stripped),
+		T(fixed_address_with_ipv6_pool),
 	};
 
 	if (getenv("LNS_TEST_FILTER")) /* one test, e.g. LNS_TEST_FILTER=known_bug_ipcp* */
