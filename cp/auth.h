@@ -60,7 +60,12 @@ struct auth_attrs {
 	struct in_addr netmask;
 	uint8_t class_[AUTH_CLASS_MAX];
 	uint8_t class_len;
-	unsigned n_framed_routes; /* given, not yet applied (logged) */
+#define AUTH_MAX_ROUTES 8
+	struct auth_route {
+		struct in_addr prefix;
+		uint8_t plen;
+	} routes[AUTH_MAX_ROUTES]; /* Framed-Route: prefixes routed to the subscriber */
+	unsigned n_routes;
 	bool has_ipv6_prefix, has_delegated_prefix, has_interface_id;
 	uint8_t ipv6_prefix[18], delegated_prefix[18]; /* RFC 3162 encoding */
 	uint8_t interface_id[8];

@@ -120,6 +120,8 @@ struct ppp_session {
 	uint64_t idle_check_at, last_active_ms;
 	uint64_t last_traffic;	      /* packets both ways at the last idle check */
 	uint32_t term_cause;	      /* Acct-Terminate-Cause, 0: from the L2TP side */
+	struct auth_route routes_installed[AUTH_MAX_ROUTES]; /* framed routes in the FIB */
+	unsigned n_routes_installed;
 	/* teardown, done from the timer so that no caller's frame holds a freed session */
 	bool dying;
 	uint16_t cdn_result, cdn_error, disc_code, disc_proto;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
@@ -109,6 +110,23 @@ void ppp_fwd_up(struct ppp_session *p)
 	/* The LAC's MAC is known (it just talked to us); keep it known. */
 	cp_neigh_keep(p->cp, s->t->port, AF_INET, &s->t->peer_ip);
 	s->forwarding = true;
+	/* Framed routes: prefixes behind the subscriber, through the same slot. */
+	p->n_routes_installed = 0;
+	for (unsigned i = 0; i < p->auth_reply.attrs.n_routes; i++) {
+		const struct auth_route *r = &p->auth_reply.attrs.routes[i];
+		char a[INET_ADDRSTRLEN];
+
+		ret = lns_fib_add_session_route(p->cp->rt->fib, r->prefix.s_addr, r->plen, s->slot);
+		inet_ntop(AF_INET, &r->prefix, a, sizeof(a));
+		if (ret < 0) {
+			LNS_LOG(WARNING, cp, "session %u/%u: framed route %s/%u not installed: %s",
+				s->t->tid, s->sid, a, r->plen,
+				ret == -EEXIST ? "the prefix is routed already" : strerror(-ret));
+			continue;
+		}
+		p->routes_installed[p->n_routes_installed++] = *r;
+		LNS_LOG(INFO, cp, "session %u/%u: framed route %s/%u", s->t->tid, s->sid, a, r->plen);
+	}
 	/* Counting starts here: the slot may have served an earlier session. */
 	lns_sess_ctr_sum(p->cp->rt, s->slot, &p->ctr_base);
 	if (p->auth_reply.attrs.session_timeout)
@@ -124,6 +142,10 @@ void ppp_fwd_down(struct ppp_session *p)
 
 	if (!s->forwarding)
 		return;
+	for (unsigned i = 0; i < p->n_routes_installed; i++)
+		lns_fib_del_route(p->cp->rt->fib, p->routes_installed[i].prefix.s_addr,
+				  p->routes_installed[i].plen);
+	p->n_routes_installed = 0;
 	lns_fib_del_session(p->cp->rt->fib, p->peer_ip.s_addr);
 	publish(p, LNS_SESS_PUNT);
 	s->forwarding = false;

@@ -7,6 +7,7 @@
  * logged, never silently dropped.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -104,6 +105,51 @@ static int pool_by_name(const struct lns_config *cfg, const uint8_t *v, size_t l
 		if (strlen(cfg->pools[i].name) == len && memcmp(cfg->pools[i].name, v, len) == 0)
 			return (int)i;
 	return -1;
+}
+
+/*
+ * RFC 2865 5.22 Framed-Route: "PREFIX[/LEN] GATEWAY METRIC...". A gateway other
+ * than 0.0.0.0 (the subscriber) is checked once the address is known
+ * (ppp_fwd.c). Without /LEN the prefix is a host route.
+ */
+static int parse_route(const struct radius_attr *a, struct auth_attrs *at)
+{
+	char buf[64], *slash, *sp;
+	struct auth_route *r;
+	unsigned long plen = 32;
+
+	if (a->len >= sizeof(buf) || at->n_routes == AUTH_MAX_ROUTES)
+		return -1;
+	memcpy(buf, a->v, a->len);
+	buf[a->len] = '\0';
+	sp = strchr(buf, ' ');
+	if (sp)
+		*sp = '\0';
+	slash = strchr(buf, '/');
+	if (slash) {
+		char *end;
+
+		*slash = '\0';
+		plen = strtoul(slash + 1, &end, 10);
+		if (*end || slash[1] == '\0' || plen < 1 || plen > 32)
+			return -1;
+	}
+	r = &at->routes[at->n_routes];
+	if (inet_pton(AF_INET, buf, &r->prefix) != 1)
+		return -1;
+	if (sp) { /* the gateway: none, or the subscriber itself */
+		struct in_addr gw;
+		char *g = sp + 1, *e = strchr(g, ' ');
+
+		if (e)
+			*e = '\0';
+		if (inet_pton(AF_INET, g, &gw) != 1 || gw.s_addr != 0)
+			return -1;
+	}
+	r->plen = (uint8_t)plen;
+	r->prefix.s_addr &= htonl(plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen));
+	at->n_routes++;
+	return 0;
 }
 
 /* Access-Accept: what lns applies, stores, or logs as not honoured. */
@@ -222,10 +268,12 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 				}
 				continue;
 			case RADIUS_ATTR_FRAMED_ROUTE:
-				at->n_framed_routes++;
+				if (parse_route(a, at) == 0)
+					continue;
 				LNS_LOG(WARNING, cp, "RADIUS: \"%.*s\": Framed-Route \"%.*s\" not applied "
-						     "(framed routes are not supported yet)",
-					(int)q->user_len, q->user, (int)a->len, a->v);
+						     "(expected \"PREFIX[/LEN] GATEWAY [METRIC]\" with gateway "
+						     "0.0.0.0 or the subscriber's, at most %d)",
+					(int)q->user_len, q->user, (int)a->len, a->v, AUTH_MAX_ROUTES);
 				continue;
 			case RADIUS_ATTR_REPLY_MESSAGE:
 			case RADIUS_ATTR_MESSAGE_AUTHENTICATOR:

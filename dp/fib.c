@@ -74,3 +74,19 @@ const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh)
 {
 	return nh < f->n_nh ? &f->nh[nh] : NULL;
 }
+
+int lns_fib_add_session_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen, uint32_t slot)
+{
+	uint32_t nh;
+
+	if (slot > LNS_NH_MAX_SLOTS || plen < 1 || plen > 32)
+		return -ERANGE;
+	if (rte_lpm_is_rule_present(f->lpm, rte_be_to_cpu_32(prefix), plen, &nh) == 1)
+		return -EEXIST; /* another session's, or a configured route: not taken over */
+	return rte_lpm_add(f->lpm, rte_be_to_cpu_32(prefix), plen, LNS_NH_SESSION | slot);
+}
+
+int lns_fib_del_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen)
+{
+	return rte_lpm_delete(f->lpm, rte_be_to_cpu_32(prefix), plen);
+}

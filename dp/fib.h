@@ -35,6 +35,9 @@ int lns_fib_add_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen,
 /* Control lcore: a subscriber's address points at its session's slot, or no longer. */
 int lns_fib_add_session(struct lns_fib *f, rte_be32_t ip, uint32_t slot);
 int lns_fib_del_session(struct lns_fib *f, rte_be32_t ip);
+/* A framed route (RFC 2865 5.22) to a session's slot; -EEXIST when the prefix is routed. */
+int lns_fib_add_session_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen, uint32_t slot);
+int lns_fib_del_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen);
 
 /* Workers: 0 and *nh set, or -ENOENT (no route). */
 static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh);

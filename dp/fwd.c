@@ -128,8 +128,8 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 	if (v & LNS_NH_SESSION) {
 		const struct lns_dp_session *s = lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
 
-		/* The slot may have been reused since the FIB was read: check it is the one. */
-		if (s == NULL || s->mode != LNS_SESS_FORWARD || s->sub_ip != ip->dst_addr)
+		/* Its /32 or a framed route; slots are reused only after a grace period. */
+		if (s == NULL || s->mode != LNS_SESS_FORWARD)
 			return LNS_V_DROP_NO_ROUTE;
 		return encap(w, m, s);
 	}

@@ -22,7 +22,17 @@ struct lns_session_table {
 	uint32_t n_slots;
 	uint32_t *free_slots; /* a stack, control lcore only */
 	uint32_t n_free;
+	/* Released slots wait a grace period before reuse: a worker that read the
+	 * FIB before the session's routes went may still name the slot. */
+	struct rte_rcu_qsbr *qsbr;
+	struct pending_slot {
+		uint32_t slot;
+		uint64_t token;
+	} *pending;
+	uint32_t pend_head, pend_len; /* a ring of n_slots entries */
 };
+
+static void slots_reclaim(struct lns_session_table *t);
 
 static uint32_t key_of(uint16_t tid, uint16_t sid)
 {
@@ -77,6 +87,10 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 	for (uint32_t i = 0; i < entries; i++)
 		t->free_slots[i] = entries - 1 - i;
 	t->n_free = entries;
+	t->qsbr = qsbr;
+	t->pending = rte_malloc("session_pending", entries * sizeof(*t->pending), 0);
+	if (t->pending == NULL)
+		goto err;
 	return t;
 err:
 	lns_session_table_free(t);
@@ -99,6 +113,7 @@ void lns_session_table_free(struct lns_session_table *t)
 	rte_hash_free(t->h);
 	rte_free(t->slots);
 	rte_free(t->free_slots);
+	rte_free(t->pending);
 	rte_free(t);
 }
 
@@ -149,6 +164,7 @@ int lns_session_withdraw(struct lns_session_table *t, uint16_t tid, uint16_t sid
 void lns_session_reclaim(struct lns_session_table *t)
 {
 	rte_rcu_qsbr_dq_reclaim(t->dq, 256, NULL, NULL, NULL);
+	slots_reclaim(t);
 }
 
 const struct lns_dp_session *lns_session_lookup(const struct lns_session_table *t, uint16_t tid,
@@ -162,15 +178,36 @@ const struct lns_dp_session *lns_session_lookup(const struct lns_session_table *
 	return data;
 }
 
+/* Move released slots whose grace period is over to the free stack (oldest first). */
+static void slots_reclaim(struct lns_session_table *t)
+{
+	while (t->pend_len) {
+		struct pending_slot *ps = &t->pending[t->pend_head];
+
+		if (t->qsbr && rte_rcu_qsbr_check(t->qsbr, ps->token, false) != 1)
+			break;
+		t->free_slots[t->n_free++] = ps->slot;
+		t->pend_head = (t->pend_head + 1) % t->n_slots;
+		t->pend_len--;
+	}
+}
+
 uint32_t lns_session_slot_alloc(struct lns_session_table *t)
 {
+	if (t->n_free == 0)
+		slots_reclaim(t);
 	return t->n_free ? t->free_slots[--t->n_free] : LNS_SESSION_SLOT_NONE;
 }
 
 void lns_session_slot_free(struct lns_session_table *t, uint32_t slot)
 {
-	if (slot < t->n_slots && t->n_free < t->n_slots)
-		t->free_slots[t->n_free++] = slot;
+	if (slot >= t->n_slots || t->pend_len + t->n_free >= t->n_slots)
+		return;
+	t->pending[(t->pend_head + t->pend_len) % t->n_slots] = (struct pending_slot){
+		.slot = slot,
+		.token = t->qsbr ? rte_rcu_qsbr_start(t->qsbr) : 0,
+	};
+	t->pend_len++;
 }
 
 const struct lns_dp_session *lns_session_by_slot(const struct lns_session_table *t,

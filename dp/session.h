@@ -50,7 +50,9 @@ int lns_session_withdraw(struct lns_session_table *t, uint16_t tid, uint16_t sid
 /* Control lcore, from its loop: give back what every worker has stopped reading. */
 void lns_session_reclaim(struct lns_session_table *t);
 
-/* Control lcore: a free downstream slot for a new session (UINT32_MAX when full). */
+/* Control lcore: a free downstream slot for a new session (UINT32_MAX when full). A
+ * released slot is reused only after an RCU grace period, once every route that named it
+ * is gone from every worker's view: a worker may trust what a slot holds. */
 uint32_t lns_session_slot_alloc(struct lns_session_table *t);
 void lns_session_slot_free(struct lns_session_table *t, uint32_t slot);
 
