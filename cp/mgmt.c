@@ -240,7 +240,9 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 	static const char *const cols[] = {"tunnel_id", "session_id", "peer_tunnel_id",
 					   "peer_session_id", "peer", "lac", "state", "user", "ip",
 					   "ppp", "auth", "ipv6", "calling", "called", "tx_speed",
-					   "rx_speed", "age_s", "rx_packets", "rx_bytes"};
+					   "rx_speed", "age_s", "rx_packets", "rx_bytes",
+					   "acct_session_id", "rate_up_kbps", "rate_down_kbps",
+					   "session_timeout_s", "idle_timeout_s"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
 	uint64_t now = cp_now_ms();
@@ -279,6 +281,18 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 			table_u64(&tb, (now - s->created_ms) / 1000);
 			table_u64(&tb, s->rx_data_packets);
 			table_u64(&tb, s->rx_data_bytes);
+			{
+				const struct ppp_session *p = s->ppp;
+				const struct auth_attrs *at = p ? &p->auth_reply.attrs : NULL;
+
+				table_str(&tb, p ? p->acct_session_id : "");
+				table_u64(&tb, at ? at->rate_up : 0);
+				table_u64(&tb, at ? at->rate_down : 0);
+				table_u64(&tb, p && p->session_end_at > now
+						       ? (p->session_end_at - now + 999) / 1000
+						       : 0);
+				table_u64(&tb, p ? p->idle_timeout : 0);
+			}
 		}
 	}
 	table_end(&tb);
