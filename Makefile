@@ -6,7 +6,7 @@ BUILD_FUZZ ?= build-fuzz
 MESON      ?= meson
 NINJA      ?= ninja
 
-.PHONY: all build deps test demo asan fuzz clean format
+.PHONY: all build deps test demo asan fuzz clean format bench
 
 all: build
 
@@ -41,6 +41,12 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory build
 	@bash scripts/demo.sh
+
+# The worker benchmark (docs/performance.md): `make bench`, or `make bench QUICK=1`.
+bench: build
+	@BUILD=$(BUILD) QUICK=$(QUICK) PROFILE=$(PROFILE) REMOTE=$(REMOTE) \
+		BENCH_COMMAND="make bench$(if $(QUICK), QUICK=$(QUICK))$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(REMOTE), REMOTE=$(REMOTE))" \
+		bash bench/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

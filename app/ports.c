@@ -135,6 +135,25 @@ static int port_start(struct lns_runtime *rt, unsigned idx, const struct lns_por
 	}
 
 	rte_eth_macaddr_get(p->port_id, &p->mac);
+	ret = lns_port_fill(rt, idx, p->port_id, nq);
+	if (ret < 0)
+		return ret;
+	{
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		cp_mac_str(&p->mac, mac, sizeof(mac));
+		LNS_LOG(INFO, app, "port %s: %s (port id %u), %s, %u queue pairs, mac %s",
+			pc->name, pc->device, p->port_id, info.driver_name, nq, mac);
+	}
+	return 0;
+}
+
+int lns_port_fill(struct lns_runtime *rt, unsigned idx, uint16_t port_id, unsigned nq)
+{
+	const struct lns_port_cfg *pc = &rt->cfg->ports[idx];
+	struct lns_port *p = &rt->ports[idx];
+
+	p->port_id = port_id;
 	p->cfg_idx = idx;
 	p->vlan = pc->vlan;
 	p->tx_queue_cp = rt->n_workers;
@@ -173,13 +192,6 @@ static int port_start(struct lns_runtime *rt, unsigned idx, const struct lns_por
 		if (w->n_rxq == LNS_MAX_RXQ_PER_WORKER)
 			return -E2BIG;
 		w->rxq[w->n_rxq++] = (struct lns_rxq){.port_idx = idx, .queue = q};
-	}
-	{
-		char mac[RTE_ETHER_ADDR_FMT_SIZE];
-
-		cp_mac_str(&p->mac, mac, sizeof(mac));
-		LNS_LOG(INFO, app, "port %s: %s (port id %u), %s, %u queue pairs, mac %s",
-			pc->name, pc->device, p->port_id, info.driver_name, nq, mac);
 	}
 	return 0;
 }

@@ -398,7 +398,8 @@ int l2tp_sessions_init(struct lns_l2tp *l, unsigned entries)
 {
 	struct rte_hash_parameters p = {
 		.name = "l2tp_sessions",
-		.entries = entries < 64 ? 64 : entries,
+		.entries = entries + entries / 8 + 64, /* cuckoo tables fill before 100 % */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 		.key_len = sizeof(uint32_t),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,

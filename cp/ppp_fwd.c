@@ -155,7 +155,8 @@ int ppp_fwd_init(struct lns_cp *cp)
 {
 	struct rte_hash_parameters hp = {
 		.name = "cp_by_ip",
-		.entries = cp->rt->cfg->l2tp.max_sessions < 64 ? 64 : cp->rt->cfg->l2tp.max_sessions,
+		.entries = cp->rt->cfg->l2tp.max_sessions + cp->rt->cfg->l2tp.max_sessions / 8 + 64,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 		.key_len = sizeof(uint32_t),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,

@@ -52,11 +52,13 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 	char dqname[RTE_RCU_QSBR_DQ_NAMESIZE];
 	struct rte_hash_parameters p = {
 		.name = name,
-		.entries = entries,
+		/* A cuckoo table fills before 100 %: room to spare, and an extendable
+		 * bucket table, so that `entries` sessions always fit. */
+		.entries = entries + entries / 8 + 64,
 		.key_len = sizeof(uint32_t),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_hash_rcu_config hrc = {.v = qsbr, .mode = RTE_HASH_QSBR_MODE_DQ};
 	struct rte_rcu_qsbr_dq_parameters dp = {

@@ -20,6 +20,8 @@ PKGS=(
 	freeradius freeradius-utils
 	# tests/peers/lwip-lac: built from Debian's lwip source package
 	make patch xz-utils
+	# make bench: dpdk-testpmd, the I/O floor (bench/run.sh)
+	dpdk-dev
 )
 
 # The source package index: deb-src entries, and an index that knows lwip.

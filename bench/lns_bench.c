@@ -1,0 +1,835 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lns_bench: cycles per packet of lnsd's worker, against the I/O floor of the
+ * same ports, queues and packets. bench/run.sh runs it once per session count
+ * and writes docs/performance.md from what it prints.
+ *
+ *   lns_bench [EAL options] -- --config bench/bench.yaml --sessions N
+ *             [--sizes 64,512,1400] [--scenarios plain,up,down]
+ *             [--window-ms 200] [--warmup-ms 40] [--reps 3] [--round 1024]
+ *             [--spt 1000] [--fib api|direct|auto] [--remote] [--json FILE]
+ *             [--perf-ctl FIFO]
+ *
+ * The worker code is dp/'s, unchanged: lns_worker_main() on the runtime
+ * lnsd would build, or, for the I/O floor, io_main() below: testpmd's io
+ * forwarding engine on the same queues, the same packets.
+ *
+ * A round: the generator writes K received frames (random sessions in random
+ * order, random destinations) into mbufs and enqueues all K at once on the
+ * input port's RX ring; the worker loop drains them. An RX callback on that
+ * queue (rte_eth_add_rx_callback: it runs inside the worker's own
+ * rte_eth_rx_burst) reads the TSC at the first non-empty burst and again at
+ * the first empty poll after the K-th packet: the worker's own time for K
+ * packets, nothing of the generator in it. Then the generator takes the K
+ * packets off the output port's TX ring, checks them (warm-up rounds: every
+ * header; all rounds: the count and that nothing went elsewhere) and starts
+ * the next round; after the window the worker's drop counters must not have
+ * moved.
+ *
+ * Inline (default): generator and worker loop take turns on the main lcore;
+ * the callback ends the loop once the round is done (rt->stop, as lnsd's
+ * shutdown does). The frames arrive warm in this core's cache, as a NIC
+ * writing into the last-level cache would deliver them. --remote: the loop
+ * runs on the worker lcore, as in lnsd, fed across cores.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "bench/bench.h"
+#include "cp/l2tp.h" /* for sizeof only: the control plane's share of a session */
+#include "cp/ppp.h"
+#include "dp/fib.h"
+#include "dp/neigh.h"
+#include "dp/session.h"
+
+struct opts {
+	const char *config, *json;
+	uint32_t sessions, spt, round, reps;
+	double window_ms, warmup_ms;
+	unsigned sizes[8], n_sizes;
+	int fib;              /* 0 api, 1 direct, -1 auto */
+	bool remote;          /* the worker loop on its own lcore, fed across cores */
+	const char *perf_ctl; /* perf record --control=fifo:FILE: sample only the scenarios */
+	unsigned scen_mask;   /* which of enum bench_scen */
+};
+
+/*
+ * Written by the worker inside rte_eth_rx_burst(); read by the main lcore.
+ * The main lcore arms a round by setting want, got = 0, then seq + 1; the
+ * worker answers by setting fired = seq. Until then neither touches the
+ * other's line.
+ */
+struct probe {
+	uint32_t seq, want, got; /* main arms; the worker counts per burst */
+	uint64_t t_first;
+	volatile bool *stop; /* inline mode: the loop to end once the round is done */
+	volatile uint32_t fired __rte_cache_aligned; /* the line the main lcore polls */
+	uint64_t t_end;
+} __rte_cache_aligned;
+
+/* The I/O floor: testpmd's io engine (app/test-pmd/iofwd.c) on lns's queues. */
+struct io_ctx {
+	struct lns_worker *w;
+	volatile bool stop;
+	uint64_t rx, tx, dropped;
+} __rte_cache_aligned;
+
+enum path { P_FLOOR, P_LNS, P_N };
+static const char *const path_name[P_N] = {"floor", "lns"};
+
+struct stats {
+	double median, mean, min, p90;
+	uint64_t rounds, pkts;
+};
+
+struct bench {
+	struct bench_env env;
+	struct opts o;
+	struct probe probe[BENCH_PORTS];
+	struct io_ctx io;
+	struct rte_mbuf **mb;
+	uint32_t *sidx, *rnd; /* per mbuf of the round: session, random destination */
+	uint32_t *perm;       /* sessions in random order */
+	uint32_t cur, rng;
+	double *samples;
+	size_t n_samples, max_samples;
+	double hz;
+	FILE *js;
+};
+
+static uint32_t xorshift(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+static uint16_t probe_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb,
+			 uint16_t max, void *arg)
+{
+	struct probe *p = arg;
+
+	RTE_SET_USED(port);
+	RTE_SET_USED(queue);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(max);
+	uint32_t seq = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
+
+	if (seq == p->fired)
+		return nb; /* not armed */
+	if (nb) {
+		if (p->got == 0)
+			p->t_first = rte_rdtsc();
+		p->got += nb;
+	} else if (p->got >= p->want && p->got) {
+		p->t_end = rte_rdtsc();
+		__atomic_store_n(&p->fired, seq, __ATOMIC_RELEASE);
+		if (p->stop)
+			*p->stop = true;
+	}
+	return nb;
+}
+
+static int io_main(void *arg)
+{
+	struct io_ctx *x = arg;
+	struct lns_worker *w = x->w;
+	const struct lns_runtime *rt = w->rt;
+	unsigned burst = RTE_MIN(rt->cfg->dataplane.burst, 256u);
+	struct rte_mbuf *pkts[256];
+
+	while (!x->stop) {
+		for (unsigned i = 0; i < w->n_rxq; i++) {
+			const struct lns_rxq *q = &w->rxq[i];
+			uint16_t n, sent;
+
+			n = rte_eth_rx_burst(rt->ports[q->port_idx].port_id, q->queue, pkts,
+					     (uint16_t)burst);
+			if (n == 0)
+				continue;
+			/* Paired ports, as testpmd's default topology. */
+			sent = rte_eth_tx_burst(rt->ports[q->port_idx ^ 1].port_id,
+						(uint16_t)w->idx, pkts, n);
+			x->rx += n;
+			x->tx += sent;
+			if (sent < n) {
+				x->dropped += n - sent;
+				rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+			}
+		}
+	}
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void summarise(struct bench *b, struct stats *st)
+{
+	double sum = 0;
+	size_t n = b->n_samples;
+
+	memset(st, 0, sizeof(*st));
+	if (n == 0)
+		return;
+	qsort(b->samples, n, sizeof(double), cmp_double);
+	for (size_t i = 0; i < n; i++)
+		sum += b->samples[i];
+	st->median = n % 2 ? b->samples[n / 2] : (b->samples[n / 2 - 1] + b->samples[n / 2]) / 2;
+	st->mean = sum / (double)n;
+	st->min = b->samples[0];
+	st->p90 = b->samples[(size_t)((double)(n - 1) * 0.9)];
+	st->rounds = n;
+	st->pkts = n * b->o.round;
+}
+
+/* Inline mode: run the loop here until the probe stops it at the round's end. */
+static void run_inline(struct bench *b, enum path path, struct probe *p)
+{
+	struct lns_runtime *rt = b->env.rt;
+
+	if (path == P_LNS) {
+		rt->stop = false;
+		p->stop = &rt->stop;
+		lns_worker_main(&rt->workers[0]);
+	} else {
+		b->io.w = &rt->workers[0];
+		b->io.stop = false;
+		p->stop = &b->io.stop;
+		io_main(&b->io);
+	}
+	p->stop = NULL;
+}
+
+static int launch(struct bench *b, enum path path)
+{
+	struct lns_runtime *rt = b->env.rt;
+	struct lns_worker *w = &rt->workers[0];
+
+	if (!b->o.remote)
+		return 0;
+	if (path == P_LNS) {
+		rt->stop = false;
+		return rte_eal_remote_launch(lns_worker_main, w, w->lcore);
+	}
+	b->io.w = w;
+	b->io.stop = false;
+	return rte_eal_remote_launch(io_main, &b->io, w->lcore);
+}
+
+static void stop(struct bench *b, enum path path)
+{
+	struct lns_runtime *rt = b->env.rt;
+
+	if (!b->o.remote)
+		return;
+	if (path == P_LNS)
+		rt->stop = true;
+	else
+		b->io.stop = true;
+	rte_eal_wait_lcore(rt->workers[0].lcore);
+}
+
+/* Anything left on a ring after a round is a packet that went the wrong way. */
+static unsigned strays(struct bench *b)
+{
+	unsigned n = rte_ring_count(b->env.rt->punt);
+
+	for (unsigned p = 0; p < BENCH_PORTS; p++)
+		for (unsigned q = 0; q < BENCH_QUEUES; q++)
+			n += rte_ring_count(b->env.txr[p][q]) + rte_ring_count(b->env.rxr[p][q]);
+	return n;
+}
+
+static void where(struct bench *b)
+{
+	fprintf(stderr, "lns_bench: punt ring %u", rte_ring_count(b->env.rt->punt));
+	for (unsigned p = 0; p < BENCH_PORTS; p++)
+		for (unsigned q = 0; q < BENCH_QUEUES; q++)
+			fprintf(stderr, ", port %u queue %u: RX %u TX %u", p, q,
+				rte_ring_count(b->env.rxr[p][q]), rte_ring_count(b->env.txr[p][q]));
+	fprintf(stderr, "\n");
+}
+
+static void drain(struct bench *b)
+{
+	struct rte_mbuf *m = NULL;
+	struct rte_ring *r[2 * BENCH_PORTS * BENCH_QUEUES + 1];
+	unsigned n = 0;
+
+	for (unsigned p = 0; p < BENCH_PORTS; p++)
+		for (unsigned q = 0; q < BENCH_QUEUES; q++) {
+			r[n++] = b->env.txr[p][q];
+			r[n++] = b->env.rxr[p][q];
+		}
+	r[n++] = b->env.rt->punt;
+	for (unsigned i = 0; i < n; i++)
+		while (rte_ring_dequeue(r[i], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+}
+
+/* Worker counters that say a packet did not go the benchmarked way. */
+static const char *bad_counter(const struct lns_worker_counters *a,
+			       const struct lns_worker_counters *z, uint64_t *by)
+{
+#define X(name, help)                                                                              \
+	if (strcmp(#name, "rx") != 0 && strcmp(#name, "tx") != 0 && z->name != a->name) {          \
+		*by = z->name - a->name;                                                           \
+		return #name;                                                                      \
+	}
+	LNS_WORKER_COUNTERS(X)
+#undef X
+	return NULL;
+}
+
+/*
+ * Rounds for ms milliseconds. Returns 0, or -1 with a message printed.
+ * record: keep each round's cycles per packet; verify: check every packet.
+ */
+static int rounds(struct bench *b, const struct bench_tmpl *t, enum path path, double ms,
+		  bool record, bool verify)
+{
+	struct bench_env *e = &b->env;
+	struct probe *p = &b->probe[t->in_port];
+	struct rte_ring *in = e->rxr[t->in_port][0], *out = e->txr[t->out_port][0];
+	uint32_t k = b->o.round;
+	uint64_t end = rte_rdtsc() + (uint64_t)(ms * b->hz / 1000.0);
+
+	do {
+		uint64_t deadline;
+		uint32_t seq;
+		unsigned n;
+
+		for (uint32_t j = 0; j < k; j++) {
+			uint32_t i = b->perm[b->cur];
+
+			if (++b->cur == e->n_sess)
+				b->cur = 0;
+			b->sidx[j] = i;
+			b->rnd[j] = xorshift(&b->rng);
+			bench_pkt_restore(e, t, b->mb[j], i, b->rnd[j]);
+		}
+		p->want = k;
+		p->got = 0;
+		seq = p->seq + 1;
+		__atomic_store_n(&p->seq, seq, __ATOMIC_RELEASE);
+		if (rte_ring_sp_enqueue_bulk(in, (void **)b->mb, k, NULL) != k) {
+			fprintf(stderr, "lns_bench: RX ring full\n");
+			return -1;
+		}
+		if (!b->o.remote)
+			run_inline(b, path, p);
+		deadline = rte_rdtsc() + (uint64_t)(5 * b->hz);
+		while (__atomic_load_n(&p->fired, __ATOMIC_ACQUIRE) != seq) {
+			rte_pause();
+			if (rte_rdtsc() > deadline) {
+				fprintf(stderr,
+					"lns_bench: the worker did not finish a round in 5 s\n");
+				return -1;
+			}
+		}
+		if (record && b->n_samples < b->max_samples)
+			b->samples[b->n_samples++] = (double)(p->t_end - p->t_first) / k;
+		n = rte_ring_sc_dequeue_bulk(out, (void **)b->mb, k, NULL);
+		if (n != k || strays(b) != 0) {
+			fprintf(stderr,
+				"lns_bench: %s/%u: %u of %u packets on the expected TX ring, %u "
+				"elsewhere\n",
+				bench_scen_name[t->scen], t->size, n, k, strays(b));
+			where(b);
+			return -1;
+		}
+		for (uint32_t j = 0; verify && j < k; j++) {
+			const char *why = bench_pkt_check(e, t, b->mb[j], b->sidx[j], b->rnd[j]);
+
+			if (why) {
+				fprintf(stderr, "lns_bench: %s/%u: session %u: wrong %s\n",
+					bench_scen_name[t->scen], t->size, b->sidx[j], why);
+				return -1;
+			}
+		}
+	} while (rte_rdtsc() < end);
+	return 0;
+}
+
+static int measure(struct bench *b, const struct bench_tmpl *t, enum path path, struct stats *st)
+{
+	struct lns_worker *w = &b->env.rt->workers[0];
+	struct lns_worker_counters c0 = w->c, c1;
+	const char *bad;
+	uint64_t by = 0;
+	int ret;
+
+	if (launch(b, path) != 0) {
+		fprintf(stderr, "lns_bench: cannot launch the worker lcore\n");
+		return -1;
+	}
+	b->n_samples = 0;
+	/* The I/O loop leaves packets as they came: only lns's output is checked. */
+	ret = rounds(b, t, path, b->o.warmup_ms, false, path == P_LNS);
+	if (ret == 0)
+		ret = rounds(b, t, path, b->o.window_ms, true, false);
+	stop(b, path);
+	c1 = w->c;
+	if (path == P_LNS && (bad = bad_counter(&c0, &c1, &by)) != NULL) {
+		fprintf(stderr, "lns_bench: %s/%u: worker counter %s rose by %lu\n",
+			bench_scen_name[t->scen], t->size, bad, (unsigned long)by);
+		ret = -1;
+	}
+	if (path == P_FLOOR && b->io.dropped) {
+		fprintf(stderr, "lns_bench: I/O loop dropped %lu\n", (unsigned long)b->io.dropped);
+		ret = -1;
+	}
+	summarise(b, st);
+	return ret;
+}
+
+/* ---- single operations, on the main lcore, for the analysis ---- */
+
+struct comp {
+	const char *name, *what;
+	double cycles;
+};
+
+#define COMP_OPS 262144u
+
+/*
+ * Each operation runs over COMP_OPS keys twice; the second pass is timed (the
+ * first warms what can be warm). Iterations are independent, so the CPU
+ * overlaps their misses: these are throughputs, not the latency of one
+ * lookup inside the worker's dependent chain.
+ */
+#define COMP(label, help, body)                                                                    \
+	do {                                                                                       \
+		for (unsigned pass = 0; pass < 2; pass++) {                                        \
+			t0 = rte_rdtsc();                                                          \
+			for (unsigned j = 0; j < COMP_OPS; j++) {                                  \
+				body;                                                              \
+			}                                                                          \
+		}                                                                                  \
+		out[n++] = (struct comp){label, help, (double)(rte_rdtsc() - t0) / COMP_OPS};      \
+	} while (0)
+
+static unsigned components(struct bench *b, struct comp *out)
+{
+	struct bench_env *e = &b->env;
+	struct lns_runtime *rt = e->rt;
+	uint16_t *tid = malloc(COMP_OPS * sizeof(*tid)), *sid = malloc(COMP_OPS * sizeof(*sid));
+	uint32_t *sub = malloc(COMP_OPS * sizeof(*sub)), *slot = malloc(COMP_OPS * sizeof(*slot));
+	uint32_t *inet = malloc(COMP_OPS * sizeof(*inet));
+	struct rte_ipv4_hdr ip;
+	struct rte_ether_addr mac;
+	volatile uint64_t sink = 0;
+	uint64_t acc = 0, t0;
+	unsigned n = 0;
+	rte_be32_t gw = rte_cpu_to_be_32(BENCH_CORE_ROUTER);
+
+	if (!tid || !sid || !sub || !slot || !inet)
+		goto out;
+	for (unsigned j = 0; j < COMP_OPS; j++) {
+		uint32_t i = b->perm[(j * 7919u) % e->n_sess];
+
+		tid[j] = bench_tid(e, i);
+		sid[j] = bench_sid(e, i);
+		sub[j] = bench_sub_ip(i);
+		slot[j] = e->slot[i];
+		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET + (xorshift(&b->rng) & BENCH_INET_MASK));
+	}
+	COMP("session_lookup", "lns_session_lookup + read the entry",
+	     acc += lns_session_lookup(rt->sessions, tid[j], sid[j])->slot);
+	COMP("fib_lookup_subscriber", "lns_fib_lookup of a subscriber /32", {
+		uint32_t v = 0;
+
+		lns_fib_lookup(rt->fib, sub[j], &v);
+		acc += v;
+	});
+	COMP("fib_lookup_route", "lns_fib_lookup under the default route", {
+		uint32_t v = 0;
+
+		lns_fib_lookup(rt->fib, inet[j], &v);
+		acc += v;
+	});
+	COMP("session_by_slot", "lns_session_by_slot + read the entry",
+	     acc += lns_session_by_slot(rt->sessions, slot[j])->mode);
+	COMP("neigh_lookup", "lns_neigh_lookup of the same next hop", {
+		lns_neigh_lookup(rt->neigh, 1, AF_INET, &gw, &mac);
+		acc += mac.addr_bytes[j & 3];
+	});
+	memset(&ip, 0, sizeof(ip));
+	ip.version_ihl = RTE_IPV4_VHL_DEF;
+	COMP("ipv4_cksum", "TTL - 1 and rte_ipv4_cksum, as lns_route4 does", {
+		ip.time_to_live = (uint8_t)j;
+		ip.hdr_checksum = 0;
+		ip.hdr_checksum = rte_ipv4_cksum(&ip);
+		acc += ip.hdr_checksum;
+	});
+	COMP("sess_ctr", "increment a session's counter row", rt->sess_ctr[slot[j]].up_pkts++);
+	/* The machine: one dependent load at a time, in DPDK memory as the tables have it. */
+	for (unsigned z = 0; z < 2; z++) {
+		static const size_t bytes[2] = {256u << 10, 64u << 20};
+		size_t lines = bytes[z] / 64, at = 0;
+		uint64_t *chase = rte_malloc("bench_chase", bytes[z], 64);
+		uint32_t *order = malloc(lines * sizeof(*order));
+
+		if (chase == NULL || order == NULL) {
+			rte_free(chase);
+			free(order);
+			break;
+		}
+		for (size_t i = 0; i < lines; i++)
+			order[i] = (uint32_t)i;
+		for (size_t i = lines - 1; i > 0; i--) {
+			size_t j = xorshift(&b->rng) % (i + 1);
+			uint32_t x = order[i];
+
+			order[i] = order[j];
+			order[j] = x;
+		}
+		for (size_t i = 0; i < lines; i++)
+			chase[(size_t)order[i] * 8] = (uint64_t)order[(i + 1) % lines] * 8;
+		COMP(z ? "load_64MiB" : "load_256KiB",
+		     z ? "one dependent load, random in 64 MiB"
+		       : "one dependent load, random in 256 KiB",
+		     at = chase[at]);
+		acc += at;
+		rte_free(chase);
+		free(order);
+	}
+	sink = acc;
+	(void)sink;
+out:
+	free(tid);
+	free(sid);
+	free(sub);
+	free(slot);
+	free(inet);
+	return n;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: lns_bench [EAL options] -- --config FILE --sessions N [--sizes "
+		"64,512,1400]\n"
+		"       [--window-ms MS] [--warmup-ms MS] [--reps N] [--round K] [--spt N]\n"
+		"       [--fib api|direct|auto] [--json FILE]\n");
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"sessions", required_argument, NULL, 'n'},
+		{"sizes", required_argument, NULL, 's'},
+		{"window-ms", required_argument, NULL, 'w'},
+		{"warmup-ms", required_argument, NULL, 'u'},
+		{"reps", required_argument, NULL, 'r'},
+		{"round", required_argument, NULL, 'k'},
+		{"spt", required_argument, NULL, 't'},
+		{"fib", required_argument, NULL, 'f'},
+		{"json", required_argument, NULL, 'j'},
+		{"remote", no_argument, NULL, 'R'},
+		{"perf-ctl", required_argument, NULL, 'P'},
+		{"scenarios", required_argument, NULL, 'S'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*o = (struct opts){.config = "bench/bench.yaml",
+			   .sessions = 1000,
+			   .spt = 1000,
+			   .round = 1024,
+			   .reps = 3,
+			   .window_ms = 200,
+			   .warmup_ms = 40,
+			   .sizes = {64, 512, 1400},
+			   .n_sizes = 3,
+			   .fib = -1,
+			   .scen_mask = (1u << SC_N) - 1};
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'n':
+			o->sessions = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 's': {
+			char *s = optarg, *end;
+
+			o->n_sizes = 0;
+			while (*s && o->n_sizes < RTE_DIM(o->sizes)) {
+				o->sizes[o->n_sizes++] = (unsigned)strtoul(s, &end, 10);
+				s = *end == ',' ? end + 1 : end;
+				if (end == s && *s)
+					return -1;
+			}
+			break;
+		}
+		case 'w':
+			o->window_ms = strtod(optarg, NULL);
+			break;
+		case 'u':
+			o->warmup_ms = strtod(optarg, NULL);
+			break;
+		case 'r':
+			o->reps = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'k':
+			o->round = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			o->spt = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'f':
+			o->fib = strcmp(optarg, "api") == 0      ? 0
+				 : strcmp(optarg, "direct") == 0 ? 1
+								 : -1;
+			break;
+		case 'j':
+			o->json = optarg;
+			break;
+		case 'R':
+			o->remote = true;
+			break;
+		case 'P':
+			o->perf_ctl = optarg;
+			break;
+		case 'S':
+			o->scen_mask = 0;
+			for (unsigned i = 0; i < SC_N; i++)
+				if (strstr(optarg, bench_scen_name[i]))
+					o->scen_mask |= 1u << i;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (o->sessions == 0 || o->sessions > LNS_NH_MAX_SLOTS || o->spt == 0 || o->spt > 65535 ||
+	    o->sessions / o->spt >= 65535 || o->round == 0 || o->round > BENCH_ROUND_MAX ||
+	    o->reps == 0 || o->n_sizes == 0 || o->scen_mask == 0)
+		return -1;
+	for (unsigned i = 0; i < o->n_sizes; i++)
+		if (o->sizes[i] < 28 || o->sizes[i] > 1400)
+			return -1;
+	return 0;
+}
+
+static void json_stats(FILE *f, const struct stats *s)
+{
+	fprintf(f,
+		"{\"median\": %.3f, \"mean\": %.3f, \"min\": %.3f, \"p90\": %.3f, "
+		"\"rounds\": %lu, \"pkts\": %lu}",
+		s->median, s->mean, s->min, s->p90, (unsigned long)s->rounds,
+		(unsigned long)s->pkts);
+}
+
+static double loadavg(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l = -1;
+
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
+
+int main(int argc, char **argv)
+{
+	static struct bench b;
+	struct bench_env *e = &b.env;
+	struct comp comps[16];
+	unsigned n_comp;
+	char err[512];
+	int n, ret = EXIT_FAILURE;
+	bool first = true;
+	double load0;
+	FILE *perf = NULL;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "lns_bench: EAL: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	argc -= n;
+	argv += n;
+	if (parse(argc, argv, &b.o) < 0) {
+		usage();
+		goto out;
+	}
+	load0 = loadavg();
+	b.hz = (double)rte_get_tsc_hz();
+	b.js = b.o.json ? fopen(b.o.json, "w") : stdout;
+	if (b.js == NULL) {
+		perror(b.o.json);
+		goto out;
+	}
+	if (bench_env_init(e, b.o.config, b.o.sessions, b.o.spt,
+			   b.o.fib < 0 ? b.o.sessions > 65536 : b.o.fib, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lns_bench: %s\n", err);
+		goto out;
+	}
+	fprintf(stderr, "lns_bench: %u sessions in %.2f s, FIB %s in %.2f s\n", e->n_sess,
+		e->t_publish_s, e->fib_direct ? "written directly" : "by lns_fib_add_session",
+		e->t_fib_s);
+	for (unsigned p = 0; p < BENCH_PORTS; p++)
+		if (rte_eth_add_rx_callback(e->rt->ports[p].port_id, 0, probe_cb, &b.probe[p]) ==
+		    NULL) {
+			fprintf(stderr, "lns_bench: RX callback: %s\n", rte_strerror(rte_errno));
+			goto out;
+		}
+	b.rng = 0x2545f491u;
+	b.perm = malloc((size_t)e->n_sess * sizeof(*b.perm));
+	b.mb = calloc(b.o.round, sizeof(*b.mb));
+	b.sidx = calloc(b.o.round, sizeof(*b.sidx));
+	b.rnd = calloc(b.o.round, sizeof(*b.rnd));
+	b.max_samples = 1u << 20;
+	b.samples = malloc(b.max_samples * sizeof(*b.samples));
+	if (!b.perm || !b.mb || !b.sidx || !b.rnd || !b.samples ||
+	    rte_pktmbuf_alloc_bulk(e->rt->pool, b.mb, b.o.round) != 0) {
+		fprintf(stderr, "lns_bench: out of memory\n");
+		goto out;
+	}
+	for (uint32_t i = 0; i < e->n_sess; i++)
+		b.perm[i] = i;
+	for (uint32_t i = e->n_sess - 1; i > 0; i--) {
+		uint32_t j = xorshift(&b.rng) % (i + 1), x = b.perm[i];
+
+		b.perm[i] = b.perm[j];
+		b.perm[j] = x;
+	}
+	n_comp = components(&b, comps);
+
+	fprintf(b.js,
+		"{\n  \"sessions\": %u, \"max_sessions\": %u, \"sessions_per_tunnel\": %u, "
+		"\"tunnels\": %u,\n",
+		e->n_sess, e->cfg->l2tp.max_sessions, e->spt, (e->n_sess + e->spt - 1) / e->spt);
+	fprintf(b.js,
+		"  \"tsc_hz\": %.0f, \"round_pkts\": %u, \"burst\": %u, \"window_ms\": %.1f, "
+		"\"warmup_ms\": %.1f, \"reps\": %u, \"loadavg_start\": %.2f,\n"
+		"  \"mode\": \"%s\",\n",
+		b.hz, b.o.round, e->cfg->dataplane.burst, b.o.window_ms, b.o.warmup_ms, b.o.reps,
+		load0, b.o.remote ? "remote" : "inline");
+	fprintf(b.js,
+		"  \"setup\": {\"publish_s\": %.3f, \"fib_s\": %.3f, \"fib_fill\": \"%s\", "
+		"\"fib_direct_selftest\": \"%s\"},\n",
+		e->t_publish_s, e->t_fib_s, e->fib_direct ? "direct" : "lns_fib_add_session",
+		e->fib_direct          ? "not run"
+		: e->fib_selftest == 1 ? "identical"
+				       : "DIFFERENT");
+	fprintf(b.js,
+		"  \"memory\": {\"mbuf_pool\": %zu, \"neigh_table\": %zu, \"session_table\": %zu, "
+		"\"session_entries\": %zu, \"session_counters\": %zu, \"fib\": %zu, "
+		"\"fib_sessions\": %zu},\n",
+		e->mem_pool, e->mem_neigh, e->mem_sess_table, e->mem_sess_entries, e->mem_sess_ctr,
+		e->mem_fib, e->mem_fib_fill);
+	fprintf(b.js,
+		"  \"sizeof\": {\"lns_dp_session\": %zu, \"lns_sess_ctr\": %zu, \"rte_mbuf\": "
+		"%zu},\n",
+		sizeof(struct lns_dp_session), sizeof(struct lns_sess_ctr),
+		sizeof(struct rte_mbuf));
+	fprintf(b.js, "  \"cp_sizeof\": {\"l2tp_session\": %zu, \"ppp_session\": %zu},\n",
+		sizeof(struct l2tp_session), sizeof(struct ppp_session));
+	fprintf(b.js, "  \"components\": [");
+	for (unsigned i = 0; i < n_comp; i++)
+		fprintf(b.js, "%s\n    {\"name\": \"%s\", \"what\": \"%s\", \"cycles\": %.2f}",
+			i ? "," : "", comps[i].name, comps[i].what, comps[i].cycles);
+	fprintf(b.js, "\n  ],\n  \"results\": [");
+	if (b.o.perf_ctl) {
+		perf = fopen(b.o.perf_ctl, "w");
+		if (perf) {
+			fputs("enable\n", perf);
+			fflush(perf);
+		}
+	}
+
+	for (unsigned si = 0; si < b.o.n_sizes; si++) {
+		for (unsigned sc = 0; sc < SC_N; sc++) {
+			struct bench_tmpl t;
+			struct stats st[P_N][16];
+			unsigned reps = RTE_MIN(b.o.reps, 16u);
+
+			if (!(b.o.scen_mask & (1u << sc)))
+				continue;
+			bench_tmpl_build(e, &t, (enum bench_scen)sc, b.o.sizes[si]);
+			for (uint32_t j = 0; j < b.o.round; j++)
+				bench_pkt_fill(e, &t, b.mb[j]);
+			/* Floor and lns alternate, so that both see the same neighbours. */
+			for (unsigned r = 0; r < reps; r++)
+				for (unsigned pa = 0; pa < P_N; pa++)
+					if (measure(&b, &t, (enum path)pa, &st[pa][r]) < 0) {
+						drain(&b);
+						goto out;
+					}
+			for (unsigned pa = 0; pa < P_N; pa++) {
+				double med[16];
+
+				for (unsigned r = 0; r < reps; r++)
+					med[r] = st[pa][r].median;
+				qsort(med, reps, sizeof(double), cmp_double);
+				fprintf(b.js,
+					"%s\n    {\"scenario\": \"%s\", \"size\": %u, \"path\": "
+					"\"%s\", "
+					"\"cycles\": %.3f, \"reps\": [",
+					first ? "" : ",", bench_scen_name[sc], b.o.sizes[si],
+					path_name[pa], med[reps / 2]);
+				first = false;
+				for (unsigned r = 0; r < reps; r++) {
+					fprintf(b.js, "%s", r ? ", " : "");
+					json_stats(b.js, &st[pa][r]);
+				}
+				fprintf(b.js, "]}");
+			}
+			fprintf(stderr,
+				"lns_bench: N=%u %-5s %4u B: floor %.1f, lns %.1f cycles/pkt\n",
+				e->n_sess, bench_scen_name[sc], b.o.sizes[si],
+				st[P_FLOOR][0].median, st[P_LNS][0].median);
+		}
+	}
+	if (perf) {
+		fputs("disable\n", perf);
+		fclose(perf);
+		perf = NULL;
+	}
+	fprintf(b.js, "\n  ],\n  \"loadavg_end\": %.2f\n}\n", loadavg());
+	ret = 0;
+out:
+	if (perf)
+		fclose(perf);
+	if (b.js && b.js != stdout)
+		fclose(b.js);
+	if (ret == 0 && b.mb && b.mb[0])
+		rte_pktmbuf_free_bulk(b.mb, b.o.round); /* else some are on rings: let them be */
+	free(b.perm);
+	free(b.mb);
+	free(b.sidx);
+	free(b.rnd);
+	free(b.samples);
+	bench_env_fini(e);
+	rte_eal_cleanup();
+	return ret;
+}
