@@ -28,6 +28,7 @@
 
 #define TICK_MS 100
 #define MAX_INFLIGHT_ACCT 256 /* accounting records on the wire at once */
+#define PARK_MS 5000 /* an accounting record no server took: how long before it tries again */
 #define PKT_MAX 4096
 
 struct radius_req {
@@ -269,10 +270,13 @@ static void tick(struct rte_timer *t, void *arg)
 		}
 		/* This server had its chances: skip it for a while, try the next. */
 		sv[q->server].dead_until_ms = now + rc->dead_time * 1000ull;
+		q->servers_tried++;
 		LNS_LOG(WARNING, cp, "RADIUS %s server %u (port %u) does not answer%s",
 			q->kind == RADIUS_AUTH ? "authentication" : "accounting", q->server,
-			sv[q->server].cfg->port, n > 1 ? ": failing over" : "");
-		q->servers_tried++;
+			sv[q->server].cfg->port,
+			q->servers_tried < n	  ? ": failing over"
+			: q->kind == RADIUS_ACCT ? ": no server left, the record waits"
+						  : ": no server left");
 		q->tries = 0;
 		if (q->servers_tried < n) {
 			r->c.failovers++;
@@ -285,10 +289,16 @@ static void tick(struct rte_timer *t, void *arg)
 			finish(r, q, NULL);
 			continue;
 		}
-		/* Accounting is never given up: wait for a server to come back. */
+		/*
+		 * Accounting is never given up: try again in a while (the dead time,
+		 * at most PARK_MS), starting over from the most preferred server.
+		 */
 		q->servers_tried = 0;
 		q->server = pick_server(r, q->kind, 0, now);
-		q->deadline = now + rc->dead_time * 1000ull;
+		q->deadline = now + (rc->dead_time * 1000ull < PARK_MS ? rc->dead_time * 1000ull
+								    : PARK_MS);
+		for (unsigned i = 0; i < n; i++) /* all silent: let each be tried again */
+			sv[i].dead_until_ms = 0;
 		release_id(q);
 	}
 	start_waiting(r, now);

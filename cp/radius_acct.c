@@ -66,6 +66,8 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 		radius_put(b, RADIUS_ATTR_NAS_IPV6_ADDRESS, &rc->nas_ip.v6, 16);
 	else if (a->has_session)
 		radius_put_addr(b, RADIUS_ATTR_NAS_IP_ADDRESS, a->lns);
+	else if (a->lns.s_addr) /* Accounting-On/Off: our first L2TP address */
+		radius_put_addr(b, RADIUS_ATTR_NAS_IP_ADDRESS, a->lns);
 	radius_put_u32(b, RADIUS_ATTR_EVENT_TIMESTAMP, a->event_time);
 	/* RFC 2866 5.2: how long the record waited, at each send */
 	radius_put_u32(b, RADIUS_ATTR_ACCT_DELAY_TIME, (uint32_t)((now - a->made_ms) / 1000));
@@ -219,5 +221,7 @@ void radius_acct_onoff(struct lns_cp *cp, bool on)
 	memset(&a, 0, sizeof(a));
 	a.cp = cp;
 	a.status = on ? RADIUS_ACCT_STATUS_ACCOUNTING_ON : RADIUS_ACCT_STATUS_ACCOUNTING_OFF;
+	if (cp->rt->cfg->l2tp.n_listen && cp->rt->cfg->l2tp.listen[0].family == AF_INET)
+		a.lns = cp->rt->cfg->l2tp.listen[0].v4;
 	send_rec(&a);
 }

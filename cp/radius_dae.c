@@ -96,6 +96,17 @@ static bool matches(const struct ppp_session *p, const struct radius_pkt *q)
 	return any;
 }
 
+static bool own_v4(const struct lns_cp *cp, const uint8_t *v)
+{
+	rte_be32_t a;
+
+	memcpy(&a, v, 4);
+	for (unsigned i = 0; i < cp->rt->n_ports; i++)
+		if (lns_port_has_v4(&cp->rt->ports[i], a))
+			return true;
+	return false;
+}
+
 /* 0, or the Error-Cause that refuses the request's attributes. */
 static uint32_t check_attrs(const struct lns_cp *cp, const struct radius_pkt *q, bool coa)
 {
@@ -123,8 +134,10 @@ static uint32_t check_attrs(const struct lns_cp *cp, const struct radius_pkt *q,
 				return RADIUS_ERROR_NAS_IDENTIFICATION_MISMATCH;
 			break;
 		case RADIUS_ATTR_NAS_IP_ADDRESS:
-			if (rc->has_nas_ip && (rc->nas_ip.family != AF_INET || a->len != 4 ||
-					       memcmp(a->v, &rc->nas_ip.v4, 4) != 0))
+			/* The configured NAS-IP-Address, else one of ours (the tunnel's, sent). */
+			if (a->len != 4 || (rc->has_nas_ip ? rc->nas_ip.family != AF_INET ||
+								     memcmp(a->v, &rc->nas_ip.v4, 4) != 0
+							   : !own_v4(cp, a->v)))
 				return RADIUS_ERROR_NAS_IDENTIFICATION_MISMATCH;
 			break;
 		case RADIUS_ATTR_MESSAGE_AUTHENTICATOR:

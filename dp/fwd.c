@@ -72,13 +72,13 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 
 	if (inner > s->mtu)
 		return LNS_V_DROP_TOO_BIG;
-	c->down_pkts++;
-	c->down_bytes += inner;
 	if (lns_neigh_lookup(rt->neigh, s->port, AF_INET, &s->nh_ip, &mac) < 0)
 		return LNS_V_DROP_NO_NEIGHBOUR;
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, TUNNEL_OVERHEAD);
 	if (ip == NULL)
 		return LNS_V_DROP_NO_HEADROOM;
+	c->down_pkts++; /* only what goes into the tunnel is the subscriber's traffic */
+	c->down_bytes += inner;
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(inner + TUNNEL_OVERHEAD));

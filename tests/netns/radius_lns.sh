@@ -14,26 +14,36 @@
 #                               one is stopped, its log kept as lnsd-PREV.log
 #   rl_ctr NAME                 `show counters --json` as $T_OUT/NAME.json
 #   rl_delta A B EXPR           EXPR's growth from snapshot A to B
+#   rl_get NAME EXPR            EXPR in snapshot NAME
 #   rl_sess USER FIELD          FIELD of USER's session in lnsctl (empty: none)
-#   rl_no_sess USER             USER has no session in lnsctl
+#   rl_nsess USER / rl_no_sess USER   how many sessions USER has / none
+#   rl_lac_down ID              lwip-lac ID's session went down
 #   rl_up ID USER PW AUTH [SECS]  lwip-lac ID as USER; waits for IPCP up
 #   rl_records DIR...           the detail records of the instances, one JSON
 #                               object a line, in order, "_server": the
 #                               instance's name added
 #   rl_pick JQ-FILTER DIR...    rl_records through `jq -c JQ-FILTER`
 #   rl_wait_rec SECS DESC JQ-FILTER DIR...  until rl_pick prints something
+#   rl_access_request DIR USER  the first Access-Request for USER, as the
+#                               instance (started with RADIUS_DEBUG=1) logged it
+#   rl_attr TEXT NAME           an attribute's value out of that
+#   rl_mangle_start NAME PORT SERVER-PORT MODE / rl_mangle_stop NAME
+#                               radius_mangle.py: a relay spoiling the answers
 #
 # The lnsd configuration (rl_config FILE) is the one of the brief: auth
 # servers 127.0.0.1:1812 (priority 1) and :11812 (2), accounting :1813 and
 # :11813, timeout 500 ms, 2 tries, dead time 30 s, DAE on 127.0.0.1:3799;
-# RL_AUTH, RL_ACCT (YAML flow lists), RL_RADIUS_MORE (more keys of the radius
-# mapping, ", key: value"), RL_PPP (the ppp mapping) change it.
+# RL_AUTH, RL_ACCT (YAML flow lists), RL_RADIUS_MORE (more lines of the radius
+# mapping, "  key: value", indented by two spaces), RL_PPP (the ppp mapping), RL_POOL, RL_DEAD_TIME
+# change it. Pools: default 100.64.0.0/24, gold 100.64.8.0/24; the core
+# namespace routes 100.64.0.0/16 via lnsd.
 
 RL_SECRET=testing123
 RL_L2TP_SECRET=s
 RL_POOL=100.64.0.0/24
 RL_GOLD=100.64.8.0/24
 RL_FIXED=100.64.0.50 # Framed-IP-Address of the users that have one
+# shellcheck disable=SC2034 # for the tests: lnsd's radius.dae, for radclient
 RL_DAE=127.0.0.1:3799
 RL_AUTH="[{address: 127.0.0.1, port: 1812, secret: $RL_SECRET, priority: 1}, {address: 127.0.0.1, port: 11812, secret: $RL_SECRET, priority: 2}]"
 RL_ACCT="[{address: 127.0.0.1, port: 1813, secret: $RL_SECRET, priority: 1}, {address: 127.0.0.1, port: 11813, secret: $RL_SECRET, priority: 2}]"
@@ -65,7 +75,8 @@ radius:
   retries: 2
   dead-time: ${RL_DEAD_TIME:-30}
   interim-interval: 60
-  dae: {address: 127.0.0.1, port: 3799, clients: [{address: 127.0.0.1, secret: $RL_SECRET}]}$RL_RADIUS_MORE" \
+  dae: {address: 127.0.0.1, port: 3799, clients: [{address: 127.0.0.1, secret: $RL_SECRET}]}${RL_RADIUS_MORE:+
+$RL_RADIUS_MORE}" \
 		config_basic "$1"
 }
 
@@ -184,3 +195,22 @@ rl_mangle_stop() {
 	proc_stop "${RL_MANGLE_PID[$1]:-}" python3 2000
 	unset "RL_MANGLE_PID[$1]"
 }
+
+# rl_access_request DIR USER: the attributes ("Name = value", one a line) of
+# the first Access-Request for USER that DIR's instance received; needs the
+# instance started with RADIUS_DEBUG=1 (freeradius -X logs every packet)
+rl_access_request() {
+	awk -v user="$2" '
+		/^\([0-9]+\) Received Access-Request / { n = $1; inreq = 1; buf = ""; next }
+		inreq && index($0, n "   ") == 1 {
+			line = substr($0, length(n) + 4)
+			buf = buf line "\n"
+			if (line == "User-Name = \"" user "\"") mine = 1
+			next
+		}
+		inreq { inreq = 0; if (mine) { printf "%s", buf; exit } }
+	' "$1/radius.log"
+}
+
+# rl_attr TEXT NAME: the value of attribute NAME in rl_access_request's output
+rl_attr() { sed -n "s/^$2 = //p" <<<"$1" | head -n 1; }

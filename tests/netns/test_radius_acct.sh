@@ -11,10 +11,11 @@
 #  2. "acct1" (reply: Framed-IP-Address 100.64.0.50, Acct-Interim-Interval 5,
 #     Class "c1"): Start with the session's Acct-Session-Id (16 hex digits),
 #     NAS-Port-Id "tunnel/session" as lnsctl has them, User-Name, Class,
-#     Framed-IP-Address, no counters. The core sends 10 echo requests of 128
-#     octets (ping -s 100) and gets 10 replies: an Interim-Update comes every
-#     5 s, and the one after the pings counts exactly 10 packets and 1280
-#     octets each way (Input: from the subscriber, Output: to it); the one
+#     Framed-IP-Address, no counters; the Acct-Session-Id is the one the
+#     Access-Request carried (FreeRADIUS runs with -X). The core sends 10
+#     echo requests of 128 octets (ping -s 100) and gets 10 replies: an
+#     Interim-Update comes every 5 s, and the first one after the pings
+#     counts exactly 10 packets and 1280 octets each way (Input: from the subscriber, Output: to it); the one
 #     before them counted nothing (LCP echo is not IP, not counted).
 #     lwIP hangs up (SIGTERM: LCP Terminate-Request): Stop, User-Request, the
 #     same exact counters, Acct-Session-Time >= the last Interim's. Every
@@ -22,9 +23,11 @@
 #  3. Session-Timeout = 5 ("st5"): the session ends 5 s after it came up
 #     (lwIP gets a CDN), Stop with Acct-Terminate-Cause Session-Timeout.
 #     Idle-Timeout = 3 ("idle3"), no traffic: ends after 3 s, Idle-Timeout.
-#  4. lnsd stopped (SIGTERM) with "live1" still up: its Stop (Admin-Reboot),
+#  4. 20 subscribers at once (one lwip-lac): 20 Starts and 20 Stops, distinct
+#     Acct-Session-Ids, addresses and NAS-Port-Ids.
+#  5. lnsd stopped (SIGTERM) with "live1" still up: its Stop (Admin-Reboot),
 #     then Accounting-Off, both delivered before lnsd exits.
-#  5. Counters: acct_requests = acct_responses = the records in the detail
+#  6. Counters: acct_requests = acct_responses = the records in the detail
 #     file, nothing dropped, nothing retransmitted, nothing queued.
 set -euo pipefail
 # shellcheck source=tests/netns/lib.sh
@@ -40,11 +43,13 @@ require_lnsd
 require_radius
 rl_setup
 
+# shellcheck disable=SC2317 # called through rl_instance
 acct_users() {
 	radius_user "$1" acct1 pw "Framed-IP-Address = $RL_FIXED" 'Acct-Interim-Interval = 5' 'Class = "c1"'
 	radius_user "$1" st5 pw 'Session-Timeout = 5' 'Class = "st"'
 	radius_user "$1" idle3 pw 'Idle-Timeout = 3'
 	radius_user "$1" live1 pw
+	for i in $(seq 1 20); do radius_user "$1" "m$i" pw; done
 }
 RL_EXTRA_USERS=acct_users
 # LCP echo every 2 s: PPP traffic that is not IP, counted nowhere, and no
@@ -52,7 +57,7 @@ RL_EXTRA_USERS=acct_users
 RL_PPP="{lcp-echo-interval: 2, ipv6: false}"
 R=$T_OUT/radius-main
 rl_instance "$R" main
-radius_start_ns "$NS_LNS" "$R"
+RADIUS_DEBUG=1 radius_start_ns "$NS_LNS" "$R" # -X: the Access-Requests in its log
 rl_lnsd main
 
 # recs JQ-SELECT: the records of R matching the select expression
@@ -86,6 +91,9 @@ if rl_wait_rec 5 "acct1's Start" "select($(of_user acct1 Start))" "$R"; then
 	say "Start: $start"
 	ASID=$(field "$start" Acct-Session-Id)
 	assert_match "Start: Acct-Session-Id is 16 hex digits" '^[0-9A-Fa-f]{16}$' "$ASID"
+	assert_eq "Start: Acct-Session-Id, the one of acct1's Access-Request" "\"$ASID\"" \
+		"$(rl_attr "$(rl_access_request "$R" acct1)" Acct-Session-Id)"
+	assert_eq "Start: Acct-Session-Id, lnsctl's acct_session_id of acct1" "$ASID" "$(rl_sess acct1 acct_session_id)"
 	assert_eq "Start: NAS-Port-Id (lnsctl's tunnel/session)" "$TID/$SID" "$(field "$start" NAS-Port-Id)"
 	assert_eq "Start: NAS-Port (tunnel << 16 | session)" $((TID * 65536 + SID)) "$(field "$start" NAS-Port)"
 	assert_eq "Start: Framed-IP-Address" "$RL_FIXED" "$(field "$start" Framed-IP-Address)"
@@ -117,10 +125,12 @@ assert_match "ping: 108 octets of ICMP each (128 with the IP header)" '^108 byte
 PINGS=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$out")
 REPLIES=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
 WANT_IN=$((REPLIES * 128)) WANT_OUT=$((PINGS * 128))
-# an Interim-Update made after the pings
-if rl_wait_rec 12 "an Interim-Update after the pings" \
-	"select($(of_user acct1 Interim-Update) and .\"Acct-Output-Packets\" > 0)" "$R"; then
-	i1=$(recs "$(of_user acct1 Interim-Update) and .\"Acct-Output-Packets\" > 0" | head -n 1)
+# the first Interim-Update made after the pings ended
+# shellcheck disable=SC2317 # called through wait_for
+n_interims() { [ "$(recs "$(of_user acct1 Interim-Update)" | wc -l)" -gt "$1" ]; }
+NI=$(recs "$(of_user acct1 Interim-Update)" | wc -l)
+if wait_for 12 "an Interim-Update after the pings" n_interims "$NI"; then
+	i1=$(recs "$(of_user acct1 Interim-Update)" | sed -n "$((NI + 1))p")
 	say "Interim-Update after the pings: $i1"
 	assert_eq "Interim: Acct-Output-Packets (echo requests to the subscriber)" "$PINGS" "$(field "$i1" Acct-Output-Packets)"
 	assert_eq "Interim: Acct-Input-Packets (echo replies from it)" "$REPLIES" "$(field "$i1" Acct-Input-Packets)"
@@ -129,10 +139,6 @@ if rl_wait_rec 12 "an Interim-Update after the pings" \
 else
 	fail "no Interim-Update with traffic within 12 s"
 fi
-# Interims keep coming every 5 s: wait for one more, to time them
-n_interims() { [ "$(recs "$(of_user acct1 Interim-Update)" | wc -l)" -gt "$1" ]; }
-NI=$(recs "$(of_user acct1 Interim-Update)" | wc -l)
-wait_for 8 "one more Interim-Update" n_interims "$NI" || fail "no Interim-Update 8 s after the last"
 rl_ctr c-acct1-end
 assert_ge "ppp.rx_frames increase while acct1 was up (LCP echo replies at least)" 4 \
 	"$(rl_delta c-acct1-up c-acct1-end ppp.rx_frames)"
@@ -220,7 +226,39 @@ fi
 lac_stop st5
 lac_stop idle3
 
-step "4. lnsd stopped with a session up: Stop (Admin-Reboot), then Accounting-Off"
+step "4. 20 subscribers at once (one lwip-lac, users m1..m20)"
+rl_ctr c-many0
+if lac_start many --secret "$RL_L2TP_SECRET" --user m --password pw --auth chap --sessions 20 --user-suffix &&
+	lac_wait_up many 20 30; then
+	ok "20 sessions up"
+else
+	fail "$(count_lines "${LAC_LOG[many]}" '^session [0-9]+ up ') of 20 sessions up"
+fi
+# shellcheck disable=SC2317 # called through wait_for
+n_recs() { [ "$(recs "(.\"User-Name\" // \"\" | startswith(\"m\")) and .\"Acct-Status-Type\" == \"$1\"" | wc -l)" -ge "$2" ]; }
+wait_for 10 "20 Starts" n_recs Start 20 || fail "not 20 Starts"
+lac_stop many
+wait_for 10 "20 Stops" n_recs Stop 20 || fail "not 20 Stops"
+recs '(."User-Name" // "" | startswith("m"))' >"$T_OUT/many.jsonl"
+assert_cmd "m1..m20: one Start and one Stop (User-Request) each, 20 distinct Acct-Session-Ids and addresses" \
+	"$PY" - "$T_OUT/many.jsonl" <<-'EOF'
+		import json, sys
+		recs = [json.loads(l) for l in open(sys.argv[1])]
+		users = ["m%d" % i for i in range(1, 21)]
+		for u in users:
+		    k = sorted(r["Acct-Status-Type"] for r in recs if r["User-Name"] == u)
+		    assert k == ["Start", "Stop"], "%s: %s" % (u, k)
+		    assert [r["Acct-Terminate-Cause"] for r in recs if r["User-Name"] == u and "Acct-Terminate-Cause" in r] == ["User-Request"], u
+		assert len({r["Acct-Session-Id"] for r in recs}) == 20, "Acct-Session-Ids not distinct"
+		assert len({r["Framed-IP-Address"] for r in recs}) == 20, "addresses not distinct"
+		assert len({r["NAS-Port-Id"] for r in recs}) == 20, "NAS-Port-Ids not distinct"
+	EOF
+rl_ctr c-many1
+assert_eq "radius.auth_accepts increase" 20 "$(rl_delta c-many0 c-many1 radius.auth_accepts)"
+assert_eq "radius.acct_requests increase" 40 "$(rl_delta c-many0 c-many1 radius.acct_requests)"
+assert_eq "radius.acct_responses increase" 40 "$(rl_delta c-many0 c-many1 radius.acct_responses)"
+
+step "5. lnsd stopped with a session up: Stop (Admin-Reboot), then Accounting-Off"
 rl_up live1 live1 pw pap || fail "live1 not up"
 rl_wait_rec 5 "live1's Start" "select($(of_user live1 Start))" "$R" || fail "no Start for live1"
 rl_ctr c-end
@@ -235,7 +273,7 @@ assert_eq "Accounting-On and -Off: one each" "1 1" \
 	"$(grep -c '"Accounting-On"' "$T_OUT/all.jsonl" || true) $(grep -c '"Accounting-Off"' "$T_OUT/all.jsonl" || true)"
 lac_stop live1
 
-step "5. counters"
+step "6. counters"
 n=$(wc -l <"$T_OUT/all.jsonl")
 assert_eq "radius.acct_requests (before the last Stop and Accounting-Off) = records - 2" $((n - 2)) "$(rl_get c-end radius.acct_requests)"
 assert_eq "radius.acct_responses (before the last Stop and Accounting-Off) = records - 2" $((n - 2)) "$(rl_get c-end radius.acct_responses)"

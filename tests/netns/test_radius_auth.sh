@@ -9,7 +9,10 @@
 #     with Framed-IP-Address = 100.64.0.50: the session is up in lnsctl with
 #     that auth, user and address, lwIP got that address, the core pings it
 #     through lnsd; radius auth_requests/auth_accepts and ppp.auth_ok grow by
-#     one; FreeRADIUS logged "Login OK".
+#     one; FreeRADIUS logged "Login OK". The Access-Request as FreeRADIUS got
+#     it (it runs with -X): NAS-Port(-Id) of the session as lnsctl shows it,
+#     NAS identity, service, tunnel attributes, Acct-Session-Id,
+#     Message-Authenticator, and the attributes of that method only.
 #  2. The same three with a wrong password: lwIP reports PPPERR_AUTHFAIL after
 #     lnsd's CDN (result 2); radius auth_rejects, ppp.auth_failed and
 #     l2tp.cdn_tx grow by one; no session left.
@@ -23,6 +26,10 @@
 #     itself answers nothing to a client with the wrong secret, since it
 #     drops requests whose Message-Authenticator does not verify): refused,
 #     rx_bad_authenticator grows, the subscriber is not let in.
+#  6. A pool of two addresses, the first the Framed-IP-Address of "fixed":
+#     while fixed holds it, the pool gives the other, then is exhausted
+#     (CDN result 4); once fixed left, the pool gives its address, and fixed
+#     is refused (its address in use).
 set -euo pipefail
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,7 +49,7 @@ declare -A USER_OF=([pap]=pap1 [chap]=chap1 [mschapv2]=ms1)
 
 R=$T_OUT/radius-main
 rl_instance "$R" main
-radius_start_ns "$NS_LNS" "$R"
+RADIUS_DEBUG=1 radius_start_ns "$NS_LNS" "$R" # -X: the requests in its log
 rl_lnsd main
 
 # stop_gone ID USER: lwip-lac ID stopped, USER's session leaves lnsctl
@@ -65,6 +72,39 @@ refused() {
 	assert_cmd "lwIP $1 was never up" bash -c "! grep -q '^session 1 up ' '${LAC_LOG[$1]}'"
 }
 
+# check_request AUTH USER ID: the Access-Request FreeRADIUS got for USER
+# (lwip-lac ID) as docs/radius.md describes it
+check_request() {
+	local auth=$1 u=$2 id=$3 q tid sid a
+	q=$(rl_access_request "$R" "$u")
+	printf '%s\n' "$q" >"$T_OUT/access-request-$u.txt"
+	tid=$(rl_sess "$u" tunnel_id)
+	sid=$(rl_sess "$u" session_id)
+	assert_eq "Access-Request ($u): NAS-Port-Id (lnsctl's tunnel/session)" "\"$tid/$sid\"" "$(rl_attr "$q" NAS-Port-Id)"
+	assert_eq "Access-Request ($u): NAS-Port" $((tid * 65536 + sid)) "$(rl_attr "$q" NAS-Port)"
+	assert_eq "Access-Request ($u): NAS-Identifier" '"lns"' "$(rl_attr "$q" NAS-Identifier)"
+	assert_eq "Access-Request ($u): NAS-IP-Address (the tunnel's LNS address)" "$LNS_ACC4" "$(rl_attr "$q" NAS-IP-Address)"
+	assert_eq "Access-Request ($u): NAS-Port-Type, Service-Type, Framed-Protocol" "Virtual Framed-User PPP" \
+		"$(rl_attr "$q" NAS-Port-Type) $(rl_attr "$q" Service-Type) $(rl_attr "$q" Framed-Protocol)"
+	assert_eq "Access-Request ($u): Tunnel-Type, -Medium-Type (tag 1)" "L2TP IPv4" \
+		"$(rl_attr "$q" Tunnel-Type:1) $(rl_attr "$q" Tunnel-Medium-Type:1)"
+	assert_eq "Access-Request ($u): Tunnel-Client-Endpoint, -Server-Endpoint" "\"${LAC_IP[$id]}\" \"$LNS_ACC4\"" \
+		"$(rl_attr "$q" Tunnel-Client-Endpoint:1) $(rl_attr "$q" Tunnel-Server-Endpoint:1)"
+	assert_eq "Access-Request ($u): Tunnel-Client-Auth-Id, -Server-Auth-Id" '"lwIP" "lns"' \
+		"$(rl_attr "$q" Tunnel-Client-Auth-Id:1) $(rl_attr "$q" Tunnel-Server-Auth-Id:1)"
+	assert_match "Access-Request ($u): Acct-Session-Id, 16 hex digits" '^"[0-9A-F]{16}"$' "$(rl_attr "$q" Acct-Session-Id)"
+	assert_match "Access-Request ($u): Message-Authenticator" '^0x[0-9a-f]{32}$' "$(rl_attr "$q" Message-Authenticator)"
+	case $auth in
+	pap) a="User-Password" ;;
+	chap) a="CHAP-Password CHAP-Challenge" ;;
+	mschapv2) a="MS-CHAP-Challenge MS-CHAP2-Response" ;;
+	esac
+	assert_eq "Access-Request ($u): the $auth attributes ($a)" "$a" \
+		"$(for x in $a; do [ -n "$(rl_attr "$q" "$x")" ] && printf '%s ' "$x"; done | sed 's/ $//')"
+	assert_eq "Access-Request ($u): nothing of another method" "" \
+		"$(grep -E '^(User-Password|CHAP-Password|MS-CHAP2-Response) ' <<<"$q" | grep -vE "^(${a// /|}) " || true)"
+}
+
 step "1. PAP, CHAP-MD5, MS-CHAPv2 accepted by RADIUS, Framed-IP-Address = $RL_FIXED"
 for auth in pap chap mschapv2; do
 	u=${USER_OF[$auth]}
@@ -82,6 +122,7 @@ for auth in pap chap mschapv2; do
 		assert_eq "radius.auth_rejects increase" 0 "$(rl_delta c1-$auth-0 c1-$auth-1 radius.auth_rejects)"
 		assert_eq "ppp.auth_ok increase" 1 "$(rl_delta c1-$auth-0 c1-$auth-1 ppp.auth_ok)"
 		assert_match "FreeRADIUS: Login OK for $u" "Login OK: \\[$u\\]" "$(cat "$R/radius.log")"
+		check_request "$auth" "$u" "ok-$auth"
 	else
 		fail "lwIP $auth as $u: no session up: $(tail -n 3 "${LAC_LOG[ok-$auth]}" | tr '\n' ' ')"
 	fi
@@ -163,6 +204,43 @@ assert_match "lnsd logged the refusal" 'RADIUS response from server 0 refused' "
 wait_for 5 "no session of chap1" rl_no_sess chap1 || fail "lnsd still has a session of chap1"
 lac_stop badauth
 rl_mangle_stop badauth
+
+step "6. a Framed-IP-Address inside a pool is reserved there while in use"
+RL_POOL=$RL_FIXED-100.64.0.51 # two addresses, the first one RADIUS's for "fixed"
+RL_AUTH="[{address: 127.0.0.1, port: 1812, secret: $RL_SECRET}]"
+rl_lnsd pool2
+rl_up p6a fixed pw pap || fail "fixed not up"
+assert_eq "lwIP p6a (fixed): its address" "$RL_FIXED" "$(lac_addrs p6a | head -n 1)"
+rl_up p6b plain pw pap || fail "plain not up"
+assert_eq "lwIP p6b (plain): the pool's other address" 100.64.0.51 "$(lac_addrs p6b | head -n 1)"
+rl_ctr c6-0
+lac_start p6c --secret "$RL_L2TP_SECRET" --user plain2 --password pw --auth pap || true
+if wait_for 10 "lwIP p6c: session down" rl_lac_down p6c; then
+	assert_match "lwIP p6c (plain2): refused, CDN result 4 (the pool is exhausted)" '^session 1 cdn result=4 ' \
+		"$(grep '^session 1 cdn' "${LAC_LOG[p6c]}" || echo none)"
+else
+	fail "lwIP p6c (plain2): no 'down' line: $(tail -n 3 "${LAC_LOG[p6c]}" | tr '\n' ' ')"
+fi
+rl_ctr c6-1
+assert_eq "ppp.pool_exhausted increase" 1 "$(rl_delta c6-0 c6-1 ppp.pool_exhausted)"
+lac_stop p6c
+lac_stop p6a
+wait_for 10 "no session of fixed" rl_no_sess fixed || fail "lnsd still has a session of fixed"
+if rl_up p6d plain3 pw pap; then
+	assert_eq "lwIP p6d (plain3): $RL_FIXED, back in the pool" "$RL_FIXED" "$(lac_addrs p6d | head -n 1)"
+else
+	fail "plain3 not up once fixed left"
+fi
+lac_start p6e --secret "$RL_L2TP_SECRET" --user fixed --password pw --auth pap || true
+if wait_for 10 "lwIP p6e: session down" rl_lac_down p6e; then
+	ok "fixed refused while the pool gave its address to plain3: $(grep '^session 1 cdn' "${LAC_LOG[p6e]}" || echo 'no CDN')"
+else
+	fail "lwIP p6e (fixed, its address taken): no 'down' line"
+fi
+assert_match "lnsd logged why" 'no address for "fixed": its address is in use' "$(cat "$T_OUT/lnsd.log")"
+lac_stop p6e
+stop_gone p6d plain3
+stop_gone p6b plain
 
 lnsd_stop TERM 5000 || true
 assert_eq "lnsd ($RL_RUN) exit status" 0 "${LNSD_EXIT:-none}"
