@@ -288,7 +288,20 @@ static int v6_reqci(void *ctx, const uint8_t *opt, size_t len, uint8_t *out, siz
 			continue;
 		}
 		saw = true;
-		if (memcmp(o + 2, "\0\0\0\0\0\0\0\0", 8) == 0 || memcmp(o + 2, p->our_ifid, 8) == 0) {
+		if (p->auth_reply.attrs.has_interface_id &&
+		    memcmp(o + 2, p->auth_reply.attrs.interface_id, 8) != 0) {
+			/* RADIUS's Framed-Interface-Id (RFC 3162 2.2) is the peer's to use. */
+			if (reject_only) {
+				memcpy(rej + n_rej, o, o[1]);
+				n_rej += o[1];
+				continue;
+			}
+			nak[0] = CI_IFID;
+			nak[1] = 10;
+			memcpy(nak + 2, p->auth_reply.attrs.interface_id, 8);
+			n_nak = 10;
+		} else if (memcmp(o + 2, "\0\0\0\0\0\0\0\0", 8) == 0 ||
+			   memcmp(o + 2, p->our_ifid, 8) == 0) {
 			if (reject_only) {
 				memcpy(rej + n_rej, o, o[1]);
 				n_rej += o[1];
@@ -310,7 +323,10 @@ static int v6_reqci(void *ctx, const uint8_t *opt, size_t len, uint8_t *out, siz
 	if (!saw && !reject_only) {
 		nak[0] = CI_IFID;
 		nak[1] = 10;
-		random_ifid(nak + 2, p->our_ifid);
+		if (p->auth_reply.attrs.has_interface_id)
+			memcpy(nak + 2, p->auth_reply.attrs.interface_id, 8);
+		else
+			random_ifid(nak + 2, p->our_ifid);
 		n_nak = 10;
 	}
 	if (n_nak) {

@@ -71,6 +71,7 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 	radius_put_u32(b, RADIUS_ATTR_EVENT_TIMESTAMP, a->event_time);
 	/* RFC 2866 5.2: how long the record waited, at each send */
 	radius_put_u32(b, RADIUS_ATTR_ACCT_DELAY_TIME, (uint32_t)((now - a->made_ms) / 1000));
+	radius_put_message_authenticator(b); /* on every request (RFC 3579, RFC 5080 2.2.2) */
 	if (!a->has_session) /* Accounting-On/Off */
 		return b->err;
 	radius_put_str(b, RADIUS_ATTR_ACCT_SESSION_ID, a->acct_session_id);

@@ -1519,6 +1519,31 @@ static void ipv6cp_zero_ifid_naked(void **state)
 	v6_assert_nak_ifid(p, 1);
 }
 
+/* RFC 3162 2.2: the backend's Framed-Interface-Id is the one the peer gets. */
+static void ipv6cp_framed_interface_id(void **state)
+{
+	static const uint8_t given[8] = {0x02, 0, 0, 0, 0, 0, 0x12, 0x34};
+	struct ppp_session *p;
+	uint8_t req[10] = {1, 10, 0x0a, 1, 2, 3, 4, 5, 6, 7};
+	const struct h_frame *f;
+
+	(void)state;
+	p = v6_network(NULL);
+	p->auth_reply.attrs.has_interface_id = true;
+	memcpy(p->auth_reply.attrs.interface_id, given, 8);
+	h_pkt(p, PPP_IPV6CP, PPP_CONF_REQ, 3, req, sizeof(req)); /* its own choice: Nak'ed */
+	f = h_take(E, PPP_IPV6CP, 0);
+	assert_non_null(f);
+	assert_int_equal(f->data[0], PPP_CONF_NAK);
+	assert_memory_equal(f->data + 6, given, 8);
+	memcpy(req + 2, given, 8);
+	h_pkt(p, PPP_IPV6CP, PPP_CONF_REQ, 4, req, sizeof(req)); /* the given one: Ack'ed */
+	f = h_take(E, PPP_IPV6CP, 0);
+	assert_non_null(f);
+	assert_int_equal(f->data[0], PPP_CONF_ACK);
+	assert_memory_equal(p->peer_ifid, given, 8);
+}
+
 static void ipv6cp_equal_ifid_naked(void **state)
 {
 	struct ppp_session *p;
@@ -1929,6 +1954,7 @@ int main(void)
 		T(ipcp_pool_exhausted_and_released),
 		T(ipcp_address_in_use_refused),
 		T(ipv6cp_zero_ifid_naked),
+		T(ipv6cp_framed_interface_id),
 		T(ipv6cp_equal_ifid_naked),
 		T(ipv6cp_distinct_ifid_acked),
 		T(ipv6cp_absent_ifid_naked),
