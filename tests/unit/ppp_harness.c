@@ -355,75 +355,10 @@ void h_ppp_free(struct ppp_session *p)
 
 /* ---- input -------------------------------------------------------------------------------- */
 
-/* cp/ppp.c's proto_reject: LCP Protocol-Reject in Opened only (RFC 1661 section 5.7). */
-static void proto_reject(struct ppp_session *p, uint16_t proto, const uint8_t *info, size_t len)
-{
-	uint8_t pkt[PPP_MAX_PKT];
-	size_t n = len < sizeof(pkt) - 6 - 8 ? len : sizeof(pkt) - 6 - 8;
-
-	if (p->lcp.state != PPP_OPENED)
-		return;
-	p->cp->ppp_c.rx_proto_rejected++;
-	pkt[0] = PPP_PROTO_REJ;
-	pkt[1] = ++p->lcp.id;
-	pkt[2] = (uint8_t)((6 + n) >> 8);
-	pkt[3] = (uint8_t)(6 + n);
-	pkt[4] = (uint8_t)(proto >> 8);
-	pkt[5] = (uint8_t)proto;
-	memcpy(pkt + 6, info, n);
-	ppp_send(p, PPP_LCP, pkt, 6 + n);
-}
-
-/* The demultiplexing of cp/ppp.c's ppp_session_input, line for line. */
+/* What the LAC delivers: cp/ppp_input.c's own demultiplexing. */
 void h_input(struct ppp_session *p, const uint8_t *f, size_t len)
 {
-	uint64_t now = ppp_now();
-	uint16_t proto;
-
-	if (p->dying)
-		return;
-	p->cp->ppp_c.rx_frames++;
-	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) {
-		f += 2;
-		len -= 2;
-	}
-	if (len >= 1 && (f[0] & 1)) {
-		proto = f[0];
-		f += 1;
-		len -= 1;
-	} else if (len >= 2 && (f[1] & 1)) {
-		proto = (uint16_t)(f[0] << 8 | f[1]);
-		f += 2;
-		len -= 2;
-	} else {
-		p->cp->ppp_c.rx_bad++;
-		return;
-	}
-	switch (proto) {
-	case PPP_LCP:
-		ppp_fsm_input(&p->lcp, f, len, now);
-		break;
-	case PPP_PAP:
-	case PPP_CHAP:
-		ppp_auth_input(p, proto, f, len);
-		break;
-	case PPP_IPCP:
-		if (p->phase == PPP_PHASE_NETWORK)
-			ppp_fsm_input(&p->ipcp, f, len, now);
-		break;
-	case PPP_IPV6CP:
-		if (!p->cp->rt->cfg->ppp.ipv6)
-			proto_reject(p, proto, f, len);
-		else if (p->phase == PPP_PHASE_NETWORK)
-			ppp_fsm_input(&p->ipv6cp, f, len, now);
-		break;
-	case PPP_IP:
-	case PPP_IPV6:
-		break;
-	default:
-		proto_reject(p, proto, f, len);
-	}
-	ppp_arm(p);
+	ppp_session_input(p, f, len);
 }
 
 void h_pkt(struct ppp_session *p, uint16_t proto, uint8_t code, uint8_t id, const void *data,
