@@ -122,9 +122,18 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 		return LNS_V_DROP_TTL;
 	if (lns_fib_lookup(rt->fib, ip->dst_addr, &v) < 0)
 		return LNS_V_DROP_NO_ROUTE;
-	ip->time_to_live--;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/*
+	 * TTL minus one: the checksum follows incrementally (RFC 1624 section 3:
+	 * the TTL/protocol word drops by 0x0100, so the checksum rises by it, end
+	 * around carry), not recomputed over the header. A packet that came with a
+	 * wrong checksum keeps a wrong one, as a router should leave it.
+	 */
+	{
+		uint32_t c = ip->hdr_checksum + (uint32_t)rte_cpu_to_be_16(0x0100);
+
+		ip->hdr_checksum = (rte_be16_t)(c + (c >= 0xffff));
+		ip->time_to_live--;
+	}
 	if (v & LNS_NH_SESSION) {
 		const struct lns_dp_session *s = lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
 
