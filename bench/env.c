@@ -109,6 +109,7 @@ static int sessions_publish(struct bench_env *e, char *err, size_t errlen)
 		s.peer_port = 1701;
 		s.port = 0;
 		s.nh_ip = rte_cpu_to_be_32(BENCH_ACC_ROUTER); /* 10/8 is behind it */
+		s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
 		s.mode = LNS_SESS_FORWARD;
 		s.sub_ip = bench_sub_ip(i);
 		s.peer_mru = 1500;

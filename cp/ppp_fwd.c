@@ -66,6 +66,7 @@ static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 		e.port = (uint8_t)port;
 		e.nh_ip = nh;
 	}
+	e.outer_csum = lns_tunnel_csum_base(e.local_ip, e.peer_ip);
 	e.mode = (uint8_t)mode;
 	e.sub_ip = p->has_ip ? p->peer_ip.s_addr : 0;
 	e.slot = s->slot;

@@ -53,6 +53,29 @@ static enum lns_verdict eth_out(const struct lns_runtime *rt, struct rte_mbuf *m
 	return LNS_V_TX;
 }
 
+/* The outer IPv4 header of a tunnel, but its checksum. */
+static void outer_ip(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint16_t len)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(len);
+	ip->packet_id = 0;
+	ip->fragment_offset = 0;
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+}
+
+uint16_t lns_tunnel_csum_base(rte_be32_t local_ip, rte_be32_t peer_ip)
+{
+	struct rte_ipv4_hdr ip;
+
+	outer_ip(&ip, local_ip, peer_ip, 0);
+	return rte_raw_cksum(&ip, sizeof(ip)); /* folded, not complemented */
+}
+
 /* Into the session's tunnel: IPv4/UDP/L2TP/PPP in front of the packet. */
 static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_session *s)
 {
@@ -79,17 +102,14 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 		return LNS_V_DROP_NO_HEADROOM;
 	c->down_pkts++; /* only what goes into the tunnel is the subscriber's traffic */
 	c->down_bytes += inner;
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(inner + TUNNEL_OVERHEAD));
-	ip->packet_id = 0;
-	ip->fragment_offset = 0;
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = s->local_ip;
-	ip->dst_addr = s->peer_ip;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	outer_ip(ip, s->local_ip, s->peer_ip, (uint16_t)(inner + TUNNEL_OVERHEAD));
+	{
+		/* Only the length differs from the session's precomputed sum. */
+		uint32_t sum = (uint32_t)s->outer_csum + ip->total_length;
+
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip->hdr_checksum = (rte_be16_t)~sum;
+	}
 	udp = (struct rte_udp_hdr *)(ip + 1);
 	udp->src_port = rt->l2tp_port;
 	udp->dst_port = rte_cpu_to_be_16(s->peer_port);

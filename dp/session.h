@@ -31,6 +31,7 @@ struct lns_dp_session {
 	uint16_t mtu;	    /* largest inner packet sent into the tunnel */
 	uint16_t peer_mru;
 	rte_be32_t nh_ip;   /* the next hop toward the LAC on port (peer_ip if connected) */
+	uint16_t outer_csum; /* ones'-complement sum of the outer IPv4 header but its length */
 } __rte_cache_aligned;
 
 /* Downstream: the FIB's session next hops name a slot; NULL when free. */
@@ -59,6 +60,9 @@ void lns_session_slot_free(struct lns_session_table *t, uint32_t slot);
 /* Workers, lock-free: the session a downstream slot points at, or NULL. */
 const struct lns_dp_session *lns_session_by_slot(const struct lns_session_table *t,
 						 uint32_t slot);
+
+/* The outer_csum of a tunnel between these addresses (dp/fwd.c builds that header). */
+uint16_t lns_tunnel_csum_base(rte_be32_t local_ip, rte_be32_t peer_ip);
 
 /* Workers, lock-free. NULL when there is no such session. */
 const struct lns_dp_session *lns_session_lookup(const struct lns_session_table *t, uint16_t tid,
