@@ -88,5 +88,10 @@ int lns_fib_add_session_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen
 
 int lns_fib_del_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen)
 {
+	if (plen == 0) { /* stored as two halves, see lns_fib_add_route */
+		int ret = rte_lpm_delete(f->lpm, 0, 1);
+
+		return ret < 0 ? ret : rte_lpm_delete(f->lpm, 0x80000000u, 1);
+	}
 	return rte_lpm_delete(f->lpm, rte_be_to_cpu_32(prefix), plen);
 }

@@ -34,21 +34,26 @@ static enum lns_verdict eth_out(const struct lns_runtime *rt, struct rte_mbuf *m
 {
 	const struct lns_port *p = &rt->ports[port];
 	unsigned l2 = sizeof(struct rte_ether_hdr) + (p->vlan >= 0 ? 4 : 0);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, (uint16_t)l2);
+	uint8_t *out = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)l2);
+	struct {
+		struct rte_ether_hdr eth;
+		struct rte_vlan_hdr vlan;
+	} h;
 
-	if (eth == NULL)
+	if (out == NULL)
 		return LNS_V_DROP_NO_HEADROOM;
-	eth->dst_addr = *dst;
-	eth->src_addr = p->mac;
+	h.eth.dst_addr = *dst;
+	h.eth.src_addr = p->mac;
 	if (p->vlan >= 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)p->vlan);
-		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		h.eth.ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		h.vlan.vlan_tci = rte_cpu_to_be_16((uint16_t)p->vlan);
+		h.vlan.eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	} else {
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		h.eth.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	}
+	/* Built aside and copied: after a 3-octet PPP header (PFC with ff 03) the
+	 * frame starts at an odd address, where rte_ether_hdr may not be written. */
+	memcpy(out, &h, l2);
 	m->port = p->port_id; /* from here on: the output port */
 	return LNS_V_TX;
 }
@@ -93,6 +98,8 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 	uint8_t *l2tp;
 	uint32_t inner = rte_pktmbuf_pkt_len(m);
 
+	enum lns_verdict v;
+
 	if (inner > s->mtu)
 		return LNS_V_DROP_TOO_BIG;
 	if (lns_neigh_lookup(rt->neigh, s->port, AF_INET, &s->nh_ip, &mac) < 0)
@@ -100,8 +107,6 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, TUNNEL_OVERHEAD);
 	if (ip == NULL)
 		return LNS_V_DROP_NO_HEADROOM;
-	c->down_pkts++; /* only what goes into the tunnel is the subscriber's traffic */
-	c->down_bytes += inner;
 	outer_ip(ip, s->local_ip, s->peer_ip, (uint16_t)(inner + TUNNEL_OVERHEAD));
 	{
 		/* Only the length differs from the session's precomputed sum. */
@@ -126,7 +131,12 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 	l2tp[7] = 0x03;
 	l2tp[8] = PPP_IP >> 8;
 	l2tp[9] = PPP_IP & 0xff;
-	return eth_out(rt, m, s->port, &mac);
+	v = eth_out(rt, m, s->port, &mac);
+	if (v == LNS_V_TX) { /* only what goes into the tunnel is the subscriber's traffic */
+		c->down_pkts++;
+		c->down_bytes += inner;
+	}
+	return v;
 }
 
 enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
@@ -225,11 +235,18 @@ enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 		return LNS_V_DROP_BAD_IP;
 	if (ip->src_addr != s->sub_ip)
 		return LNS_V_DROP_SPOOFED;
-	c->up_pkts++;
-	c->up_bytes += tot;
 	rte_pktmbuf_adj(m, (uint16_t)pos);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
-	return lns_route4(w, m);
+	{
+		/* Counted when it leaves, or goes to the control lcore to be sent on. */
+		enum lns_verdict v = lns_route4(w, m);
+
+		if (v == LNS_V_TX || v == LNS_V_PUNT) {
+			c->up_pkts++;
+			c->up_bytes += tot;
+		}
+		return v;
+	}
 }
 
 void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out)

@@ -1,0 +1,956 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packet tests of the worker's stages (STYLE.md point 11): crafted frames go
+ * through lns_classify() (dp/classify.c, dp/fwd.c) on lnsd's own runtime
+ * (app/runtime.c: lns_runtime_init, lns_port_fill, lns_fib_fill) built from a
+ * YAML configuration, with two net_ring ports made from rings of our own as
+ * bench/env.c makes them. Sessions are published as the control plane
+ * publishes them (cp/ppp_fwd.c publish()). Each case checks the verdict and,
+ * where a frame goes out, its bytes; the per-session counters where they move.
+ *
+ * One worker (rt->workers[0]), run on the main lcore: EAL gets two lcores
+ * because lns_runtime_init() wants one worker lcore, which stays idle here.
+ * Needs root; --no-huge, so no hugepages.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "app/app.h"
+#include "config/config.h"
+#include "dp/dp.h"
+#include "dp/fib.h"
+#include "dp/neigh.h"
+#include "dp/session.h"
+
+#define ACC  0 /* port indexes, as in the configuration */
+#define CORE 1
+#define NQ   2 /* queues per port: one worker plus the control lcore's */
+
+static const char cfg_yaml[] = "dataplane:\n"
+			       "  mbufs: 1024\n"
+			       "  mbuf-cache: 32\n"
+			       "  punt-ring-size: 64\n"
+			       "ports:\n"
+			       "  - name: access0\n"
+			       "    device: \"net_ring_pkt_acc\"\n"
+			       "    role: access\n"
+			       "    mac: \"02:00:00:00:00:01\"\n"
+			       "    addresses: [\"192.0.2.1/24\"]\n"
+			       "  - name: core0\n"
+			       "    device: \"net_ring_pkt_core\"\n"
+			       "    role: core\n"
+			       "    mac: \"02:00:00:00:00:02\"\n"
+			       "    addresses: [\"198.51.100.1/24\"]\n"
+			       "routes:\n"
+			       "  - prefix: 0.0.0.0/0\n"
+			       "    via: 198.51.100.254\n"
+			       "  - prefix: 10.0.0.0/8\n"
+			       "    via: 192.0.2.254\n"
+			       "l2tp:\n"
+			       "  max-sessions: 16\n"
+			       "  allow-unknown-peers: true\n"
+			       "pools:\n"
+			       "  - name: default\n"
+			       "    ranges: [\"100.64.0.0/10\"]\n";
+
+static const struct rte_ether_addr acc_gw_mac = {{0x02, 0xac, 0, 0, 0, 0xfe}};
+static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
+
+/* Addresses, host order. */
+#define LNS_ACC_IP 0xc0000201u /* 192.0.2.1 */
+#define ACC_GW     0xc00002feu /* 192.0.2.254: the LACs (10/8) are behind it */
+#define CORE_GW    0xc63364feu /* 198.51.100.254: the default route */
+#define LAC_IP     0x0a010001u /* 10.1.0.1 */
+#define LAC_PORT   40000       /* the LAC's UDP port */
+#define SUB_IP     0x64400005u /* 100.64.0.5: the subscriber of session A */
+#define SUB2_IP    0x64400006u /* 100.64.0.6: session B */
+#define NET_IP     0xcb007105u /* 203.0.113.5: somewhere behind the core */
+#define FRAMED_NET 0x64410000u /* 100.65.0.0/24: framed route of session A */
+
+/* Session A: our IDs, the LAC's, its inner MTU. */
+#define A_TID  100
+#define A_SID  200
+#define A_PTID 7
+#define A_PSID 9
+#define A_MTU  1400
+
+struct env {
+	struct lns_config *cfg;
+	struct lns_runtime *rt;
+	struct lns_worker *w;
+	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
+	bool ports_up[2];
+	uint32_t slot_a;
+};
+
+static struct env E;
+
+/* ---------------------------------------------------------------- set-up */
+
+static int port_start(unsigned idx)
+{
+	struct lns_runtime *rt = E.rt;
+	const struct lns_port_cfg *pc = &E.cfg->ports[idx];
+	struct lns_port *p = &rt->ports[idx];
+	struct rte_eth_conf conf = {.rxmode = {.mtu = pc->mtu}};
+	char name[RTE_RING_NAMESIZE];
+	int ret, id;
+
+	for (unsigned q = 0; q < NQ; q++) {
+		snprintf(name, sizeof(name), "t_rx%u_%u", idx, q);
+		E.rxr[idx][q] =
+			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "t_tx%u_%u", idx, q);
+		E.txr[idx][q] =
+			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (E.rxr[idx][q] == NULL || E.txr[idx][q] == NULL)
+			return -ENOMEM;
+	}
+	id = rte_eth_from_rings(pc->device, E.rxr[idx], NQ, E.txr[idx], NQ, rte_socket_id());
+	if (id < 0)
+		return -EINVAL;
+	p->port_id = (uint16_t)id;
+	ret = rte_eth_dev_configure(p->port_id, NQ, NQ, &conf);
+	for (unsigned q = 0; ret == 0 && q < NQ; q++) {
+		ret = rte_eth_rx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL, rt->pool);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL);
+	}
+	if (ret == 0)
+		ret = rte_eth_dev_start(p->port_id);
+	if (ret < 0)
+		return ret;
+	E.ports_up[idx] = true;
+	memcpy(p->mac.addr_bytes, pc->mac, 6); /* net_ring has no MAC worth having */
+	return lns_port_fill(rt, idx, p->port_id, NQ);
+}
+
+/* cp/ppp_fwd.c publish(): a forwarding session and its /32. */
+static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
+			uint16_t mtu)
+{
+	struct lns_dp_session s = {0};
+
+	s.tid = tid;
+	s.sid = sid;
+	s.peer_tid = ptid;
+	s.peer_sid = psid;
+	s.local_ip = rte_cpu_to_be_32(LNS_ACC_IP);
+	s.peer_ip = rte_cpu_to_be_32(LAC_IP);
+	s.peer_port = LAC_PORT;
+	s.port = ACC;
+	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
+	s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
+	s.mode = LNS_SESS_FORWARD;
+	s.sub_ip = rte_cpu_to_be_32(sub_ip);
+	s.peer_mru = 1500;
+	s.mtu = mtu;
+	s.slot = lns_session_slot_alloc(E.rt->sessions);
+	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
+	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
+	assert_int_equal(lns_fib_add_session(E.rt->fib, s.sub_ip, s.slot), 0);
+	return s.slot;
+}
+
+/* cp/ppp_fwd.c's withdrawal: route, entry, then the slot (after a grace period). */
+static void withdraw(uint16_t tid, uint16_t sid, uint32_t sub_ip, uint32_t slot)
+{
+	assert_int_equal(lns_fib_del_session(E.rt->fib, rte_cpu_to_be_32(sub_ip)), 0);
+	assert_int_equal(lns_session_withdraw(E.rt->sessions, tid, sid), 0);
+	lns_session_slot_free(E.rt->sessions, slot);
+}
+
+static int setup(void **state)
+{
+	char err[256];
+	rte_be32_t a;
+
+	(void)state;
+	E.cfg = lns_config_parse("test_worker.yaml", cfg_yaml, strlen(cfg_yaml), err, sizeof(err));
+	if (E.cfg == NULL) {
+		fprintf(stderr, "config: %s\n", err);
+		return -1;
+	}
+	E.rt = rte_zmalloc("test_rt", sizeof(*E.rt), RTE_CACHE_LINE_SIZE);
+	if (E.rt == NULL || lns_runtime_init(E.rt, E.cfg, E.cfg->dataplane.mbufs, NULL) < 0) {
+		fprintf(stderr, "lns_runtime_init failed\n");
+		return -1;
+	}
+	if (E.rt->n_workers != 1) {
+		fprintf(stderr, "expected one worker lcore, got %u\n", E.rt->n_workers);
+		return -1;
+	}
+	E.w = &E.rt->workers[0];
+	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
+		E.rt->port_by_id[i] = -1;
+	for (unsigned i = 0; i < 2; i++) {
+		int ret = port_start(i);
+
+		E.rt->n_ports = i + 1;
+		if (ret < 0) {
+			fprintf(stderr, "port %u: %d\n", i, ret);
+			return -1;
+		}
+	}
+	if (lns_fib_fill(E.rt) < 0)
+		return -1;
+	/* The main lcore plays worker 0 for RCU: online, quiescent when the test says so. */
+	if (rte_rcu_qsbr_thread_register(E.rt->qsbr, 0) != 0)
+		return -1;
+	rte_rcu_qsbr_thread_online(E.rt->qsbr, 0);
+	/* The routers' MACs, as the control lcore learns them by ARP. */
+	a = rte_cpu_to_be_32(ACC_GW);
+	if (lns_neigh_set(E.rt->neigh, ACC, AF_INET, &a, &acc_gw_mac) < 0)
+		return -1;
+	a = rte_cpu_to_be_32(CORE_GW);
+	if (lns_neigh_set(E.rt->neigh, CORE, AF_INET, &a, &core_gw_mac) < 0)
+		return -1;
+	E.slot_a = publish(A_TID, A_SID, A_PTID, A_PSID, SUB_IP, A_MTU);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct lns_runtime *rt = E.rt;
+
+	(void)state;
+	if (rt) {
+		if (rt->qsbr) {
+			rte_rcu_qsbr_thread_offline(rt->qsbr, 0);
+			rte_rcu_qsbr_thread_unregister(rt->qsbr, 0);
+		}
+		for (unsigned i = 0; i < 2; i++)
+			if (E.ports_up[i]) {
+				rte_eth_dev_stop(rt->ports[i].port_id);
+				rte_eth_dev_close(rt->ports[i].port_id);
+			}
+		lns_runtime_fini(rt);
+		rte_free(rt);
+	}
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned q = 0; q < NQ; q++) {
+			rte_ring_free(E.rxr[i][q]);
+			rte_ring_free(E.txr[i][q]);
+		}
+	lns_config_free(E.cfg);
+	memset(&E, 0, sizeof(E));
+	return 0;
+}
+
+/* ------------------------------------------------------- packet building */
+
+static void put(struct rte_mbuf *m, const void *src, size_t len)
+{
+	char *p = rte_pktmbuf_append(m, (uint16_t)len);
+
+	assert_non_null(p);
+	memcpy(p, src, len);
+}
+
+static void put_eth(struct rte_mbuf *m, const struct rte_ether_addr *dst,
+		    const struct rte_ether_addr *src)
+{
+	struct rte_ether_hdr eth = {
+		.dst_addr = *dst, .src_addr = *src, .ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4)};
+
+	put(m, &eth, sizeof(eth));
+}
+
+/* An IPv4 packet of tot octets (UDP inside, a byte pattern as payload) into buf. */
+static size_t inner_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t ttl, size_t tot, bool df)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)tot);
+	ip->packet_id = RTE_BE16(0x1234);
+	ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	ip->time_to_live = ttl;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	for (size_t i = sizeof(*ip); i < tot; i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	return tot;
+}
+
+/*
+ * An L2TP data frame from the LAC to us: Eth/IPv4/UDP 1701 and then hdr (the
+ * L2TP header and PPP framing, as given) and the inner packet.
+ */
+static struct rte_mbuf *up_frame(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
+	struct rte_ipv4_hdr ip = {0};
+	struct rte_udp_hdr udp = {0};
+	size_t l4 = sizeof(udp) + hlen + ilen;
+
+	assert_non_null(m);
+	put_eth(m, &E.rt->ports[ACC].mac, &acc_gw_mac);
+	ip.version_ihl = RTE_IPV4_VHL_DEF;
+	ip.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(ip) + l4));
+	ip.time_to_live = 60;
+	ip.next_proto_id = IPPROTO_UDP;
+	ip.src_addr = rte_cpu_to_be_32(LAC_IP);
+	ip.dst_addr = rte_cpu_to_be_32(LNS_ACC_IP);
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	put(m, &ip, sizeof(ip));
+	udp.src_port = RTE_BE16(LAC_PORT);
+	udp.dst_port = RTE_BE16(1701);
+	udp.dgram_len = rte_cpu_to_be_16((uint16_t)l4);
+	put(m, &udp, sizeof(udp));
+	if (hlen)
+		put(m, hdr, hlen);
+	if (ilen)
+		put(m, in, ilen);
+	return m;
+}
+
+/* An IPv4 packet from the core toward dst. */
+static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
+
+	assert_non_null(m);
+	put_eth(m, &E.rt->ports[CORE].mac, &core_gw_mac);
+	put(m, in, ilen);
+	return m;
+}
+
+static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
+{
+	enum lns_verdict v = lns_classify(E.w, &E.rt->ports[port], m);
+
+	return v;
+}
+
+/* ------------------------------------------------------------ checking */
+
+static void check_ipv4_cksum(const struct rte_ipv4_hdr *ip)
+{
+	struct rte_ipv4_hdr c = *ip;
+
+	c.hdr_checksum = 0;
+	assert_int_equal(rte_ipv4_cksum(&c), ip->hdr_checksum);
+}
+
+/*
+ * Frames are read through copies: after PFC (an odd PPP header) the forwarded
+ * packet starts at an odd address.
+ */
+/* The forwarded inner packet at p: in with TTL one less and a valid checksum. */
+static void check_inner(const uint8_t *p, const uint8_t *in, size_t ilen)
+{
+	struct rte_ipv4_hdr ip, orig;
+
+	memcpy(&ip, p, sizeof(ip));
+	memcpy(&orig, in, sizeof(orig));
+	assert_int_equal(ip.time_to_live, orig.time_to_live - 1);
+	check_ipv4_cksum(&ip);
+	/* everything but TTL and checksum as sent */
+	assert_memory_equal(p, in, 8);
+	assert_int_equal(ip.next_proto_id, orig.next_proto_id);
+	assert_memory_equal(p + 12, in + 12, ilen - 12);
+}
+
+static void check_eth(const uint8_t *p, const struct rte_ether_addr *dst, unsigned port)
+{
+	struct rte_ether_hdr eth;
+
+	memcpy(&eth, p, sizeof(eth));
+	assert_memory_equal(&eth.dst_addr, dst, 6);
+	assert_memory_equal(&eth.src_addr, &E.rt->ports[port].mac, 6);
+	assert_int_equal(eth.ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV4));
+}
+
+/* Routed to the core: Eth(core gateway, our core MAC) + the inner packet. */
+static void check_to_core(struct rte_mbuf *m, enum lns_verdict v, const uint8_t *in, size_t ilen)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	assert_int_equal(v, LNS_V_TX);
+	assert_int_equal(m->port, E.rt->ports[CORE].port_id);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), sizeof(struct rte_ether_hdr) + ilen);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m));
+	check_eth(p, &core_gw_mac, CORE);
+	check_inner(p + sizeof(struct rte_ether_hdr), in, ilen);
+}
+
+/* Into session (ptid, psid)'s tunnel on the access port. */
+static void check_to_session(struct rte_mbuf *m, enum lns_verdict v, uint16_t ptid, uint16_t psid,
+			     const uint8_t *in, size_t ilen)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct rte_ipv4_hdr ip;
+	struct rte_udp_hdr udp;
+	const uint8_t *l2tp = p + 14 + sizeof(ip) + sizeof(udp);
+	const uint8_t want_l2tp[10] = {0x00,        0x02, ptid >> 8, ptid & 0xff, psid >> 8,
+				       psid & 0xff, 0xff, 0x03,      0x00,        0x21};
+
+	assert_int_equal(v, LNS_V_TX);
+	assert_int_equal(m->port, E.rt->ports[ACC].port_id);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + 10 + ilen);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m));
+	check_eth(p, &acc_gw_mac, ACC);
+	memcpy(&ip, p + 14, sizeof(ip));
+	memcpy(&udp, p + 14 + sizeof(ip), sizeof(udp));
+	assert_int_equal(ip.version_ihl, 0x45);
+	assert_int_equal(ip.type_of_service, 0);
+	assert_int_equal(rte_be_to_cpu_16(ip.total_length), 20 + 8 + 10 + ilen);
+	assert_int_equal(ip.time_to_live, 64);
+	assert_int_equal(ip.next_proto_id, IPPROTO_UDP);
+	assert_int_equal(ip.fragment_offset, 0);
+	assert_int_equal(ip.src_addr, rte_cpu_to_be_32(LNS_ACC_IP));
+	assert_int_equal(ip.dst_addr, rte_cpu_to_be_32(LAC_IP));
+	check_ipv4_cksum(&ip);
+	assert_int_equal(udp.src_port, RTE_BE16(1701));
+	assert_int_equal(udp.dst_port, RTE_BE16(LAC_PORT));
+	assert_int_equal(rte_be_to_cpu_16(udp.dgram_len), 8 + 10 + ilen);
+	assert_int_equal(udp.dgram_cksum, 0);
+	assert_memory_equal(l2tp, want_l2tp, sizeof(want_l2tp));
+	check_inner(l2tp + 10, in, ilen);
+}
+
+static struct lns_sess_ctr ctr(uint32_t slot)
+{
+	struct lns_sess_ctr c;
+
+	lns_sess_ctr_sum(E.rt, slot, &c);
+	return c;
+}
+
+static void check_ctr_delta(const struct lns_sess_ctr *before, uint32_t slot, uint64_t up_pkts,
+			    uint64_t up_bytes, uint64_t down_pkts, uint64_t down_bytes)
+{
+	struct lns_sess_ctr c = ctr(slot);
+
+	assert_int_equal(c.up_pkts - before->up_pkts, up_pkts);
+	assert_int_equal(c.up_bytes - before->up_bytes, up_bytes);
+	assert_int_equal(c.down_pkts - before->down_pkts, down_pkts);
+	assert_int_equal(c.down_bytes - before->down_bytes, down_bytes);
+}
+
+/* ------------------------------------------------------------- upstream */
+
+#define ID_A A_TID >> 8, A_TID & 0xff, A_SID >> 8, A_SID & 0xff
+
+/* One upstream frame with this header: forwarded to the core, counted once. */
+static void up_ok(const uint8_t *hdr, size_t hlen)
+{
+	uint8_t in[100];
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
+	enum lns_verdict v = classify(ACC, m);
+
+	check_to_core(m, v, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 1, ilen, 0, 0);
+}
+
+/* One upstream frame: the verdict, and the session's counters unchanged. */
+static void up_verdict(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen,
+		       enum lns_verdict want)
+{
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
+
+	assert_int_equal(classify(ACC, m), want);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+static void test_up_plain(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_length(void **state)
+{
+	/* L: the Length field holds the whole L2TP message's length */
+	const uint8_t h[] = {0x40, 0x02, 0x00, 8 + 4 + 100, ID_A, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_sequence(void **state)
+{
+	const uint8_t h[] = {0x08, 0x02, ID_A, 0x00, 0x05, 0x00, 0x03, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_offset0(void **state)
+{
+	const uint8_t h[] = {0x02, 0x02, ID_A, 0x00, 0x00, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_offset4(void **state)
+{
+	const uint8_t h[] = {0x02, 0x02, ID_A, 0x00, 0x04, 0xaa, 0xbb,
+			     0xcc, 0xdd, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_priority(void **state)
+{
+	const uint8_t h[] = {0x01, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_all_flags(void **state)
+{
+	/* L, S, O (2 octets of padding) and P together */
+	const uint8_t h[] = {0x4b, 0x02, 0x00, 0x00, ID_A, 0x00, 0x01, 0x00, 0x02,
+			     0x00, 0x02, 0x00, 0x00, 0xff, 0x03, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_ppp_acfc(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0x00, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_ppp_pfc(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_ppp_acfc_pfc(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0x21};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+static void test_up_spoofed(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[60];
+	size_t ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), false);
+
+	(void)state;
+	up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_SPOOFED);
+}
+
+/* The verdict only (the counters of a TTL drop: test_counters_up_drop). */
+static void test_up_ttl(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[60];
+
+	(void)state;
+	for (uint8_t ttl = 0; ttl < 2; ttl++) {
+		size_t ilen = inner_ip(in, SUB_IP, NET_IP, ttl, sizeof(in), false);
+		struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+
+		assert_int_equal(classify(ACC, m), LNS_V_DROP_TTL);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void test_up_lcp_punt(void **state)
+{
+	/* LCP Echo-Request */
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0xc0, 0x21, 0x09,
+			     0x01, 0x00, 0x08, 0x12, 0x34, 0x56, 0x78};
+	struct rte_mbuf *m;
+
+	(void)state;
+	up_verdict(h, sizeof(h), NULL, 0, LNS_V_PUNT);
+	/* unchanged for the control lcore */
+	m = up_frame(h, sizeof(h), NULL, 0);
+	assert_int_equal(classify(ACC, m), LNS_V_PUNT);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + sizeof(h));
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 42), h, sizeof(h));
+	assert_int_equal(m->hash.usr, LNS_PUNT_FRAME);
+	rte_pktmbuf_free(m);
+}
+
+static void test_up_control_punt(void **state)
+{
+	/* T, L, S set: a control message (a ZLB ack) */
+	const uint8_t h[] = {0xc8, 0x02, 0x00, 0x0c, ID_A, 0x00, 0x00, 0x00, 0x01};
+
+	(void)state;
+	up_verdict(h, sizeof(h), NULL, 0, LNS_V_PUNT);
+}
+
+static void test_up_unknown_session(void **state)
+{
+	const uint8_t h1[] = {0x00, 0x02, A_TID >> 8, A_TID & 0xff, 0x03,
+			      0xe7, 0xff, 0x03,       0x00,         0x21};
+	const uint8_t h2[] = {0x00,         0x02, 0x00, 0x63, A_SID >> 8,
+			      A_SID & 0xff, 0xff, 0x03, 0x00, 0x21};
+	const uint8_t h3[] = {0x40, 0x02, 0x00, 0x20, 0x00, 0x01,
+			      0x00, 0x01, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[60];
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+
+	(void)state;
+	up_verdict(h1, sizeof(h1), in, ilen, LNS_V_DROP_L2TP_UNKNOWN_SESSION);
+	up_verdict(h2, sizeof(h2), in, ilen, LNS_V_DROP_L2TP_UNKNOWN_SESSION);
+	up_verdict(h3, sizeof(h3), in, ilen, LNS_V_DROP_L2TP_UNKNOWN_SESSION);
+}
+
+static void test_up_malformed(void **state)
+{
+	const uint8_t shorthdr[] = {0x00, 0x02, ID_A}; /* 6 octets: no payload */
+	const uint8_t trunc5[] = {0x00, 0x02, A_TID >> 8, A_TID & 0xff, A_SID >> 8};
+	const uint8_t seq_cut[] = {0x08, 0x02, ID_A, 0x00, 0x05, 0x00, 0x03}; /* S: nothing after */
+	const uint8_t off_past[] = {0x02, 0x02, ID_A, 0x00, 0x40, 0xff, 0x03, 0x00, 0x21};
+	const uint8_t off_cut[] = {0x02, 0x02, ID_A, 0x00}; /* O: its Offset Size field cut */
+	const uint8_t ppp_0000[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x00};
+	const uint8_t ppp_ip[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[60];
+
+	(void)state;
+	/* classify_l2tp wants 6 octets of L2TP header and a UDP header */
+	up_verdict(trunc5, sizeof(trunc5), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
+	up_verdict(NULL, 0, NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
+	/* the session's header with no PPP after it */
+	up_verdict(shorthdr, sizeof(shorthdr), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
+	up_verdict(seq_cut, sizeof(seq_cut), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
+	/* the offset (64) runs past the end of the frame */
+	inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	up_verdict(off_past, sizeof(off_past), in, 20, LNS_V_DROP_L2TP_MALFORMED);
+	/* the Offset Size field itself cut short */
+	up_verdict(off_cut, sizeof(off_cut), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
+	/* PPP protocol 0x0000 (not IP): the control lcore's, left as it is */
+	up_verdict(ppp_0000, sizeof(ppp_0000), NULL, 0, LNS_V_PUNT);
+	/* PPP IP with an inner packet shorter than an IPv4 header */
+	up_verdict(ppp_ip, sizeof(ppp_ip), in, 19, LNS_V_DROP_BAD_IP);
+	/* inner total length beyond the frame */
+	up_verdict(ppp_ip, sizeof(ppp_ip), in, 40, LNS_V_DROP_BAD_IP);
+	/* inner not version 4 */
+	in[0] = 0x65;
+	up_verdict(ppp_ip, sizeof(ppp_ip), in, sizeof(in), LNS_V_DROP_BAD_IP);
+}
+
+/* Upstream to another subscriber: out of A's tunnel into B's, counted for both. */
+static void test_up_hairpin(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[80];
+	size_t ilen = inner_ip(in, SUB_IP, SUB2_IP, 64, sizeof(in), false);
+	uint32_t slot_b = publish(101, 201, 8, 10, SUB2_IP, 1400);
+	struct lns_sess_ctr ba = ctr(E.slot_a), bb = ctr(slot_b);
+	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+	enum lns_verdict v = classify(ACC, m);
+
+	(void)state;
+	check_to_session(m, v, 8, 10, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&ba, E.slot_a, 1, ilen, 0, 0);
+	check_ctr_delta(&bb, slot_b, 0, 0, 1, ilen);
+	withdraw(101, 201, SUB2_IP, slot_b);
+}
+
+/* ----------------------------------------------------------- downstream */
+
+static void test_down_ok(void **state)
+{
+	uint8_t in[200];
+	size_t ilen = inner_ip(in, NET_IP, SUB_IP, 50, sizeof(in), true);
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = down_frame(in, ilen);
+	enum lns_verdict v = classify(CORE, m);
+
+	(void)state;
+	check_to_session(m, v, A_PTID, A_PSID, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 1, ilen);
+}
+
+/* Exactly the session's MTU goes in; one octet more does not, DF or not. */
+static void test_down_mtu(void **state)
+{
+	static uint8_t in[A_MTU + 1];
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m;
+	size_t ilen;
+
+	(void)state;
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU, true);
+	m = down_frame(in, ilen);
+	check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 1, A_MTU);
+
+	/* Too big: dropped with DF and without (no ICMP, no fragmenting yet). */
+	for (int df = 0; df < 2; df++) {
+		before = ctr(E.slot_a);
+		ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, df);
+		m = down_frame(in, ilen);
+		assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
+		rte_pktmbuf_free(m);
+		check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+	}
+}
+
+static void test_down_ttl(void **state)
+{
+	uint8_t in[60];
+	size_t ilen = inner_ip(in, NET_IP, SUB_IP, 1, sizeof(in), false);
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = down_frame(in, ilen);
+
+	(void)state;
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_TTL);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+/* Not a subscriber: the default route (to the core gateway); without it, no route. */
+static void test_down_no_session(void **state)
+{
+	const struct lns_nexthop nh = {.port = CORE, .gw = rte_cpu_to_be_32(CORE_GW)};
+	uint8_t in[60];
+	size_t ilen = inner_ip(in, NET_IP, 0x64400063u /* 100.64.0.99 */, 64, sizeof(in), false);
+	struct rte_mbuf *m = down_frame(in, ilen);
+
+	(void)state;
+	check_to_core(m, classify(CORE, m), in, ilen);
+	rte_pktmbuf_free(m);
+
+	/* The default route is two /1 halves in rte_lpm (dp/fib.c). */
+	assert_int_equal(lns_fib_del_route(E.rt->fib, 0, 1), 0);
+	assert_int_equal(lns_fib_del_route(E.rt->fib, RTE_BE32(0x80000000u), 1), 0);
+	m = down_frame(in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
+	rte_pktmbuf_free(m);
+	assert_int_equal(lns_fib_add_route(E.rt->fib, 0, 0, &nh), 0);
+}
+
+/* A framed route into session A. */
+static void test_down_framed_route(void **state)
+{
+	uint8_t in[120];
+	size_t ilen = inner_ip(in, NET_IP, FRAMED_NET | 7, 64, sizeof(in), false);
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m;
+
+	(void)state;
+	assert_int_equal(
+		lns_fib_add_session_route(E.rt->fib, rte_cpu_to_be_32(FRAMED_NET), 24, E.slot_a),
+		0);
+	m = down_frame(in, ilen);
+	check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 1, ilen);
+	assert_int_equal(lns_fib_del_route(E.rt->fib, rte_cpu_to_be_32(FRAMED_NET), 24), 0);
+	/* gone: the default route takes it */
+	m = down_frame(in, ilen);
+	check_to_core(m, classify(CORE, m), in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 1, ilen);
+}
+
+/* --------------------------------------------------------------- counters */
+
+/* Several packets each way: the counters hold exactly those, in IP octets. */
+static void test_counters_exact(void **state)
+{
+	const uint8_t h[] = {0x40, 0x02, 0x00, 0x00, ID_A, 0x21}; /* L, ACFC + PFC */
+	static const size_t sizes[] = {20, 21, 64, 576, 1400};
+	uint8_t in[1400];
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	uint64_t up = 0, down = 0;
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(sizes); i++) {
+		size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizes[i], false);
+		struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+
+		check_to_core(m, classify(ACC, m), in, ilen);
+		rte_pktmbuf_free(m);
+		up += ilen;
+		ilen = inner_ip(in, NET_IP, SUB_IP, 64, sizes[i], false);
+		m = down_frame(in, ilen);
+		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+		rte_pktmbuf_free(m);
+		down += ilen;
+	}
+	check_ctr_delta(&before, E.slot_a, RTE_DIM(sizes), up, RTE_DIM(sizes), down);
+}
+
+/* An upstream packet the router drops after decapsulation (TTL) is no traffic. */
+static void test_counters_up_drop(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[60];
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 1, sizeof(in), false);
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+
+	(void)state;
+	assert_int_equal(classify(ACC, m), LNS_V_DROP_TTL);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+/* ------------------------------------------------------------ slot reuse */
+
+/*
+ * Withdraw session B, publish C: C gets B's slot only after a grace period,
+ * and a packet to B's old address does not go into C's tunnel.
+ */
+static void test_slot_reuse(void **state)
+{
+	uint32_t held[16], n_held = 0, slot_b, slot_c, s;
+	uint8_t in[60];
+	size_t ilen;
+	struct lns_sess_ctr before_c;
+	struct rte_mbuf *m;
+
+	(void)state;
+	slot_b = publish(102, 202, 11, 12, SUB2_IP, 1400);
+	/* take every other free slot, so the next allocation must reuse one */
+	while ((s = lns_session_slot_alloc(E.rt->sessions)) != LNS_SESSION_SLOT_NONE) {
+		assert_true(n_held < RTE_DIM(held));
+		held[n_held++] = s;
+	}
+	withdraw(102, 202, SUB2_IP, slot_b);
+	/* the worker has not been quiescent since: the slot waits */
+	assert_int_equal(lns_session_slot_alloc(E.rt->sessions), LNS_SESSION_SLOT_NONE);
+	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
+	lns_session_reclaim(E.rt->sessions);
+
+	slot_c = publish(103, 203, 13, 14, 0x64400007u /* 100.64.0.7 */, 1400);
+	assert_int_equal(slot_c, slot_b);
+	before_c = ctr(slot_c);
+
+	/* to B's old address: not into C's tunnel (the default route takes it) */
+	ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), false);
+	m = down_frame(in, ilen);
+	check_to_core(m, classify(CORE, m), in, ilen);
+	rte_pktmbuf_free(m);
+	/* B's IDs are gone upstream too */
+	{
+		const uint8_t h[] = {0x00, 0x02, 0x00, 102, 0x00, 202, 0xff, 0x03, 0x00, 0x21};
+
+		ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), false);
+		m = up_frame(h, sizeof(h), in, ilen);
+		assert_int_equal(classify(ACC, m), LNS_V_DROP_L2TP_UNKNOWN_SESSION);
+		rte_pktmbuf_free(m);
+	}
+	check_ctr_delta(&before_c, slot_c, 0, 0, 0, 0);
+	/* C's own address goes into C's tunnel */
+	ilen = inner_ip(in, NET_IP, 0x64400007u, 64, sizeof(in), false);
+	m = down_frame(in, ilen);
+	check_to_session(m, classify(CORE, m), 13, 14, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before_c, slot_c, 0, 0, 1, ilen);
+
+	withdraw(103, 203, 0x64400007u, slot_c);
+	for (uint32_t i = 0; i < n_held; i++)
+		lns_session_slot_free(E.rt->sessions, held[i]);
+	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
+	lns_session_reclaim(E.rt->sessions);
+}
+
+/* ------------------------------------------------------------------ main */
+
+/* EAL leaves its runtime directory (/var/run/dpdk/<prefix>) behind: remove it. */
+static void runtime_dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX + 256];
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	char prefix[64], rundir[PATH_MAX];
+	char *argv[] = {"test_worker",    "--no-huge",     "-m",   "256",      "--no-pci",
+			"--no-telemetry", "--file-prefix", prefix, "--lcores", "0@0,1@0",
+			"--log-level",    "lib.eal:error", NULL};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_up_plain),           cmocka_unit_test(test_up_length),
+		cmocka_unit_test(test_up_sequence),        cmocka_unit_test(test_up_offset0),
+		cmocka_unit_test(test_up_offset4),         cmocka_unit_test(test_up_priority),
+		cmocka_unit_test(test_up_all_flags),       cmocka_unit_test(test_up_ppp_acfc),
+		cmocka_unit_test(test_up_ppp_pfc),         cmocka_unit_test(test_up_ppp_acfc_pfc),
+		cmocka_unit_test(test_up_spoofed),         cmocka_unit_test(test_up_ttl),
+		cmocka_unit_test(test_up_lcp_punt),        cmocka_unit_test(test_up_control_punt),
+		cmocka_unit_test(test_up_unknown_session), cmocka_unit_test(test_up_malformed),
+		cmocka_unit_test(test_up_hairpin),         cmocka_unit_test(test_down_ok),
+		cmocka_unit_test(test_down_mtu),           cmocka_unit_test(test_down_ttl),
+		cmocka_unit_test(test_down_no_session),    cmocka_unit_test(test_down_framed_route),
+		cmocka_unit_test(test_counters_exact),     cmocka_unit_test(test_counters_up_drop),
+		cmocka_unit_test(test_slot_reuse),
+	};
+	int ret;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_worker: needs root (EAL); skipped\n");
+		return 77; /* meson: skipped */
+	}
+	snprintf(prefix, sizeof(prefix), "lnspkt%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "test_worker: EAL init failed\n");
+		return 1;
+	}
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	ret = cmocka_run_group_tests(tests, setup, teardown);
+	rte_eal_cleanup();
+	runtime_dir_remove(rundir);
+	return ret;
+}
