@@ -258,6 +258,8 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 	a = rte_cpu_to_be_32(BENCH_CORE_ROUTER);
 	if (ret == 0)
 		ret = lns_neigh_set(e->rt->neigh, 1, AF_INET, &a, &core_router);
+	/* ... and, as cp/resolve.c does, into the next hops of the routes through them. */
+	lns_fib_gateway_mac(e->rt->fib, 1, a, &core_router);
 	if (ret < 0) {
 		snprintf(err, errlen, "neighbours: %s", strerror(-ret));
 		return ret;

@@ -17,6 +17,7 @@
 
 #include "cp/cp.h"
 #include "cp/log.h"
+#include "dp/fib.h"
 #include "dp/neigh.h"
 
 #define REACHABLE_MS 30000 /* RFC 4861 REACHABLE_TIME */
@@ -152,8 +153,15 @@ static void forget(struct lns_cp *cp, struct cp_neigh *n)
 {
 	cp->c.neigh_failed++;
 	drop_held(cp, n);
-	if (n->state != NEIGH_INCOMPLETE)
+	if (n->state != NEIGH_INCOMPLETE) {
 		lns_neigh_del(cp->rt->neigh, n->port, n->family, n->addr);
+		if (n->family == AF_INET) {
+			rte_be32_t a;
+
+			memcpy(&a, n->addr, 4);
+			lns_fib_gateway_mac(cp->rt->fib, n->port, a, NULL);
+		}
+	}
 	if (n->pinned) {
 		n->state = NEIGH_INCOMPLETE;
 		n->probes = 0;
@@ -179,6 +187,12 @@ void cp_neigh_learn(struct lns_cp *cp, unsigned port, int family, const void *ad
 		if (lns_neigh_set(cp->rt->neigh, port, family, addr, mac) < 0) {
 			LNS_LOG(WARNING, cp, "worker neighbour table full");
 			return;
+		}
+		if (family == AF_INET) { /* routes through it need no lookup per packet */
+			rte_be32_t a;
+
+			memcpy(&a, addr, 4);
+			lns_fib_gateway_mac(cp->rt->fib, port, a, mac);
 		}
 		if (n->state == NEIGH_INCOMPLETE)
 			cp->c.neigh_resolved++;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <rte_byteorder.h>
+#include <rte_ether.h>
 
 /* Next hop values: a session slot, or an index into the next-hop table. */
 #define LNS_NH_SESSION (1u << 23)
@@ -20,6 +21,10 @@
 struct lns_nexthop {
 	uint16_t port;	/* index in rt->ports */
 	rte_be32_t gw;	/* 0: connected, the destination is the neighbour */
+	/* The gateway's MAC once resolved: bit 48 set and the address in the low 48
+	 * bits, 0 while unknown. Written by the control lcore (one atomic store),
+	 * read by workers, so a packet to a routed prefix needs no neighbour lookup. */
+	uint64_t mac;
 };
 
 struct lns_fib;
@@ -42,8 +47,14 @@ int lns_fib_del_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen);
 /* Workers: 0 and *nh set, or -ENOENT (no route). */
 static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh);
 const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh);
+/* Control lcore: the gateway GW on PORT resolved to MAC (NULL: no longer known). */
+void lns_fib_gateway_mac(struct lns_fib *f, unsigned port, rte_be32_t gw,
+			 const struct rte_ether_addr *mac);
+/* Workers: 0 and *mac set when the next hop's gateway MAC is known. */
+static inline int lns_nexthop_mac(const struct lns_nexthop *nh, struct rte_ether_addr *mac);
 
 /* ---- inline lookup ---- */
+#include <rte_ether.h>
 #include <rte_lpm.h>
 
 struct lns_fib {
@@ -55,6 +66,19 @@ struct lns_fib {
 static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh)
 {
 	return rte_lpm_lookup(f->lpm, rte_be_to_cpu_32(dst), nh) == 0 ? 0 : -ENOENT;
+}
+
+#define LNS_NH_MAC_VALID (UINT64_C(1) << 48)
+
+static inline int lns_nexthop_mac(const struct lns_nexthop *nh, struct rte_ether_addr *mac)
+{
+	uint64_t v = __atomic_load_n(&nh->mac, __ATOMIC_ACQUIRE);
+
+	if (!(v & LNS_NH_MAC_VALID))
+		return -ENOENT;
+	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
+		mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
+	return 0;
 }
 
 #endif

@@ -176,7 +176,9 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 	if (nh == NULL)
 		return LNS_V_DROP_NO_ROUTE;
 	gw = nh->gw ? nh->gw : ip->dst_addr;
-	if (lns_neigh_lookup(rt->neigh, nh->port, AF_INET, &gw, &mac) < 0) {
+	/* A route's gateway MAC is kept in its next hop; only connected hosts are looked up. */
+	if ((nh->gw == 0 || lns_nexthop_mac(nh, &mac) < 0) &&
+	    lns_neigh_lookup(rt->neigh, nh->port, AF_INET, &gw, &mac) < 0) {
 		/* The control lcore resolves it and sends the packet on (cp/ip_out.c). */
 		m->hash.usr = LNS_PUNT_ROUTE;
 		return LNS_V_PUNT;

@@ -493,6 +493,32 @@ static void test_up_plain(void **state)
 	up_ok(h, sizeof(h));
 }
 
+/*
+ * The route's gateway MAC cached in its next hop (as cp/resolve.c keeps it)
+ * is what the worker uses; without it, the neighbour table's. A cached MAC
+ * that differs from the table's shows which one the frame got.
+ */
+static void test_up_gateway_mac_cached(void **state)
+{
+	static const struct rte_ether_addr cached = {{0x02, 0xc0, 0, 0, 0x12, 0x34}};
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[100];
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	rte_be32_t gw = rte_cpu_to_be_32(CORE_GW);
+	struct rte_mbuf *m;
+	struct rte_ether_addr dst;
+
+	(void)state;
+	lns_fib_gateway_mac(E.rt->fib, CORE, gw, &cached);
+	m = up_frame(h, sizeof(h), in, ilen);
+	assert_int_equal(classify(ACC, m), LNS_V_TX);
+	memcpy(&dst, rte_pktmbuf_mtod(m, uint8_t *), sizeof(dst));
+	assert_memory_equal(&dst, &cached, sizeof(dst));
+	rte_pktmbuf_free(m);
+	lns_fib_gateway_mac(E.rt->fib, CORE, gw, NULL); /* forgotten: the table again */
+	up_ok(h, sizeof(h));
+}
+
 static void test_up_length(void **state)
 {
 	/* L: the Length field holds the whole L2TP message's length */
@@ -924,6 +950,7 @@ int main(void)
 			"--log-level",    "lib.eal:error", NULL};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_up_plain),           cmocka_unit_test(test_up_length),
+		cmocka_unit_test(test_up_gateway_mac_cached),
 		cmocka_unit_test(test_up_sequence),        cmocka_unit_test(test_up_offset0),
 		cmocka_unit_test(test_up_offset4),         cmocka_unit_test(test_up_priority),
 		cmocka_unit_test(test_up_all_flags),       cmocka_unit_test(test_up_ppp_acfc),
