@@ -54,28 +54,16 @@ int cp_tx(struct lns_cp *cp, unsigned port, struct rte_mbuf *m)
 	return -ENOBUFS;
 }
 
-/*
- * A new frame from our address on PORT to DST, with the port's VLAN tag when it
- * has one. *payload points at the payload_len bytes after the L2 header.
- */
-struct rte_mbuf *cp_new_frame(struct lns_cp *cp, unsigned port, const struct rte_ether_addr *dst,
-			      uint16_t ethertype, uint16_t payload_len, void **payload)
+/* PORT's Ethernet header (and VLAN tag) in front of M's data; 0, or -ENOBUFS without room. */
+int cp_eth_prepend(struct lns_cp *cp, unsigned port, struct rte_mbuf *m,
+		   const struct rte_ether_addr *dst, uint16_t ethertype)
 {
 	const struct lns_port *p = &cp->rt->ports[port];
 	uint16_t l2 = sizeof(struct rte_ether_hdr) + (p->vlan >= 0 ? sizeof(struct rte_vlan_hdr) : 0);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(cp->rt->pool);
-	struct rte_ether_hdr *eth;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, l2);
 
-	if (m == NULL) {
-		cp->c.drop_nomem++;
-		return NULL;
-	}
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, l2 + payload_len);
-	if (eth == NULL) {
-		rte_pktmbuf_free(m);
-		cp->c.drop_nomem++;
-		return NULL;
-	}
+	if (eth == NULL)
+		return -ENOBUFS;
 	rte_ether_addr_copy(dst, &eth->dst_addr);
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
 	if (p->vlan >= 0) {
@@ -88,7 +76,28 @@ struct rte_mbuf *cp_new_frame(struct lns_cp *cp, unsigned port, const struct rte
 		eth->ether_type = rte_cpu_to_be_16(ethertype);
 	}
 	m->l2_len = l2;
-	*payload = (uint8_t *)eth + l2;
+	return 0;
+}
+
+/*
+ * A new frame from our address on PORT to DST, with the port's VLAN tag when it
+ * has one. *payload points at the payload_len bytes after the L2 header.
+ */
+struct rte_mbuf *cp_new_frame(struct lns_cp *cp, unsigned port, const struct rte_ether_addr *dst,
+			      uint16_t ethertype, uint16_t payload_len, void **payload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cp->rt->pool);
+
+	if (m == NULL) {
+		cp->c.drop_nomem++;
+		return NULL;
+	}
+	*payload = rte_pktmbuf_append(m, payload_len);
+	if (*payload == NULL || cp_eth_prepend(cp, port, m, dst, ethertype) < 0) {
+		rte_pktmbuf_free(m);
+		cp->c.drop_nomem++;
+		return NULL;
+	}
 	return m;
 }
 

@@ -109,11 +109,16 @@ void lns_cp_fini(struct lns_cp *cp);
 void lns_cp_shutdown(struct lns_cp *cp, unsigned ms);
 void lns_cp_log_counters(const struct lns_cp *cp, const char *what);
 
+/* cp/random.c: unpredictable octets (kernel generator, rte_rand if it cannot answer) */
+void cp_random(void *buf, size_t len);
+
 /* cp/control.c */
 /* "aa:bb:cc:dd:ee:ff", lower case as ip(8) prints it. */
 const char *cp_mac_str(const struct rte_ether_addr *m, char *buf, size_t len);
 uint64_t cp_now_ms(void);
 int cp_tx(struct lns_cp *cp, unsigned port, struct rte_mbuf *m);
+int cp_eth_prepend(struct lns_cp *cp, unsigned port, struct rte_mbuf *m,
+		   const struct rte_ether_addr *dst, uint16_t ethertype);
 struct rte_mbuf *cp_new_frame(struct lns_cp *cp, unsigned port, const struct rte_ether_addr *dst,
 			      uint16_t ethertype, uint16_t payload_len, void **payload);
 

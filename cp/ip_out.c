@@ -103,11 +103,10 @@ int cp_udp4_send(struct lns_cp *cp, rte_be32_t src, rte_be32_t dst, uint16_t spo
 
 void cp_ip4_forward(struct lns_cp *cp, struct rte_mbuf *m)
 {
+	static const struct rte_ether_addr zero;
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-	const struct lns_port *p;
-	struct rte_ether_hdr *eth;
 	struct rte_ether_addr mac;
-	unsigned port, l2;
+	unsigned port;
 	rte_be32_t nh;
 
 	if (rte_pktmbuf_data_len(m) < sizeof(*ip) || cp_route4(cp, ip->dst_addr, &port, &nh) < 0) {
@@ -115,29 +114,15 @@ void cp_ip4_forward(struct lns_cp *cp, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return;
 	}
-	p = &cp->rt->ports[port];
-	l2 = sizeof(*eth) + (p->vlan >= 0 ? 4 : 0);
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, (uint16_t)l2);
-	if (eth == NULL) {
-		cp->c.drop_nomem++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	eth->src_addr = p->mac;
-	if (p->vlan >= 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)p->vlan);
-		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	} else {
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	}
 	if (lns_neigh_lookup(cp->rt->neigh, port, AF_INET, &nh, &mac) == 0) {
-		eth->dst_addr = mac;
-		cp_tx(cp, port, m);
+		if (cp_eth_prepend(cp, port, m, &mac, RTE_ETHER_TYPE_IPV4) == 0) {
+			cp_tx(cp, port, m);
+			return;
+		}
+	} else if (cp_eth_prepend(cp, port, m, &zero, RTE_ETHER_TYPE_IPV4) == 0) {
+		cp_neigh_hold(cp, port, AF_INET, &nh, m); /* the MAC goes in once resolved */
 		return;
 	}
-	memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
-	cp_neigh_hold(cp, port, AF_INET, &nh, m);
+	cp->c.drop_nomem++;
+	rte_pktmbuf_free(m);
 }

@@ -176,6 +176,8 @@ const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s);
 const char *l2tp_session_state_name(enum l2tp_session_state s);
 
 /* cp/l2tp_session.c, called by the tunnel code */
+/* A string AVP into a C string: cut to fit, unprintable octets as '?' (logs, JSON). */
+void l2tp_copy_str(char *dst, size_t cap, const struct l2tp_str *s);
 int l2tp_sessions_init(struct lns_l2tp *l, unsigned entries);
 void l2tp_sessions_fini(struct lns_l2tp *l);
 void l2tp_session_input(struct l2tp_tunnel *t, const struct l2tp_msg *m);

@@ -76,7 +76,7 @@ static void blob_set(struct l2tp_blob *b, const struct l2tp_bytes *v)
 	b->len = v->len;
 }
 
-static void copy_str(char *dst, size_t cap, const struct l2tp_str *s)
+void l2tp_copy_str(char *dst, size_t cap, const struct l2tp_str *s)
 {
 	size_t n = s->len < cap - 1 ? s->len : cap - 1;
 
@@ -196,9 +196,9 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	s->call_serial = m->call_serial;
 	s->bearer_type = m->bearer_type;
 	s->phys_channel = m->phys_channel;
-	copy_str(s->calling, sizeof(s->calling), &m->calling_number);
-	copy_str(s->called, sizeof(s->called), &m->called_number);
-	copy_str(s->sub_address, sizeof(s->sub_address), &m->sub_address);
+	l2tp_copy_str(s->calling, sizeof(s->calling), &m->calling_number);
+	l2tp_copy_str(s->called, sizeof(s->called), &m->called_number);
+	l2tp_copy_str(s->sub_address, sizeof(s->sub_address), &m->sub_address);
 
 	k = key_of(t->tid, s->sid);
 	dps.tid = t->tid;
@@ -245,7 +245,7 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	blob_set(&s->lcp_last_rx, &m->lcp_last_rx);
 	s->proxy_auth_type = m->proxy_auth_type;
 	s->proxy_auth_id = m->proxy_auth_id;
-	copy_str(s->proxy_auth_name, sizeof(s->proxy_auth_name), &m->proxy_auth_name);
+	l2tp_copy_str(s->proxy_auth_name, sizeof(s->proxy_auth_name), &m->proxy_auth_name);
 	blob_set(&s->proxy_auth_chal, &m->proxy_auth_chal);
 	blob_set(&s->proxy_auth_resp, &m->proxy_auth_resp);
 	s->state = L2TP_S_ESTABLISHED;

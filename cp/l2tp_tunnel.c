@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
@@ -51,12 +50,11 @@ const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s)
 	return "?";
 }
 
+/* The codec's random callback. */
 static void random_bytes(void *arg, uint8_t *buf, size_t len)
 {
 	RTE_SET_USED(arg);
-	if (getrandom(buf, len, GRND_NONBLOCK) != (ssize_t)len)
-		for (size_t i = 0; i < len; i++)
-			buf[i] = (uint8_t)rte_rand();
+	cp_random(buf, len);
 }
 
 static const uint8_t *secret_of(const struct l2tp_tunnel *t, size_t *len)
@@ -357,17 +355,6 @@ static int parse(const uint8_t *buf, size_t len, const uint8_t *secret, size_t s
 	return l2tp_msg_parse_flags(buf, len, secret, slen, L2TP_PARSE_LAX_MBIT, m, err);
 }
 
-static void copy_str(char *dst, size_t cap, const struct l2tp_str *s)
-{
-	size_t n = s->len < cap - 1 ? s->len : cap - 1;
-
-	memcpy(dst, s->s, n);
-	dst[n] = '\0';
-	for (size_t i = 0; i < n; i++) /* printable for logs and JSON */
-		if ((unsigned char)dst[i] < 0x20 || (unsigned char)dst[i] > 0x7e)
-			dst[i] = '?';
-}
-
 static void handle_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	const struct lns_l2tp_cfg *lc = &t->cp->rt->cfg->l2tp;
@@ -377,8 +364,8 @@ static void handle_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	const uint8_t *secret = secret_of(t, &slen);
 
 	t->peer_tid = m->tunnel_id;
-	copy_str(t->host_name, sizeof(t->host_name), &m->host_name);
-	copy_str(t->vendor_name, sizeof(t->vendor_name), &m->vendor_name);
+	l2tp_copy_str(t->host_name, sizeof(t->host_name), &m->host_name);
+	l2tp_copy_str(t->vendor_name, sizeof(t->vendor_name), &m->vendor_name);
 	t->firmware_rev = m->firmware_rev;
 	t->framing_cap = m->framing_cap;
 	t->bearer_cap = m->bearer_cap;

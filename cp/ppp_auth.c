@@ -17,7 +17,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <rte_random.h>
 
@@ -53,9 +52,7 @@ static void send_msg(struct ppp_session *p, uint16_t proto, uint8_t code, uint8_
 
 static void new_challenge(struct ppp_session *p)
 {
-	if (getrandom(p->challenge, sizeof(p->challenge), GRND_NONBLOCK) != sizeof(p->challenge))
-		for (size_t i = 0; i < sizeof(p->challenge); i++)
-			p->challenge[i] = (uint8_t)rte_rand();
+	cp_random(p->challenge, sizeof(p->challenge));
 }
 
 static void send_challenge(struct ppp_session *p)
@@ -100,10 +97,9 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 			uint8_t next[MSCHAPV2_CHALLENGE_LEN];
 			char hex[2 * MSCHAPV2_CHALLENGE_LEN + 1];
 
-			for (size_t i = 0; i < sizeof(next); i++) {
-				next[i] = (uint8_t)rte_rand();
+			cp_random(next, sizeof(next));
+			for (size_t i = 0; i < sizeof(next); i++)
 				snprintf(hex + 2 * i, 3, "%02X", next[i]);
-			}
 			if (r->mschap_error[0])
 				snprintf(msg, sizeof(msg), "%s", r->mschap_error);
 			else

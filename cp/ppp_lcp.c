@@ -17,9 +17,7 @@
  * not authenticated), Quality-Protocol, Callback, multilink options.
  */
 #include <string.h>
-#include <sys/random.h>
 
-#include <rte_random.h>
 
 #include "config/config.h"
 #include "cp/cp.h"
@@ -50,10 +48,9 @@ static uint32_t new_magic(void)
 {
 	uint32_t m;
 
-	do {
-		if (getrandom(&m, sizeof(m), GRND_NONBLOCK) != sizeof(m))
-			m = (uint32_t)rte_rand();
-	} while (m == 0);
+	do
+		cp_random(&m, sizeof(m));
+	while (m == 0);
 	return m;
 }
 

@@ -15,10 +15,8 @@
  * peer's; a peer's zero or colliding identifier is Nak'ed with a fresh one.
  */
 #include <string.h>
-#include <sys/random.h>
 #include <arpa/inet.h>
 
-#include <rte_random.h>
 
 #include "config/config.h"
 #include "cp/cp.h"
@@ -46,11 +44,7 @@ static const struct lns_ppp_cfg *pcfg(const struct ppp_session *p)
 static void random_ifid(uint8_t id[8], const uint8_t avoid[8])
 {
 	do {
-		if (getrandom(id, 8, GRND_NONBLOCK) != 8) {
-			uint64_t r = rte_rand();
-
-			memcpy(id, &r, 8);
-		}
+		cp_random(id, 8);
 		id[0] &= ~0x02; /* RFC 4291 appendix A: not a universal (u bit clear) */
 	} while (memcmp(id, "\0\0\0\0\0\0\0\0", 8) == 0 || (avoid && memcmp(id, avoid, 8) == 0));
 }

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -133,10 +132,8 @@ static int send_req(struct lns_radius *r, struct radius_req *q, uint64_t now)
 		if (s->by_id[r->next_id] == NULL)
 			break;
 	q->id = r->next_id++;
-	if (q->code == RADIUS_ACCESS_REQUEST &&
-	    getrandom(q->req_auth, sizeof(q->req_auth), GRND_NONBLOCK) != sizeof(q->req_auth))
-		for (int i = 0; i < 16; i++)
-			q->req_auth[i] = (uint8_t)rte_rand();
+	if (q->code == RADIUS_ACCESS_REQUEST)
+		cp_random(q->req_auth, sizeof(q->req_auth));
 	if (radius_build_begin(&b, pkt, sizeof(pkt), q->code, q->id, q->req_auth) < 0 ||
 	    q->build(q->ctx, &b, (const uint8_t *)sc->secret, slen, now) < 0)
 		return -EINVAL;

@@ -99,13 +99,8 @@ int lns_fib_del_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen)
 void lns_fib_gateway_mac(struct lns_fib *f, unsigned port, rte_be32_t gw,
 			 const struct rte_ether_addr *mac)
 {
-	uint64_t v = 0;
+	uint64_t v = mac ? lns_mac64(mac) : 0;
 
-	if (mac) {
-		v = LNS_NH_MAC_VALID;
-		for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
-			v |= (uint64_t)mac->addr_bytes[i] << (8 * i);
-	}
 	for (uint32_t i = 0; i < f->n_nh; i++)
 		if (f->nh[i].port == port && f->nh[i].gw == gw && gw != 0)
 			__atomic_store_n(&f->nh[i].mac, v, __ATOMIC_RELEASE);

@@ -21,8 +21,8 @@
 struct lns_nexthop {
 	uint16_t port;	/* index in rt->ports */
 	rte_be32_t gw;	/* 0: connected, the destination is the neighbour */
-	/* The gateway's MAC once resolved: bit 48 set and the address in the low 48
-	 * bits, 0 while unknown. Written by the control lcore (one atomic store),
+	/* The gateway's MAC once resolved (dp/mac64.h), 0 while unknown. Written by
+	 * the control lcore (one atomic store),
 	 * read by workers, so a packet to a routed prefix needs no neighbour lookup. */
 	uint64_t mac;
 };
@@ -54,8 +54,9 @@ void lns_fib_gateway_mac(struct lns_fib *f, unsigned port, rte_be32_t gw,
 static inline int lns_nexthop_mac(const struct lns_nexthop *nh, struct rte_ether_addr *mac);
 
 /* ---- inline lookup ---- */
-#include <rte_ether.h>
 #include <rte_lpm.h>
+
+#include "dp/mac64.h"
 
 struct lns_fib {
 	struct rte_lpm *lpm;
@@ -68,17 +69,9 @@ static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32
 	return rte_lpm_lookup(f->lpm, rte_be_to_cpu_32(dst), nh) == 0 ? 0 : -ENOENT;
 }
 
-#define LNS_NH_MAC_VALID (UINT64_C(1) << 48)
-
 static inline int lns_nexthop_mac(const struct lns_nexthop *nh, struct rte_ether_addr *mac)
 {
-	uint64_t v = __atomic_load_n(&nh->mac, __ATOMIC_ACQUIRE);
-
-	if (!(v & LNS_NH_MAC_VALID))
-		return -ENOENT;
-	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
-		mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
-	return 0;
+	return lns_mac64_get(__atomic_load_n(&nh->mac, __ATOMIC_ACQUIRE), mac) ? 0 : -ENOENT;
 }
 
 #endif

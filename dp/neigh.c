@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dp/mac64.h"
 #include "dp/neigh.h"
 
 struct neigh_key {
@@ -24,8 +25,7 @@ struct lns_neigh_table {
 	struct rte_hash *h;
 };
 
-/* The value stored in the hash: the MAC in the low 48 bits, bit 48 set. */
-#define NEIGH_VALID (1ull << 48)
+/* The value stored in the hash is the MAC as one word (dp/mac64.h). */
 
 static void make_key(struct neigh_key *k, unsigned port, int family, const void *addr)
 {
@@ -79,12 +79,9 @@ int lns_neigh_set(struct lns_neigh_table *t, unsigned port, int family, const vo
 		  const struct rte_ether_addr *mac)
 {
 	struct neigh_key k;
-	uint64_t v = NEIGH_VALID;
 
 	make_key(&k, port, family, addr);
-	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
-		v |= (uint64_t)mac->addr_bytes[i] << (8 * i);
-	return rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)v);
+	return rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)lns_mac64(mac));
 }
 
 int lns_neigh_del(struct lns_neigh_table *t, unsigned port, int family, const void *addr)
@@ -102,15 +99,9 @@ int lns_neigh_lookup(const struct lns_neigh_table *t, unsigned port, int family,
 {
 	struct neigh_key k;
 	void *data;
-	uint64_t v;
 
 	make_key(&k, port, family, addr);
-	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0 || !lns_mac64_get((uintptr_t)data, mac))
 		return -ENOENT;
-	v = (uintptr_t)data;
-	if (!(v & NEIGH_VALID))
-		return -ENOENT;
-	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
-		mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
 	return 0;
 }
