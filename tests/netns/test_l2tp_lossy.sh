@@ -104,9 +104,21 @@ loss_seen() {
 # 10) after lnsd, its acknowledgements lost, has freed the tunnel's state at
 # the end of its own (shorter, here) retransmission cycle; and a dial on that
 # xl2tpd meanwhile reuses the dead tunnel. That is xl2tpd's business, not lnsd's.
+# ICCNs of tunnel $2 in capture $1 (tcpdump -U: readable while it runs).
+iccns() {
+	tshark -r "$1" -d udp.port==1701,l2tp -Y "l2tp.avp.message_type == 12 && l2tp.tunnel == $2" \
+		2>/dev/null | wc -l
+}
+
+# A cycle whose every copy of the LAC's ICCN died on the path is not lnsd's
+# failure: xl2tpd sends it five times (1, 2, 4, 8 s apart), so with 1 packet in
+# 5 dropped none passes with p = 0.2^5 (one cycle in ~3000). Seen in both
+# captures (sent on the LAC's side, never on lnsd's), such a cycle is replaced
+# by another; twice in one run would be too unlikely to be chance.
 good=0
+lost=0
 c=0
-while [ "$c" -lt "$CYCLES" ] || { [ "$c" -lt "$MAX_CYCLES" ] && ! loss_seen; }; do
+while [ "$c" -lt $((CYCLES + lost)) ] || { [ "$c" -lt "$MAX_CYCLES" ] && ! loss_seen; }; do
 	c=$((c + 1))
 	step "cycle $c (at least $CYCLES): dial, established, hang up"
 	id=lac$c
@@ -124,7 +136,15 @@ while [ "$c" -lt "$CYCLES" ] || { [ "$c" -lt "$MAX_CYCLES" ] && ! loss_seen; }; 
 		ok "cycle $c: tunnel $tid and its session established after $(($(now_ms) - t0)) ms"
 		good=$((good + 1))
 	else
-		fail "cycle $c: tunnel $tid: '$(tunnel_state "$tid")', sessions: $(cat "$T_OUT/sessions.json" 2>/dev/null)"
+		sent=$(iccns "$T_OUT/lac.pcap" "$tid")
+		got=$(iccns "$T_OUT/lns-side.pcap" "$tid")
+		if [ "$lost" -eq 0 ] && [ "$sent" -ge 5 ] && [ "$got" -eq 0 ] &&
+			grep -q '"state":"wait-connect"' "$T_OUT/sessions.json" 2>/dev/null; then
+			say "cycle $c: all $sent copies of xl2tpd's ICCN for tunnel $tid were dropped by the router (lnsd never saw one): not counted, one more cycle"
+			lost=1
+		else
+			fail "cycle $c: tunnel $tid: '$(tunnel_state "$tid")', sessions: $(cat "$T_OUT/sessions.json" 2>/dev/null)"
+		fi
 	fi
 	xl2tpd_ctl "$id" "d lns"
 	# xl2tpd resends its StopCCN after 1, 3, 7, 15 s: lnsd has one of the five
@@ -136,7 +156,8 @@ while [ "$c" -lt "$CYCLES" ] || { [ "$c" -lt "$MAX_CYCLES" ] && ! loss_seen; }; 
 	fi
 	xl2tpd_stop "$id"
 done
-assert_eq "cycles with tunnel and session established" "$c" "$good"
+assert_eq "cycles with tunnel and session established (but one whose ICCN the path ate)" \
+	"$((c - lost))" "$good"
 
 step "after the last hang-up: no tunnel left established"
 # Closing ones are fine (kept for one retransmission cycle); an established
@@ -193,7 +214,7 @@ assert_ge "l2tp.tx_retransmit + l2tp.rx_duplicate" 1 $((d_tx_retransmit + d_rx_d
 # shellcheck disable=SC2154
 assert_ge "l2tp.tunnels_opened" "$c" "$d_tunnels_opened"
 # shellcheck disable=SC2154
-assert_ge "l2tp.sessions_opened" "$c" "$d_sessions_opened"
+assert_ge "l2tp.sessions_opened" "$((c - lost))" "$d_sessions_opened"
 # Each tunnel ends by the LAC's StopCCN or, when that was lost, by HELLO failing.
 # shellcheck disable=SC2154
 assert_eq "l2tp.stopccn_rx + l2tp.tunnels_failed" "$d_tunnels_opened" $((d_stopccn_rx + d_tunnels_failed))
