@@ -9,7 +9,7 @@
 
 /* What each runtime table took of the DPDK heap, in bytes. */
 struct lns_runtime_mem {
-	size_t pool, neigh, sessions, sess_ctr, fib;
+	size_t pool, neigh, sessions, sess_ctr, fib, fib6;
 };
 
 /* DPDK heap in use, summed over sockets: what a table costs. */
@@ -21,6 +21,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 void lns_runtime_fini(struct lns_runtime *rt);
 /* Connected subnets and static routes into the FIB, once the ports are known. */
 int lns_fib_fill(struct lns_runtime *rt);
+int lns_fib6_fill(struct lns_runtime *rt); /* the IPv6 part, called by lns_fib_fill */
 
 /* app/ports.c */
 bool lns_device_is_pci(const char *dev);

@@ -22,6 +22,7 @@
 #include "app/app.h"
 #include "cp/log.h"
 #include "dp/fib.h"
+#include "dp/fib6.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -112,6 +113,14 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 		return -ENOMEM;
 	}
 	m.fib = lns_heap_used() - m.fib;
+	/* Each session's /64 and delegated prefix; configured routes in a trie (dp/fib6.h). */
+	m.fib6 = lns_heap_used();
+	rt->fib6 = lns_fib6_create("lns_fib6", 2 * cfg->l2tp.max_sessions + 1024, 1024, rt->qsbr);
+	if (rt->fib6 == NULL) {
+		LNS_LOG(ERR, app, "IPv6 FIB: out of memory (raise eal.memory-mb?)");
+		return -ENOMEM;
+	}
+	m.fib6 = lns_heap_used() - m.fib6;
 	if (mem)
 		*mem = m;
 	return 0;
@@ -139,8 +148,41 @@ int lns_fib_fill(struct lns_runtime *rt)
 		struct lns_nexthop nh = {.port = (uint16_t)r->port, .gw = r->via.v4.s_addr};
 
 		if (r->prefix.family != AF_INET)
-			continue; /* IPv6 forwarding comes with its own FIB */
+			continue; /* lns_fib6_fill */
 		if (lns_fib_add_route(rt->fib, r->prefix.v4.s_addr, r->prefix.plen, &nh) < 0)
+			return -ENOSPC;
+	}
+	return lns_fib6_fill(rt);
+}
+
+/* The IPv6 part: connected subnets (not the link-local one) and IPv6 static routes. */
+int lns_fib6_fill(struct lns_runtime *rt)
+{
+	const struct lns_config *cfg = rt->cfg;
+
+	for (unsigned i = 0; i < rt->n_ports; i++) {
+		const struct lns_port *p = &rt->ports[i];
+
+		for (unsigned a = 0; a < p->n_v6; a++) {
+			struct lns_nexthop6 nh = {.port = (uint16_t)i};
+			uint8_t net[16];
+
+			if (p->v6[a][0] == 0xfe && (p->v6[a][1] & 0xc0) == 0x80)
+				continue; /* fe80::/10 is never routed */
+			memcpy(net, p->v6[a], 16);
+			lns_prefix6_mask(net, p->v6_plen[a]);
+			if (lns_fib6_add_route(rt->fib6, net, p->v6_plen[a], &nh) < 0)
+				return -ENOSPC;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_routes; i++) {
+		const struct lns_route_cfg *r = &cfg->routes[i];
+		struct lns_nexthop6 nh = {.port = (uint16_t)r->port};
+
+		if (r->prefix.family != AF_INET6)
+			continue;
+		memcpy(nh.gw, &r->via.v6, 16);
+		if (lns_fib6_add_route(rt->fib6, r->prefix.v6.s6_addr, r->prefix.plen, &nh) < 0)
 			return -ENOSPC;
 	}
 	return 0;
@@ -148,6 +190,7 @@ int lns_fib_fill(struct lns_runtime *rt)
 
 void lns_runtime_fini(struct lns_runtime *rt)
 {
+	lns_fib6_free(rt->fib6);
 	lns_fib_free(rt->fib);
 	rte_free(rt->sess_ctr);
 	lns_session_table_free(rt->sessions);

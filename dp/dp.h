@@ -90,6 +90,7 @@ struct rte_rcu_qsbr;
 struct lns_neigh_table;
 struct lns_session_table;
 struct lns_fib;
+struct lns_fib6;
 
 /*
  * Per-session traffic counters: each worker writes its own row (indexed by
@@ -113,6 +114,7 @@ struct lns_runtime {
 	struct lns_neigh_table *neigh;
 	struct lns_session_table *sessions;
 	struct lns_fib *fib;
+	struct lns_fib6 *fib6;
 	struct lns_sess_ctr *sess_ctr; /* n_workers rows of n_slots */
 	uint32_t n_slots;
 	rte_be16_t l2tp_port; /* UDP port of L2TP, network order */
@@ -153,12 +155,30 @@ enum lns_verdict {
  */
 #define LNS_PUNT_FRAME 0
 #define LNS_PUNT_ROUTE 1
+#define LNS_PUNT_ROUTE6 2 /* the same for IPv6: data at its IPv6 header, hop limit decremented */
 
 struct lns_dp_session;
 /* dp/fwd.c */
 enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m);
 enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 				  const struct lns_dp_session *s, uint32_t l2tp_off);
+
+/*
+ * dp/fwd.c's output stages, shared with dp/fwd6.c: into a session's tunnel with this PPP
+ * protocol (0x0021 IPv4, 0x0057 IPv6), and the Ethernet header of an output port.
+ */
+enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, const struct lns_dp_session *s,
+			   uint16_t ppp_proto);
+enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
+			     const struct rte_ether_addr *dst, uint16_t ethertype);
+
+/* dp/fwd6.c: IPv6 routing; upstream from a session (IPv6 header at off, after PPP); a
+ * frame to someone else from a port (IPv6 header at off, checked by classify). */
+enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m);
+enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m,
+				   const struct lns_dp_session *s, uint32_t off);
+enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
+				  struct rte_mbuf *m, uint32_t off);
 
 /* The control lcore's view: one session slot's counters summed over the workers. */
 void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out);

@@ -2,8 +2,10 @@
 /*
  * Forwarding stages: upstream (L2TP/PPP decapsulation of a subscriber's IPv4
  * packet, then routing) and IPv4 routing with downstream encapsulation into a
- * session's tunnel. Runs on worker lcores; reads the FIB, the session table
- * and the neighbour table lock-free; writes only the packet.
+ * session's tunnel. IPv6 has its own stages in dp/fwd6.c, which share the
+ * encapsulation and the Ethernet output here (lns_encap, lns_eth_out). Runs
+ * on worker lcores; reads the FIB, the session table and the neighbour table
+ * lock-free; writes only the packet.
  *
  *  Upstream, as received:                  Downstream, as sent:
  *  Eth | IPv4 | UDP | L2TP | PPP | IPv4    Eth | IPv4 | UDP 1701 | L2TP | ff03 0021 | IPv4
@@ -26,11 +28,12 @@
 #include "dp/session.h"
 
 #define PPP_IP 0x0021
+#define PPP_IPV6 0x0057
 #define TUNNEL_OVERHEAD (20 + 8 + 6 + 4) /* IPv4, UDP, L2TP (no L/S/O), PPP */
 
-/* Add the port's Ethernet header (and VLAN tag) to a packet that starts at IPv4. */
-static enum lns_verdict eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
-				const struct rte_ether_addr *dst)
+/* Add the port's Ethernet header (and VLAN tag) to a packet that starts at its L3 header. */
+enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
+			     const struct rte_ether_addr *dst, uint16_t ethertype)
 {
 	const struct lns_port *p = &rt->ports[port];
 	unsigned l2 = sizeof(struct rte_ether_hdr) + (p->vlan >= 0 ? 4 : 0);
@@ -47,9 +50,9 @@ static enum lns_verdict eth_out(const struct lns_runtime *rt, struct rte_mbuf *m
 	if (p->vlan >= 0) {
 		h.eth.ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
 		h.vlan.vlan_tci = rte_cpu_to_be_16((uint16_t)p->vlan);
-		h.vlan.eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		h.vlan.eth_proto = rte_cpu_to_be_16(ethertype);
 	} else {
-		h.eth.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		h.eth.ether_type = rte_cpu_to_be_16(ethertype);
 	}
 	/* Built aside and copied: after a 3-octet PPP header (PFC with ff 03) the
 	 * frame starts at an odd address, where rte_ether_hdr may not be written. */
@@ -87,8 +90,8 @@ static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_sessio
 	return &w->rt->sess_ctr[(size_t)w->idx * w->rt->n_slots + s->slot];
 }
 
-static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
-			      const struct lns_dp_session *s)
+enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, const struct lns_dp_session *s,
+			   uint16_t ppp_proto)
 {
 	const struct lns_runtime *rt = w->rt;
 	struct lns_sess_ctr *c = ctr(w, s);
@@ -129,9 +132,9 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 	l2tp[5] = (uint8_t)s->peer_sid;
 	l2tp[6] = 0xff;
 	l2tp[7] = 0x03;
-	l2tp[8] = PPP_IP >> 8;
-	l2tp[9] = PPP_IP & 0xff;
-	v = eth_out(rt, m, s->port, &mac);
+	l2tp[8] = (uint8_t)(ppp_proto >> 8);
+	l2tp[9] = (uint8_t)ppp_proto;
+	v = lns_eth_out(rt, m, s->port, &mac, RTE_ETHER_TYPE_IPV4);
 	if (v == LNS_V_TX) { /* only what goes into the tunnel is the subscriber's traffic */
 		c->down_pkts++;
 		c->down_bytes += inner;
@@ -170,7 +173,7 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 		/* Its /32 or a framed route; slots are reused only after a grace period. */
 		if (s == NULL || s->mode != LNS_SESS_FORWARD)
 			return LNS_V_DROP_NO_ROUTE;
-		return encap(w, m, s);
+		return lns_encap(w, m, s, PPP_IP);
 	}
 	nh = lns_fib_nexthop(rt->fib, v);
 	if (nh == NULL)
@@ -185,7 +188,7 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 	}
 	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)
 		return LNS_V_DROP_TOO_BIG;
-	return eth_out(rt, m, nh->port, &mac);
+	return lns_eth_out(rt, m, nh->port, &mac, RTE_ETHER_TYPE_IPV4);
 }
 
 /*
@@ -225,6 +228,8 @@ enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 		proto = (uint16_t)(b[pos] << 8 | b[pos + 1]);
 		pos += 2;
 	}
+	if (proto == PPP_IPV6)
+		return lns_fwd6_upstream(w, m, s, pos); /* dp/fwd6.c */
 	if (proto != PPP_IP)
 		return LNS_V_PUNT;
 	if (pos + sizeof(*ip) > end)
@@ -235,7 +240,7 @@ enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
 	    pos + tot > rte_pktmbuf_pkt_len(m) || pos + ihl > end)
 		return LNS_V_DROP_BAD_IP;
-	if (ip->src_addr != s->sub_ip)
+	if (ip->src_addr != s->sub_ip || s->sub_ip == 0) /* 0: IPCP is not open (IPv6 only) */
 		return LNS_V_DROP_SPOOFED;
 	rte_pktmbuf_adj(m, (uint16_t)pos);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 forwarding stages: a subscriber's IPv6 out of its PPP session (PPP
+ * protocol 0x0057), IPv6 routing, and IPv6 from a port to a subscriber's
+ * prefix or a next hop. Runs on worker lcores; reads the IPv6 FIB, the session
+ * table and the neighbour table lock-free; writes only the packet and its own
+ * per-session counters. The tunnel encapsulation is dp/fwd.c's (lns_encap).
+ *
+ *  Upstream, as received:                  Downstream, as sent:
+ *  Eth | IPv4 | UDP | L2TP | PPP | IPv6    Eth | IPv4 | UDP 1701 | L2TP | ff03 0057 | IPv6
+ *
+ * What a subscriber sends to a link-local or multicast address (router and
+ * neighbour solicitations, MLD) is the control lcore's business: punted as
+ * received. Anything else must come from a prefix routed to the sending
+ * session: one FIB lookup of the source must name the session's own slot
+ * (RFC 3704-style strict reverse-path check; a link-local source never
+ * passes, so it cannot reach beyond the link).
+ *
+ * No checksum in IPv6: routing is the hop limit, minus one.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dp/dp.h"
+#include "dp/fib6.h"
+#include "dp/neigh.h"
+#include "dp/session.h"
+
+#define PPP_IPV6 0x0057
+
+static bool is_multicast(const uint8_t a[16])
+{
+	return a[0] == 0xff;
+}
+
+static bool is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; /* fe80::/10 */
+}
+
+static bool is_zero(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+/* :: and ::1 (RFC 4291 section 2.5.2, 2.5.3): never a destination a router forwards to. */
+static bool is_unspec_or_loopback(const uint8_t a[16])
+{
+	static const uint8_t zero[15];
+
+	return memcmp(a, zero, 15) == 0 && a[15] <= 1;
+}
+
+static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_session *s)
+{
+	return &w->rt->sess_ctr[(size_t)w->idx * w->rt->n_slots + s->slot];
+}
+
+enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
+{
+	const struct lns_runtime *rt = w->rt;
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	const struct lns_nexthop6 *nh;
+	struct rte_ether_addr mac;
+	const uint8_t *gw;
+	uint32_t v;
+
+	if (is_multicast(ip->dst_addr) || is_link_local(ip->dst_addr) ||
+	    is_unspec_or_loopback(ip->dst_addr))
+		return LNS_V_DROP_NO_ROUTE;
+	if (ip->hop_limits <= 1)
+		return LNS_V_DROP_TTL;
+	if (lns_fib6_lookup(rt->fib6, ip->dst_addr, &v) < 0)
+		return LNS_V_DROP_NO_ROUTE;
+	ip->hop_limits--;
+	if (v & LNS_NH_SESSION) {
+		const struct lns_dp_session *s = lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
+
+		/* Its /64 or delegated prefix; slots are reused only after a grace period. */
+		if (s == NULL || s->mode != LNS_SESS_FORWARD)
+			return LNS_V_DROP_NO_ROUTE;
+		return lns_encap(w, m, s, PPP_IPV6);
+	}
+	nh = lns_fib6_nexthop(rt->fib6, v);
+	if (nh == NULL)
+		return LNS_V_DROP_NO_ROUTE;
+	gw = is_zero(nh->gw) ? ip->dst_addr : nh->gw; /* zero: connected */
+	/* A route's gateway MAC is kept in its next hop; only connected hosts are looked up. */
+	if ((gw == ip->dst_addr || lns_nexthop6_mac(nh, &mac) < 0) &&
+	    lns_neigh_lookup(rt->neigh, nh->port, AF_INET6, gw, &mac) < 0) {
+		/* The control lcore resolves it and sends the packet on (cp/ip6_out.c). */
+		m->hash.usr = LNS_PUNT_ROUTE6;
+		return LNS_V_PUNT;
+	}
+	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)
+		return LNS_V_DROP_TOO_BIG;
+	return lns_eth_out(rt, m, nh->port, &mac, RTE_ETHER_TYPE_IPV6);
+}
+
+/*
+ * An IPv6 packet in a forwarding session's PPP frame, its header at off
+ * (dp/fwd.c lns_fwd_upstream has undone L2TP and PPP framing).
+ */
+enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m,
+				   const struct lns_dp_session *s, uint32_t off)
+{
+	const struct rte_ipv6_hdr *ip;
+	uint32_t tot, v;
+
+	if (off + sizeof(*ip) > rte_pktmbuf_data_len(m))
+		return LNS_V_DROP_BAD_IP;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, off);
+	tot = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
+	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 || off + tot > rte_pktmbuf_pkt_len(m))
+		return LNS_V_DROP_BAD_IP;
+	/* Router/neighbour solicitations, MLD, pings of our link-local address. */
+	if (is_multicast(ip->dst_addr) || is_link_local(ip->dst_addr))
+		return LNS_V_PUNT;
+	if (lns_fib6_lookup(w->rt->fib6, ip->src_addr, &v) < 0 || v != (LNS_NH_SESSION | s->slot))
+		return LNS_V_DROP_SPOOFED;
+	rte_pktmbuf_adj(m, (uint16_t)off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+	{
+		/* Counted when it leaves, or goes to the control lcore to be sent on. */
+		enum lns_verdict verdict = lns_route6(w, m);
+
+		if (verdict == LNS_V_TX || verdict == LNS_V_PUNT) {
+			struct lns_sess_ctr *c = ctr(w, s);
+
+			c->up_pkts++;
+			c->up_bytes += tot;
+		}
+		return verdict;
+	}
+}
+
+/*
+ * A valid IPv6 frame on port p (header at off) for none of our addresses:
+ * routed when it was sent to our MAC and to a unicast, global destination.
+ */
+enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
+				  struct rte_mbuf *m, uint32_t off)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, off);
+	uint32_t tot = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
+
+	if (!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) || is_multicast(ip->dst_addr) ||
+	    is_link_local(ip->dst_addr))
+		return LNS_V_DROP_NOT_FOR_US;
+	rte_pktmbuf_adj(m, (uint16_t)off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+	return lns_route6(w, m);
+}
