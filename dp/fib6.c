@@ -38,7 +38,8 @@ struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32
 		.key_len = sizeof(struct lns_fib6_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		.extra_flag =
+			RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_hash_rcu_config rc = {.v = qsbr, .mode = RTE_HASH_QSBR_MODE_DQ};
 	struct lns_fib6 *f = rte_zmalloc("fib6", sizeof(*f), RTE_CACHE_LINE_SIZE);
@@ -49,7 +50,8 @@ struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32
 	f->routes = rte_fib6_create(n, SOCKET_ID_ANY, &c);
 	snprintf(n, sizeof(n), "%s_p", name);
 	f->pfx = rte_hash_create(&hp);
-	if (f->routes == NULL || f->pfx == NULL || (qsbr && rte_hash_rcu_qsbr_add(f->pfx, &rc) != 0)) {
+	if (f->routes == NULL || f->pfx == NULL ||
+	    (qsbr && rte_hash_rcu_qsbr_add(f->pfx, &rc) != 0)) {
 		lns_fib6_free(f);
 		return NULL;
 	}

@@ -50,7 +50,7 @@
 #define LNS_NH6_NONE 0x7fffffffu
 
 struct lns_nexthop6 {
-	uint16_t port;	/* index in rt->ports */
+	uint16_t port;  /* index in rt->ports */
 	uint8_t gw[16]; /* all zero: connected, the destination is the neighbour */
 	/* The gateway's MAC once resolved (dp/mac64.h), 0 while unknown: one atomic store by
 	 * the control lcore, read by workers, as in struct lns_nexthop. */
@@ -66,10 +66,10 @@ struct lns_fib6_key {
 struct rte_rcu_qsbr;
 
 struct lns_fib6 {
-	struct rte_hash *pfx;	/* subscriber prefixes -> LNS_NH_SESSION | slot */
-	uint64_t lens[3];	/* bit L: some subscriber prefix is /L (0..128) */
+	struct rte_hash *pfx;    /* subscriber prefixes -> LNS_NH_SESSION | slot */
+	uint64_t lens[3];        /* bit L: some subscriber prefix is /L (0..128) */
 	struct rte_fib6 *routes; /* configured routes -> next-hop index */
-	uint32_t n_len[129];	/* control lcore: subscriber prefixes per length */
+	uint32_t n_len[129];     /* control lcore: subscriber prefixes per length */
 	struct lns_nexthop6 nh[LNS_NH_MAX];
 	uint32_t n_nh;
 };

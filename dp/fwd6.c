@@ -80,7 +80,8 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 		return LNS_V_DROP_NO_ROUTE;
 	ip->hop_limits--;
 	if (v & LNS_NH_SESSION) {
-		const struct lns_dp_session *s = lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
+		const struct lns_dp_session *s =
+			lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
 
 		/* Its /64 or delegated prefix; slots are reused only after a grace period. */
 		if (s == NULL || s->mode != LNS_SESS_FORWARD)
@@ -148,7 +149,8 @@ enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p
 				  struct rte_mbuf *m, uint32_t off)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, off);
+	const struct rte_ipv6_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, off);
 	uint32_t tot = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
 
 	if (!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) || is_multicast(ip->dst_addr) ||

@@ -1,0 +1,1020 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packet tests of the workers' IPv6 stages (dp/fwd6.c, dp/fib6.c), as
+ * test_worker.c does for IPv4: crafted frames through lns_classify() on
+ * lnsd's own runtime (app/runtime.c) built from a YAML configuration, two
+ * net_ring ports, sessions and their prefixes published as the control plane
+ * publishes them (cp/ppp_fwd.c). Each case checks the verdict and, where a
+ * frame goes out, its bytes; the per-session counters where they move. The
+ * last case runs the real worker loop (dp/worker.c) on the second lcore, to
+ * see each verdict land in its worker counter.
+ *
+ * One worker (rt->workers[0]); the main lcore plays it for RCU, except while
+ * the worker loop runs. Needs root; --no-huge, so no hugepages.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "app/app.h"
+#include "config/config.h"
+#include "dp/dp.h"
+#include "dp/fib.h"
+#include "dp/fib6.h"
+#include "dp/neigh.h"
+#include "dp/session.h"
+
+#define ACC  0 /* port indexes, as in the configuration */
+#define CORE 1
+#define NQ   2 /* queues per port: one worker plus the control lcore's */
+
+static const char cfg_yaml[] = "dataplane:\n"
+			       "  mbufs: 1024\n"
+			       "  mbuf-cache: 32\n"
+			       "  punt-ring-size: 64\n"
+			       "ports:\n"
+			       "  - name: access0\n"
+			       "    device: \"net_ring_pkt6_acc\"\n"
+			       "    role: access\n"
+			       "    mac: \"02:00:00:00:00:01\"\n"
+			       "    addresses: [\"192.0.2.1/24\", \"2001:db8:1::1/64\"]\n"
+			       "  - name: core0\n"
+			       "    device: \"net_ring_pkt6_core\"\n"
+			       "    role: core\n"
+			       "    mac: \"02:00:00:00:00:02\"\n"
+			       "    addresses: [\"198.51.100.1/24\", \"2001:db8:2::1/64\"]\n"
+			       "routes:\n"
+			       "  - prefix: 10.0.0.0/8\n"
+			       "    via: 192.0.2.254\n"
+			       "  - prefix: \"::/0\"\n"
+			       "    via: \"2001:db8:2::fe\"\n"
+			       "  - prefix: \"2001:db8:300::/48\"\n"
+			       "    via: \"2001:db8:2::fd\"\n"
+			       "l2tp:\n"
+			       "  max-sessions: 16\n"
+			       "  allow-unknown-peers: true\n";
+
+static const struct rte_ether_addr acc_gw_mac = {{0x02, 0xac, 0, 0, 0, 0xfe}};
+static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
+static const struct rte_ether_addr core_host_mac = {{0x02, 0xc0, 0, 0, 0, 0x07}};
+
+/* IPv4 of the tunnel, host order. */
+#define LNS_ACC_IP 0xc0000201u /* 192.0.2.1 */
+#define ACC_GW     0xc00002feu /* 192.0.2.254: the LACs (10/8) are behind it */
+#define LAC_IP     0x0a010001u /* 10.1.0.1 */
+#define LAC_PORT   40000
+
+#define A6(...) ((const uint8_t[16]){__VA_ARGS__})
+/* the default route's gateway, and a host on the core subnet */
+#define CORE_GW6   A6(0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfe)
+#define CORE_HOST6 A6(0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0x07)
+/* behind the default route; behind the 2001:db8:300::/48 route (gateway never resolved) */
+#define NET6    A6(0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, [15] = 5)
+#define STATIC6 A6(0x20, 0x01, 0x0d, 0xb8, 0x03, 0x00, [15] = 9)
+/* Session A: its /64 and its delegated /56, and addresses in them */
+#define A_PFX A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x05)
+#define A_SUB A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x05, 0, 0, 0, 0, 0, 0, 0x12, 0x34)
+#define A_PD  A6(0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00, 0x05, 0x00)
+#define A_PDH A6(0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00, 0x05, 0x42, 0, 0, 0, 0, 0, 0, 0, 1)
+/* Session B's /64 */
+#define B_PFX A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x06)
+#define B_SUB A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x06, [15] = 1)
+/* nobody's: next to A's /64 */
+#define OTHER6 A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x07, [15] = 1)
+/* the subscriber's link-local address, ours on the PPP link, the routers' group */
+#define SUB_LL     A6(0xfe, 0x80, [8] = 0x0a, [15] = 0x0b)
+#define LNS_LL     A6(0xfe, 0x80, [8] = 0x01, [15] = 0x01)
+#define ALL_ROUTER A6(0xff, 0x02, [15] = 2)
+
+#define A_TID  100
+#define A_SID  200
+#define A_PTID 7
+#define A_PSID 9
+#define A_MTU  1400
+
+#define ID_A A_TID >> 8, A_TID & 0xff, A_SID >> 8, A_SID & 0xff
+/* The plain data header and PPP of session A, IPv6 */
+#define H_A 0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x57
+
+struct env {
+	struct lns_config *cfg;
+	struct lns_runtime *rt;
+	struct lns_worker *w;
+	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
+	bool ports_up[2];
+	uint32_t slot_a;
+};
+
+static struct env E;
+
+/* ---------------------------------------------------------------- set-up */
+
+static int port_start(unsigned idx)
+{
+	struct lns_runtime *rt = E.rt;
+	const struct lns_port_cfg *pc = &E.cfg->ports[idx];
+	struct lns_port *p = &rt->ports[idx];
+	struct rte_eth_conf conf = {.rxmode = {.mtu = pc->mtu}};
+	char name[RTE_RING_NAMESIZE];
+	int ret, id;
+
+	for (unsigned q = 0; q < NQ; q++) {
+		snprintf(name, sizeof(name), "t6_rx%u_%u", idx, q);
+		E.rxr[idx][q] =
+			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "t6_tx%u_%u", idx, q);
+		E.txr[idx][q] =
+			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (E.rxr[idx][q] == NULL || E.txr[idx][q] == NULL)
+			return -ENOMEM;
+	}
+	id = rte_eth_from_rings(pc->device, E.rxr[idx], NQ, E.txr[idx], NQ, rte_socket_id());
+	if (id < 0)
+		return -EINVAL;
+	p->port_id = (uint16_t)id;
+	ret = rte_eth_dev_configure(p->port_id, NQ, NQ, &conf);
+	for (unsigned q = 0; ret == 0 && q < NQ; q++) {
+		ret = rte_eth_rx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL, rt->pool);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL);
+	}
+	if (ret == 0)
+		ret = rte_eth_dev_start(p->port_id);
+	if (ret < 0)
+		return ret;
+	E.ports_up[idx] = true;
+	memcpy(p->mac.addr_bytes, pc->mac, 6); /* net_ring has no MAC worth having */
+	return lns_port_fill(rt, idx, p->port_id, NQ);
+}
+
+/* The test thread is worker 0 for RCU: quiescent whenever it holds nothing. */
+static void quiescent(void)
+{
+	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
+}
+
+/* cp/ppp_fwd.c publish(): a forwarding session (sub_ip 0: IPv6 only) and its prefixes. */
+static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid,
+			const uint8_t *pfx, const uint8_t *pd)
+{
+	struct lns_dp_session s = {0};
+
+	s.tid = tid;
+	s.sid = sid;
+	s.peer_tid = ptid;
+	s.peer_sid = psid;
+	s.local_ip = rte_cpu_to_be_32(LNS_ACC_IP);
+	s.peer_ip = rte_cpu_to_be_32(LAC_IP);
+	s.peer_port = LAC_PORT;
+	s.port = ACC;
+	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
+	s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
+	s.mode = LNS_SESS_FORWARD;
+	s.peer_mru = 1500;
+	s.mtu = A_MTU;
+	s.slot = lns_session_slot_alloc(E.rt->sessions);
+	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
+	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, pfx, 64, s.slot), 0);
+	if (pd)
+		assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, pd, 56, s.slot), 0);
+	return s.slot;
+}
+
+static void withdraw(uint16_t tid, uint16_t sid, const uint8_t *pfx, uint32_t slot)
+{
+	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, pfx, 64), 0);
+	assert_int_equal(lns_session_withdraw(E.rt->sessions, tid, sid), 0);
+	lns_session_slot_free(E.rt->sessions, slot);
+	quiescent();
+	lns_session_reclaim(E.rt->sessions);
+}
+
+static int setup(void **state)
+{
+	char err[256];
+	rte_be32_t a;
+
+	(void)state;
+	E.cfg = lns_config_parse("test_worker6.yaml", cfg_yaml, strlen(cfg_yaml), err, sizeof(err));
+	if (E.cfg == NULL) {
+		fprintf(stderr, "config: %s\n", err);
+		return -1;
+	}
+	E.rt = rte_zmalloc("test_rt", sizeof(*E.rt), RTE_CACHE_LINE_SIZE);
+	if (E.rt == NULL || lns_runtime_init(E.rt, E.cfg, E.cfg->dataplane.mbufs, NULL) < 0) {
+		fprintf(stderr, "lns_runtime_init failed\n");
+		return -1;
+	}
+	if (E.rt->n_workers != 1) {
+		fprintf(stderr, "expected one worker lcore, got %u\n", E.rt->n_workers);
+		return -1;
+	}
+	E.w = &E.rt->workers[0];
+	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
+		E.rt->port_by_id[i] = -1;
+	for (unsigned i = 0; i < 2; i++) {
+		int ret = port_start(i);
+
+		E.rt->n_ports = i + 1;
+		if (ret < 0) {
+			fprintf(stderr, "port %u: %d\n", i, ret);
+			return -1;
+		}
+	}
+	if (lns_fib_fill(E.rt) < 0)
+		return -1;
+	if (rte_rcu_qsbr_thread_register(E.rt->qsbr, 0) != 0)
+		return -1;
+	rte_rcu_qsbr_thread_online(E.rt->qsbr, 0);
+	/* The LAC's router (IPv4), and the core's default router and one host (IPv6). */
+	a = rte_cpu_to_be_32(ACC_GW);
+	if (lns_neigh_set(E.rt->neigh, ACC, AF_INET, &a, &acc_gw_mac) < 0 ||
+	    lns_neigh_set(E.rt->neigh, CORE, AF_INET6, CORE_GW6, &core_gw_mac) < 0 ||
+	    lns_neigh_set(E.rt->neigh, CORE, AF_INET6, CORE_HOST6, &core_host_mac) < 0)
+		return -1;
+	E.slot_a = publish(A_TID, A_SID, A_PTID, A_PSID, A_PFX, A_PD);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct lns_runtime *rt = E.rt;
+
+	(void)state;
+	if (rt) {
+		if (rt->qsbr) {
+			rte_rcu_qsbr_thread_offline(rt->qsbr, 0);
+			rte_rcu_qsbr_thread_unregister(rt->qsbr, 0);
+		}
+		for (unsigned i = 0; i < 2; i++)
+			if (E.ports_up[i]) {
+				rte_eth_dev_stop(rt->ports[i].port_id);
+				rte_eth_dev_close(rt->ports[i].port_id);
+			}
+		lns_runtime_fini(rt);
+		rte_free(rt);
+	}
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned q = 0; q < NQ; q++) {
+			rte_ring_free(E.rxr[i][q]);
+			rte_ring_free(E.txr[i][q]);
+		}
+	lns_config_free(E.cfg);
+	memset(&E, 0, sizeof(E));
+	return 0;
+}
+
+/* ------------------------------------------------------- packet building */
+
+static void put(struct rte_mbuf *m, const void *src, size_t len)
+{
+	char *p = rte_pktmbuf_append(m, (uint16_t)len);
+
+	assert_non_null(p);
+	memcpy(p, src, len);
+}
+
+static void put_eth(struct rte_mbuf *m, const struct rte_ether_addr *dst,
+		    const struct rte_ether_addr *src, uint16_t type)
+{
+	struct rte_ether_hdr eth = {
+		.dst_addr = *dst, .src_addr = *src, .ether_type = rte_cpu_to_be_16(type)};
+
+	put(m, &eth, sizeof(eth));
+}
+
+/* An IPv6 packet of tot octets (next header NH, a byte pattern as payload) into buf. */
+static size_t inner6_nh(uint8_t *buf, const uint8_t *src, const uint8_t *dst, uint8_t hops,
+			size_t tot, uint8_t nh)
+{
+	struct rte_ipv6_hdr ip = {0};
+
+	ip.vtc_flow = RTE_BE32(6u << 28 | 0x12345); /* a flow label, to see it kept */
+	ip.payload_len = rte_cpu_to_be_16((uint16_t)(tot - sizeof(ip)));
+	ip.proto = nh;
+	ip.hop_limits = hops;
+	memcpy(ip.src_addr, src, 16);
+	memcpy(ip.dst_addr, dst, 16);
+	memcpy(buf, &ip, sizeof(ip));
+	for (size_t i = sizeof(ip); i < tot; i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	return tot;
+}
+
+static size_t inner6(uint8_t *buf, const uint8_t *src, const uint8_t *dst, uint8_t hops, size_t tot)
+{
+	return inner6_nh(buf, src, dst, hops, tot, IPPROTO_UDP);
+}
+
+/* An L2TP data frame from the LAC: Eth/IPv4/UDP 1701, hdr (L2TP and PPP), the packet. */
+static struct rte_mbuf *up_frame(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
+	struct rte_ipv4_hdr ip = {0};
+	struct rte_udp_hdr udp = {0};
+	size_t l4 = sizeof(udp) + hlen + ilen;
+
+	assert_non_null(m);
+	put_eth(m, &E.rt->ports[ACC].mac, &acc_gw_mac, RTE_ETHER_TYPE_IPV4);
+	ip.version_ihl = RTE_IPV4_VHL_DEF;
+	ip.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(ip) + l4));
+	ip.time_to_live = 60;
+	ip.next_proto_id = IPPROTO_UDP;
+	ip.src_addr = rte_cpu_to_be_32(LAC_IP);
+	ip.dst_addr = rte_cpu_to_be_32(LNS_ACC_IP);
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	put(m, &ip, sizeof(ip));
+	udp.src_port = RTE_BE16(LAC_PORT);
+	udp.dst_port = RTE_BE16(1701);
+	udp.dgram_len = rte_cpu_to_be_16((uint16_t)l4);
+	put(m, &udp, sizeof(udp));
+	if (hlen)
+		put(m, hdr, hlen);
+	if (ilen)
+		put(m, in, ilen);
+	return m;
+}
+
+/* An IPv6 packet from the core's router to our core MAC (or dmac). */
+static struct rte_mbuf *down_frame_to(const struct rte_ether_addr *dmac, const uint8_t *in,
+				      size_t ilen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
+
+	assert_non_null(m);
+	put_eth(m, dmac, &core_gw_mac, RTE_ETHER_TYPE_IPV6);
+	put(m, in, ilen);
+	return m;
+}
+
+static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
+{
+	return down_frame_to(&E.rt->ports[CORE].mac, in, ilen);
+}
+
+static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
+{
+	return lns_classify(E.w, &E.rt->ports[port], m);
+}
+
+/* ------------------------------------------------------------ checking */
+
+/* The forwarded packet at p: in with the hop limit one less, every other octet as sent. */
+static void check_inner6(const uint8_t *p, const uint8_t *in, size_t ilen)
+{
+	assert_memory_equal(p, in, 7);
+	assert_int_equal(p[7], in[7] - 1);
+	assert_memory_equal(p + 8, in + 8, ilen - 8);
+}
+
+static void check_eth(const uint8_t *p, const struct rte_ether_addr *dst, unsigned port,
+		      uint16_t type)
+{
+	struct rte_ether_hdr eth;
+
+	memcpy(&eth, p, sizeof(eth));
+	assert_memory_equal(&eth.dst_addr, dst, 6);
+	assert_memory_equal(&eth.src_addr, &E.rt->ports[port].mac, 6);
+	assert_int_equal(eth.ether_type, rte_cpu_to_be_16(type));
+}
+
+/* Routed to the core to dmac: Eth + the inner packet. */
+static void check_to_core(struct rte_mbuf *m, enum lns_verdict v, const struct rte_ether_addr *dmac,
+			  const uint8_t *in, size_t ilen)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	assert_int_equal(v, LNS_V_TX);
+	assert_int_equal(m->port, E.rt->ports[CORE].port_id);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), sizeof(struct rte_ether_hdr) + ilen);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m));
+	check_eth(p, dmac, CORE, RTE_ETHER_TYPE_IPV6);
+	check_inner6(p + sizeof(struct rte_ether_hdr), in, ilen);
+}
+
+/*
+ * Into session (ptid, psid)'s tunnel, byte for byte: Ethernet to the LAC's
+ * router, IPv4 192.0.2.1 -> 10.1.0.1 (TTL 64, DF clear, checksum), UDP 1701 ->
+ * the LAC's port (no checksum), L2TP T=0 and no optional fields, ff 03 00 57.
+ */
+static void check_to_session(struct rte_mbuf *m, enum lns_verdict v, uint16_t ptid, uint16_t psid,
+			     const uint8_t *in, size_t ilen)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t tot = (uint16_t)(20 + 8 + 10 + ilen), udp = (uint16_t)(8 + 10 + ilen);
+	uint8_t want[14 + 20 + 8 + 10] = {
+		0x02,
+		0xac,
+		0,
+		0,
+		0,
+		0xfe,
+		0x02,
+		0,
+		0,
+		0,
+		0,
+		0x01,
+		0x08,
+		0x00, /* Ethernet */
+		0x45,
+		0,
+		tot >> 8,
+		tot & 0xff,
+		0,
+		0,
+		0,
+		0,
+		64,
+		17,
+		0,
+		0, /* IPv4 ... */
+		192,
+		0,
+		2,
+		1,
+		10,
+		1,
+		0,
+		1, /* addresses */
+		0x06,
+		0xa5,
+		LAC_PORT >> 8,
+		LAC_PORT & 0xff,
+		udp >> 8,
+		udp & 0xff,
+		0,
+		0, /* UDP */
+		0x00,
+		0x02,
+		ptid >> 8,
+		ptid & 0xff,
+		psid >> 8,
+		psid & 0xff, /* L2TP */
+		0xff,
+		0x03,
+		0x00,
+		0x57, /* PPP */
+	};
+	struct rte_ipv4_hdr ip;
+
+	memcpy(&ip, want + 14, sizeof(ip));
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	memcpy(want + 14, &ip, sizeof(ip));
+	assert_int_equal(v, LNS_V_TX);
+	assert_int_equal(m->port, E.rt->ports[ACC].port_id);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), sizeof(want) + ilen);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m));
+	assert_memory_equal(p, want, sizeof(want));
+	check_inner6(p + sizeof(want), in, ilen);
+}
+
+static struct lns_sess_ctr ctr(uint32_t slot)
+{
+	struct lns_sess_ctr c;
+
+	lns_sess_ctr_sum(E.rt, slot, &c);
+	return c;
+}
+
+static void check_ctr_delta(const struct lns_sess_ctr *before, uint32_t slot, uint64_t up_pkts,
+			    uint64_t up_bytes, uint64_t down_pkts, uint64_t down_bytes)
+{
+	struct lns_sess_ctr c = ctr(slot);
+
+	assert_int_equal(c.up_pkts - before->up_pkts, up_pkts);
+	assert_int_equal(c.up_bytes - before->up_bytes, up_bytes);
+	assert_int_equal(c.down_pkts - before->down_pkts, down_pkts);
+	assert_int_equal(c.down_bytes - before->down_bytes, down_bytes);
+}
+
+/* ------------------------------------------------------------- upstream */
+
+/* One upstream frame with this header, from A's /64 or its delegated prefix: to the core. */
+static void up_ok(const uint8_t *hdr, size_t hlen)
+{
+	const uint8_t *srcs[] = {A_SUB, A_PDH};
+
+	for (unsigned i = 0; i < RTE_DIM(srcs); i++) {
+		uint8_t in[100];
+		size_t ilen = inner6(in, srcs[i], NET6, 64, sizeof(in));
+		struct lns_sess_ctr before = ctr(E.slot_a);
+		struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
+
+		check_to_core(m, classify(ACC, m), &core_gw_mac, in, ilen);
+		rte_pktmbuf_free(m);
+		check_ctr_delta(&before, E.slot_a, 1, ilen, 0, 0);
+	}
+}
+
+/* One upstream frame: the verdict, and the session's counters unchanged. */
+static void up_verdict(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen,
+		       enum lns_verdict want)
+{
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
+
+	assert_int_equal(classify(ACC, m), want);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+static void test_up_plain(void **state)
+{
+	const uint8_t h[] = {H_A};
+
+	(void)state;
+	up_ok(h, sizeof(h));
+}
+
+/* Every legal L2TP data header (RFC 2661 section 3.1) and PPP framing (RFC 1662). */
+static void test_up_header_forms(void **state)
+{
+	const uint8_t l[] = {0x40, 0x02, 0x00, 8 + 4 + 100, ID_A, 0xff, 0x03, 0x00, 0x57};
+	const uint8_t s[] = {0x08, 0x02, ID_A, 0x00, 0x05, 0x00, 0x03, 0xff, 0x03, 0x00, 0x57};
+	const uint8_t o0[] = {0x02, 0x02, ID_A, 0x00, 0x00, 0xff, 0x03, 0x00, 0x57};
+	const uint8_t o4[] = {0x02, 0x02, ID_A, 0x00, 0x04, 0xaa, 0xbb,
+			      0xcc, 0xdd, 0xff, 0x03, 0x00, 0x57};
+	const uint8_t p[] = {0x01, 0x02, ID_A, 0xff, 0x03, 0x00, 0x57};
+	const uint8_t all[] = {0x4b, 0x02, 0x00, 0x00, ID_A, 0x00, 0x01, 0x00, 0x02,
+			       0x00, 0x02, 0x00, 0x00, 0xff, 0x03, 0x00, 0x57};
+	const uint8_t acfc[] = {0x00, 0x02, ID_A, 0x00, 0x57};
+	const uint8_t pfc[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x57};
+	const uint8_t both[] = {0x00, 0x02, ID_A, 0x57};
+	const uint8_t l_both[] = {0x40, 0x02, 0x00, 0x00, ID_A, 0x57};
+
+	(void)state;
+	up_ok(l, sizeof(l));
+	up_ok(s, sizeof(s));
+	up_ok(o0, sizeof(o0));
+	up_ok(o4, sizeof(o4));
+	up_ok(p, sizeof(p));
+	up_ok(all, sizeof(all));
+	up_ok(acfc, sizeof(acfc));
+	up_ok(pfc, sizeof(pfc));
+	up_ok(both, sizeof(both));
+	up_ok(l_both, sizeof(l_both));
+}
+
+/* A source outside A's prefixes: another session's, nobody's, link-local, unspecified. */
+static void test_up_spoofed(void **state)
+{
+	const uint8_t h[] = {H_A};
+	const uint8_t *srcs[] = {B_SUB, OTHER6, NET6, SUB_LL, A6(0)};
+	uint32_t slot_b = publish(101, 201, 8, 10, B_PFX, NULL);
+	uint8_t in[60];
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(srcs); i++) {
+		size_t ilen = inner6(in, srcs[i], NET6, 64, sizeof(in));
+
+		up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_SPOOFED);
+	}
+	withdraw(101, 201, B_PFX, slot_b);
+}
+
+/* Hop limit 0 or 1: dropped as drop_ttl, not counted as the session's traffic. */
+static void test_up_hop_limit(void **state)
+{
+	const uint8_t h[] = {H_A};
+	uint8_t in[60];
+
+	(void)state;
+	for (uint8_t hops = 0; hops < 2; hops++) {
+		size_t ilen = inner6(in, A_SUB, NET6, hops, sizeof(in));
+
+		up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_TTL);
+	}
+}
+
+/*
+ * To a link-local or multicast address (a Router Solicitation to all routers,
+ * a Neighbor Solicitation, an echo to our link-local address): the control
+ * lcore's, the frame as received, whatever the source.
+ */
+static void test_up_link_local_punted(void **state)
+{
+	const uint8_t h[] = {H_A};
+	const struct {
+		const uint8_t *src, *dst;
+	} c[] = {
+		{SUB_LL, ALL_ROUTER},
+		{A6(0), ALL_ROUTER},
+		{SUB_LL, A6(0xff, 0x02, [11] = 1, [12] = 0xff, [13] = 0, [14] = 0, [15] = 1)},
+		{SUB_LL, LNS_LL},
+		{A_SUB, LNS_LL},
+	};
+	uint8_t in[48];
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(c); i++) {
+		size_t ilen = inner6_nh(in, c[i].src, c[i].dst, 255, sizeof(in), IPPROTO_ICMPV6);
+		struct rte_mbuf *m;
+
+		up_verdict(h, sizeof(h), in, ilen, LNS_V_PUNT);
+		m = up_frame(h, sizeof(h), in, ilen);
+		assert_int_equal(classify(ACC, m), LNS_V_PUNT);
+		assert_int_equal(m->hash.usr, LNS_PUNT_FRAME);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + sizeof(h) + ilen);
+		assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 42), h, sizeof(h));
+		assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 42 + sizeof(h)), in,
+				    ilen);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void test_up_malformed(void **state)
+{
+	const uint8_t h[] = {H_A};
+	uint8_t in[60];
+
+	(void)state;
+	inner6(in, A_SUB, NET6, 64, sizeof(in));
+	/* shorter than an IPv6 header */
+	up_verdict(h, sizeof(h), in, 39, LNS_V_DROP_BAD_IP);
+	/* payload length beyond the frame */
+	up_verdict(h, sizeof(h), in, 59, LNS_V_DROP_BAD_IP);
+	/* not version 6 */
+	in[0] = 0x45;
+	up_verdict(h, sizeof(h), in, sizeof(in), LNS_V_DROP_BAD_IP);
+}
+
+/* To the core's default router, a connected host, and a route whose gateway is unknown. */
+static void test_up_routes(void **state)
+{
+	const uint8_t h[] = {H_A};
+	uint8_t in[80];
+	size_t ilen;
+	struct lns_sess_ctr before;
+	struct rte_mbuf *m;
+
+	(void)state;
+	/* a connected host: its own MAC from the neighbour table */
+	ilen = inner6(in, A_SUB, CORE_HOST6, 64, sizeof(in));
+	m = up_frame(h, sizeof(h), in, ilen);
+	check_to_core(m, classify(ACC, m), &core_host_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	/* a route whose gateway is not resolved: to the control lcore, hop limit already
+	 * decremented, data at the IPv6 header; counted as the session's traffic */
+	before = ctr(E.slot_a);
+	ilen = inner6(in, A_SUB, STATIC6, 64, sizeof(in));
+	m = up_frame(h, sizeof(h), in, ilen);
+	assert_int_equal(classify(ACC, m), LNS_V_PUNT);
+	assert_int_equal(m->hash.usr, LNS_PUNT_ROUTE6);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), ilen);
+	check_inner6(rte_pktmbuf_mtod(m, uint8_t *), in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 1, ilen, 0, 0);
+	/* its gateway's MAC cached in the next hop (cp/resolve.c): sent there */
+	lns_fib6_gateway_mac(E.rt->fib6, CORE, A6(0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfd),
+			     &core_host_mac);
+	m = up_frame(h, sizeof(h), in, ilen);
+	check_to_core(m, classify(ACC, m), &core_host_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	lns_fib6_gateway_mac(E.rt->fib6, CORE, A6(0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfd), NULL);
+}
+
+/* From A to B's /64: out of A's tunnel into B's, counted for both. */
+static void test_up_hairpin(void **state)
+{
+	const uint8_t h[] = {H_A};
+	uint8_t in[80];
+	size_t ilen = inner6(in, A_SUB, B_SUB, 64, sizeof(in));
+	uint32_t slot_b = publish(101, 201, 8, 10, B_PFX, NULL);
+	struct lns_sess_ctr ba = ctr(E.slot_a), bb = ctr(slot_b);
+	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+
+	(void)state;
+	check_to_session(m, classify(ACC, m), 8, 10, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&ba, E.slot_a, 1, ilen, 0, 0);
+	check_ctr_delta(&bb, slot_b, 0, 0, 1, ilen);
+	withdraw(101, 201, B_PFX, slot_b);
+}
+
+/* IPCP not open (sub_ip 0): an IPv4 packet from 0.0.0.0 is not the subscriber's. */
+static void test_up_v4_without_ipcp(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[40] = {0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0, 0, 0, 0, 0, 203, 0, 113, 5};
+
+	(void)state;
+	up_verdict(h, sizeof(h), in, sizeof(in), LNS_V_DROP_SPOOFED);
+}
+
+/* ----------------------------------------------------------- downstream */
+
+/* To an address of A's /64 and of its delegated prefix: into A's tunnel, PPP 0x0057. */
+static void test_down_prefixes(void **state)
+{
+	const uint8_t *dsts[] = {A_SUB, A_PFX, A_PDH, A_PD};
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(dsts); i++) {
+		uint8_t in[200];
+		size_t ilen = inner6(in, NET6, dsts[i], 50, sizeof(in));
+		struct lns_sess_ctr before = ctr(E.slot_a);
+		struct rte_mbuf *m = down_frame(in, ilen);
+
+		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+		rte_pktmbuf_free(m);
+		check_ctr_delta(&before, E.slot_a, 0, 0, 1, ilen);
+	}
+}
+
+/* Exactly the session's MTU goes in; one octet more does not. */
+static void test_down_mtu(void **state)
+{
+	static uint8_t in[A_MTU + 1];
+	struct rte_mbuf *m;
+	size_t ilen;
+
+	(void)state;
+	ilen = inner6(in, NET6, A_SUB, 64, A_MTU);
+	m = down_frame(in, ilen);
+	check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+	rte_pktmbuf_free(m);
+	ilen = inner6(in, NET6, A_SUB, 64, A_MTU + 1);
+	m = down_frame(in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
+	rte_pktmbuf_free(m);
+}
+
+static void test_down_hop_limit(void **state)
+{
+	uint8_t in[60];
+	size_t ilen = inner6(in, NET6, A_SUB, 1, sizeof(in));
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = down_frame(in, ilen);
+
+	(void)state;
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_TTL);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+/* Nobody's prefix: the default route; without it, drop_no_route. A withdrawn /64 likewise. */
+static void test_down_no_route(void **state)
+{
+	const struct lns_nexthop6 nh = {.port = CORE,
+					.gw = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfe}};
+	uint8_t in[60];
+	size_t ilen = inner6(in, NET6, OTHER6, 64, sizeof(in));
+	struct rte_mbuf *m = down_frame(in, ilen);
+	uint32_t slot_b;
+
+	(void)state;
+	check_to_core(m, classify(CORE, m), &core_gw_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	assert_int_equal(lns_fib6_del_route(E.rt->fib6, A6(0), 0), 0);
+	m = down_frame(in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
+	rte_pktmbuf_free(m);
+	/* B's /64 while it is there, and after */
+	slot_b = publish(101, 201, 8, 10, B_PFX, NULL);
+	ilen = inner6(in, NET6, B_SUB, 64, sizeof(in));
+	m = down_frame(in, ilen);
+	check_to_session(m, classify(CORE, m), 8, 10, in, ilen);
+	rte_pktmbuf_free(m);
+	withdraw(101, 201, B_PFX, slot_b);
+	m = down_frame(in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
+	rte_pktmbuf_free(m);
+	assert_int_equal(lns_fib6_add_route(E.rt->fib6, A6(0), 0, &nh), 0);
+}
+
+/* Not to our MAC, or to a multicast or link-local address we do not serve: not routed. */
+static void test_down_not_for_us(void **state)
+{
+	static const struct rte_ether_addr other = {{0x02, 0x99, 0, 0, 0, 1}};
+	const uint8_t *dsts[] = {A6(0xff, 0x0e, [15] = 1), A6(0xfe, 0x80, [15] = 9)};
+	uint8_t in[60];
+	size_t ilen = inner6(in, NET6, A_SUB, 64, sizeof(in));
+	struct rte_mbuf *m = down_frame_to(&other, in, ilen);
+
+	(void)state;
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_NOT_FOR_US);
+	rte_pktmbuf_free(m);
+	for (unsigned i = 0; i < RTE_DIM(dsts); i++) {
+		ilen = inner6(in, NET6, dsts[i], 64, sizeof(in));
+		m = down_frame(in, ilen);
+		assert_int_equal(classify(CORE, m), LNS_V_DROP_NOT_FOR_US);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* ------------------------------------------------------------ the FIB */
+
+/* A prefix routed already, equal to a configured route, or holding one: refused. */
+static void test_fib6_refuses(void **state)
+{
+	(void)state;
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, A_PFX, 64, 5), -EEXIST);
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6,
+						    A6(0x20, 0x01, 0x0d, 0xb8, 0x03, 0x00), 48, 5),
+			 -EEXIST);
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, A6(0x20, 0x01, 0x0d, 0xb8), 32, 5),
+			 -EEXIST); /* holds 2001:db8:2::/64 and 2001:db8:300::/48 */
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, A_SUB, 64, 5), -EINVAL);
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, A_PFX, 0, 5), -ERANGE);
+	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, OTHER6, 128), -ENOENT);
+}
+
+/* A longer subscriber prefix inside a shorter one wins; gone, the shorter one takes over. */
+static void test_fib6_longest(void **state)
+{
+	const uint8_t *inner = A6(0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00, 0x05, 0x42);
+	uint32_t nh;
+
+	(void)state;
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, inner, 64, 3), 0);
+	assert_int_equal(lns_fib6_lookup(E.rt->fib6, A_PDH, &nh), 0);
+	assert_int_equal(nh, LNS_NH_SESSION | 3);
+	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, inner, 64), 0);
+	quiescent();
+	assert_int_equal(lns_fib6_lookup(E.rt->fib6, A_PDH, &nh), 0);
+	assert_int_equal(nh, LNS_NH_SESSION | E.slot_a);
+}
+
+/* ------------------------------------------------------------ counters */
+
+static void test_counters_exact(void **state)
+{
+	const uint8_t h[] = {0x40, 0x02, 0x00, 0x00, ID_A, 0x57}; /* L, ACFC + PFC */
+	static const size_t sizes[] = {40, 41, 64, 576, 1400};
+	static uint8_t in[1400];
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	uint64_t up = 0, down = 0;
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(sizes); i++) {
+		size_t ilen = inner6(in, A_SUB, NET6, 64, sizes[i]);
+		struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+
+		check_to_core(m, classify(ACC, m), &core_gw_mac, in, ilen);
+		rte_pktmbuf_free(m);
+		up += ilen;
+		ilen = inner6(in, NET6, A_PDH, 64, sizes[i]);
+		m = down_frame(in, ilen);
+		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+		rte_pktmbuf_free(m);
+		down += ilen;
+	}
+	check_ctr_delta(&before, E.slot_a, RTE_DIM(sizes), up, RTE_DIM(sizes), down);
+}
+
+/* ------------------------------------------------------- the worker loop */
+
+static bool wait_counter(const volatile uint64_t *c, uint64_t want)
+{
+	uint64_t end = rte_get_timer_cycles() + 5 * rte_get_timer_hz();
+
+	while (*c < want)
+		if (rte_get_timer_cycles() > end)
+			return false;
+	return true;
+}
+
+/*
+ * Through dp/worker.c on lcore 1: a good packet (to a connected host), a
+ * spoofed one, hop limit 1 and one for nobody's prefix (without the default
+ * route); each verdict in its worker counter, the good one on the core port's
+ * TX ring.
+ */
+static void test_worker_loop_counts(void **state)
+{
+	const uint8_t h[] = {H_A};
+	struct lns_worker_counters before = E.w->c;
+	struct rte_mbuf *m[4], *out = NULL;
+	uint8_t in[4][80];
+	size_t ilen[4];
+	unsigned lc = E.w->lcore;
+
+	(void)state;
+	ilen[0] = inner6(in[0], A_SUB, CORE_HOST6, 64, sizeof(in[0]));
+	ilen[1] = inner6(in[1], OTHER6, NET6, 64, sizeof(in[1]));
+	ilen[2] = inner6(in[2], A_SUB, NET6, 1, sizeof(in[2]));
+	for (int i = 0; i < 3; i++)
+		m[i] = up_frame(h, sizeof(h), in[i], ilen[i]);
+	assert_int_equal(lns_fib6_del_route(E.rt->fib6, A6(0), 0), 0);
+	ilen[3] = inner6(in[3], NET6, OTHER6, 64, sizeof(in[3]));
+	m[3] = down_frame(in[3], ilen[3]);
+
+	/* the worker thread takes over RCU thread id 0 */
+	rte_rcu_qsbr_thread_offline(E.rt->qsbr, 0);
+	rte_rcu_qsbr_thread_unregister(E.rt->qsbr, 0);
+	E.rt->stop = false;
+	assert_int_equal(rte_eal_remote_launch(lns_worker_main, E.w, lc), 0);
+	assert_int_equal(rte_ring_enqueue_bulk(E.rxr[ACC][0], (void **)m, 3, NULL), 3);
+	assert_int_equal(rte_ring_enqueue(E.rxr[CORE][0], m[3]), 0);
+	assert_true(wait_counter(&E.w->c.rx, before.rx + 4));
+	assert_true(wait_counter(&E.w->c.drop_no_route, before.drop_no_route + 1));
+	E.rt->stop = true;
+	rte_eal_wait_lcore(lc);
+	E.rt->stop = false;
+	assert_int_equal(rte_rcu_qsbr_thread_register(E.rt->qsbr, 0), 0);
+	rte_rcu_qsbr_thread_online(E.rt->qsbr, 0);
+
+	assert_int_equal(E.w->c.tx - before.tx, 1);
+	assert_int_equal(E.w->c.drop_spoofed - before.drop_spoofed, 1);
+	assert_int_equal(E.w->c.drop_ttl - before.drop_ttl, 1);
+	assert_int_equal(E.w->c.drop_no_route - before.drop_no_route, 1);
+	assert_int_equal(rte_ring_dequeue(E.txr[CORE][0], (void **)&out), 0);
+	check_to_core(out, LNS_V_TX, &core_host_mac, in[0], ilen[0]);
+	rte_pktmbuf_free(out);
+	{
+		const struct lns_nexthop6 nh = {.port = CORE,
+						.gw = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfe}};
+
+		assert_int_equal(lns_fib6_add_route(E.rt->fib6, A6(0), 0, &nh), 0);
+	}
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void runtime_dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX + 256];
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	char prefix[64], rundir[PATH_MAX];
+	char *argv[] = {"test_worker6",   "--no-huge",     "-m",   "256",      "--no-pci",
+			"--no-telemetry", "--file-prefix", prefix, "--lcores", "0@0,1@0",
+			"--log-level",    "lib.eal:error", NULL};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_up_plain),
+		cmocka_unit_test(test_up_header_forms),
+		cmocka_unit_test(test_up_spoofed),
+		cmocka_unit_test(test_up_hop_limit),
+		cmocka_unit_test(test_up_link_local_punted),
+		cmocka_unit_test(test_up_malformed),
+		cmocka_unit_test(test_up_routes),
+		cmocka_unit_test(test_up_hairpin),
+		cmocka_unit_test(test_up_v4_without_ipcp),
+		cmocka_unit_test(test_down_prefixes),
+		cmocka_unit_test(test_down_mtu),
+		cmocka_unit_test(test_down_hop_limit),
+		cmocka_unit_test(test_down_no_route),
+		cmocka_unit_test(test_down_not_for_us),
+		cmocka_unit_test(test_fib6_refuses),
+		cmocka_unit_test(test_fib6_longest),
+		cmocka_unit_test(test_counters_exact),
+		cmocka_unit_test(test_worker_loop_counts),
+	};
+	int ret;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_worker6: needs root (EAL); skipped\n");
+		return 77; /* meson: skipped */
+	}
+	snprintf(prefix, sizeof(prefix), "lnspkt6%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "test_worker6: EAL init failed\n");
+		return 1;
+	}
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	ret = cmocka_run_group_tests(tests, setup, teardown);
+	rte_eal_cleanup();
+	runtime_dir_remove(rundir);
+	return ret;
+}
