@@ -58,6 +58,12 @@ static void cfg_defaults(struct lns_config *cfg)
 	cfg->ppp.max_failure = 5;
 	cfg->ppp.max_terminate = 2;
 	cfg->ppp.ipv6 = true;
+	cfg->ppp.ipv6_pool = -1;
+	cfg->ppp.pd_pool = -1;
+	cfg->ppp.ra = (struct lns_ra_cfg){.interval = 600,
+					  .router_lifetime = 1800,
+					  .valid_lifetime = 2592000,
+					  .preferred_lifetime = 604800};
 	cfg->ppp.proxy_lcp = true;
 	cfg->ppp.proxy_auth = true;
 
@@ -178,6 +184,8 @@ static int load(struct cfg_ctx *c, yaml_parser_t *p, const char *buf, size_t len
 			rc = top_fields[i].fn(c, found[i], top_fields[i].key, c->cfg);
 	if (rc == 0)
 		rc = cfg_l2tp_finish(c, found[TOP_PORTS]);
+	if (rc == 0)
+		rc = cfg_ppp_finish(c);
 	return rc;
 }
 

@@ -138,6 +138,18 @@ enum lns_auth_proto {
 };
 #define LNS_AUTH_MAX 3
 
+/* Router Advertisements on subscribers' PPP links (RFC 4861 section 6.2.1, RFC 8106). */
+struct lns_ra_cfg {
+	unsigned interval;	     /* MaxRtrAdvInterval, seconds, default 600 (4..1800) */
+	unsigned router_lifetime;    /* AdvDefaultLifetime, default 1800: 0 or interval..9000 */
+	unsigned valid_lifetime;     /* the prefix's, default 2592000 (30 days) */
+	unsigned preferred_lifetime; /* default 604800 (7 days), at most valid_lifetime */
+	bool managed;		     /* M flag: addresses by DHCPv6, default false */
+	bool other_config;	     /* O flag: other configuration by DHCPv6, default false */
+	struct lns_addr dns[3];	     /* RDNSS option, IPv6 */
+	size_t n_dns;
+};
+
 struct lns_ppp_cfg {
 	unsigned mru;			 /* 0 = derived from the path MTU (default) */
 	enum lns_auth_proto auth[LNS_AUTH_MAX]; /* order of preference */
@@ -151,6 +163,9 @@ struct lns_ppp_cfg {
 	struct lns_addr dns[2];		 /* IPv4 DNS servers for IPCP */
 	size_t n_dns;
 	bool ipv6;			 /* run IPv6CP, default true */
+	int ipv6_pool; /* index into pools: each link's /64; default the first IPv6 pool of /64s */
+	int pd_pool;   /* index into pools: delegated prefixes; -1 (default): none */
+	struct lns_ra_cfg ra;
 	bool proxy_lcp;			 /* take the LAC's proxied LCP when acceptable, default true */
 	bool proxy_auth;		 /* take the LAC's proxy authentication, default true */
 };
@@ -161,10 +176,11 @@ struct lns_pool_range {
 
 struct lns_pool_cfg {
 	char name[LNS_NAME_MAX];
-	int family; /* AF_INET or AF_INET6 (prefix delegation pools, later) */
+	int family; /* AF_INET or AF_INET6 */
 	struct lns_pool_range *ranges;
 	size_t n_ranges;
-	uint64_t size; /* total addresses over all ranges */
+	uint64_t size;	     /* IPv4: addresses over all ranges; IPv6: prefixes */
+	unsigned prefix_len; /* IPv6: the length of the prefixes handed out, default 64 */
 };
 
 struct lns_user_cfg {

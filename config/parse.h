@@ -19,6 +19,8 @@ struct cfg_ctx {
 	char *err;
 	size_t errlen;
 	struct lns_config *cfg; /* being built; sections before this one are final */
+	/* ppp's pool names, resolved once pools are read (cfg_ppp_finish) */
+	yaml_node_t *ppp_ipv6_pool, *ppp_pd_pool;
 };
 
 /* Parse value N, found at PATH, into DST. 0 or -EINVAL (message written). */
@@ -134,6 +136,7 @@ int cfg_routes(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_l2tp(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_l2tp_finish(struct cfg_ctx *c, yaml_node_t *ports);
 int cfg_ppp(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
+int cfg_ppp_finish(struct cfg_ctx *c);
 int cfg_pools(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_users(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);
 int cfg_mgmt(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst);

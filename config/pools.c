@@ -5,6 +5,7 @@
  * the thread that loads the configuration; writes only the object being built.
  */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,9 +144,66 @@ static int pool_ranges(struct cfg_ctx *c, yaml_node_t *n, const char *path, void
 static const struct cfg_field pool_fields[] = {
 	CFG_NAME_REQ("name", name),
 	CFG_FN_REQ("ranges", pool_ranges),
+	CFG_UINT("prefix-length", prefix_len, 1, 128),
 };
 #undef CFG_T
-enum { POOL_NAME };
+enum { POOL_NAME, POOL_RANGES, POOL_PREFIX_LEN };
+
+/* Prefixes of one pool kept track of (cp/pool.c: a bit each): 2 MiB of bitmap at most. */
+#define POOL6_MAX_PREFIXES (UINT64_C(1) << 24)
+
+static unsigned __int128 v6_int(const struct lns_addr *a)
+{
+	unsigned __int128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | a->v6.s6_addr[i];
+	return v;
+}
+
+/*
+ * An IPv6 pool hands out prefixes of prefix-length (default 64): each range
+ * must start and end on such a prefix's boundary, and its size counts them.
+ */
+static int pool6_prefixes(struct cfg_ctx *c, const char *path, struct lns_pool_cfg *pool,
+			  yaml_node_t **found)
+{
+	unsigned shift;
+
+	if (pool->family != AF_INET6) {
+		if (found[POOL_PREFIX_LEN])
+			return cfg_error(c, found[POOL_PREFIX_LEN],
+					 "%s.prefix-length: only for an IPv6 pool (this one is "
+					 "IPv4)",
+					 path);
+		return 0;
+	}
+	if (pool->prefix_len == 0)
+		pool->prefix_len = 64;
+	shift = 128 - pool->prefix_len;
+	pool->size = 0;
+	for (size_t k = 0; k < pool->n_ranges; k++) {
+		const struct lns_pool_range *r = &pool->ranges[k];
+		unsigned __int128 first = v6_int(&r->first), last = v6_int(&r->last);
+		unsigned __int128 low = shift ? ((unsigned __int128)1 << shift) - 1 : 0;
+		yaml_node_t *v = cfg_item(c, found[POOL_RANGES], k);
+		unsigned __int128 n;
+
+		if ((first & low) != 0 || (last & low) != low)
+			return cfg_error(c, v,
+					 "%s.ranges[%zu]: %s is not made of whole /%u prefixes",
+					 path, k, CFG_DESC(v), pool->prefix_len);
+		n = ((last - first) >> shift) + 1;
+		if (n > POOL6_MAX_PREFIXES || pool->size + (uint64_t)n > POOL6_MAX_PREFIXES)
+			return cfg_error(c, v,
+					 "%s.ranges[%zu]: more than %" PRIu64
+					 " /%u prefixes in the pool (split it, or hand out "
+					 "longer prefixes)",
+					 path, k, POOL6_MAX_PREFIXES, pool->prefix_len);
+		pool->size += (uint64_t)n;
+	}
+	return 0;
+}
 
 int cfg_pools(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
 {
@@ -168,6 +226,8 @@ int cfg_pools(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
 		cfg_path_idx(sub, path, i);
 		rc = cfg_map(c, cfg_item(c, n, i), sub, pool_fields, CFG_N(pool_fields), pool,
 			     found);
+		if (rc == 0)
+			rc = pool6_prefixes(c, sub, pool, found);
 		if (rc < 0)
 			return rc;
 		for (j = 0; j < i; j++)

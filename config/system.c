@@ -308,6 +308,84 @@ static int ppp_dns(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *ds
 	return rc;
 }
 
+/* A pool's name, checked now, looked up once pools are read (cfg_ppp_finish). */
+static int ppp_pool_name(struct cfg_ctx *c, yaml_node_t *n, const char *path, yaml_node_t **where)
+{
+	char name[LNS_NAME_MAX];
+	int rc = cfg_name(c, n, path, name, sizeof(name));
+
+	if (rc == 0)
+		*where = n;
+	return rc;
+}
+
+static int ppp_ipv6_pool(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	(void)dst;
+	return ppp_pool_name(c, n, path, &c->ppp_ipv6_pool);
+}
+
+static int ppp_pd_pool(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	(void)dst;
+	return ppp_pool_name(c, n, path, &c->ppp_pd_pool);
+}
+
+static int ra_dns(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	struct lns_ra_cfg *ra = dst;
+	char sub[CFG_PATH_MAX];
+	size_t i, count;
+	int rc;
+
+	rc = cfg_seq(c, n, path, 0, CFG_N(ra->dns), &count);
+	for (i = 0; rc == 0 && i < count; i++) {
+		yaml_node_t *v = cfg_item(c, n, i);
+
+		cfg_path_idx(sub, path, i);
+		rc = cfg_addr(c, v, sub, 0, &ra->dns[i]);
+		if (rc == 0 && ra->dns[i].family != AF_INET6)
+			rc = cfg_error(c, v, "%s: expected an IPv6 address, got %s", sub,
+				       CFG_DESC(v));
+	}
+	if (rc == 0)
+		ra->n_dns = count;
+	return rc;
+}
+
+#define CFG_T struct lns_ra_cfg
+static const struct cfg_field ra_fields[] = {
+	CFG_UINT("interval", interval, 4, 1800),
+	CFG_UINT("router-lifetime", router_lifetime, 0, 9000),
+	CFG_UINT("valid-lifetime", valid_lifetime, 1, 0xfffffffe),
+	CFG_UINT("preferred-lifetime", preferred_lifetime, 0, 0xfffffffe),
+	CFG_BOOL("managed", managed),
+	CFG_BOOL("other-config", other_config),
+	CFG_FN("dns", ra_dns),
+};
+#undef CFG_T
+enum { RA_INTERVAL, RA_ROUTER_LIFETIME, RA_VALID, RA_PREFERRED };
+
+/* RFC 4861 section 6.2.1: AdvDefaultLifetime is 0 or MaxRtrAdvInterval..9000. */
+static int ppp_ra(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	struct lns_ra_cfg *ra = &((struct lns_ppp_cfg *)dst)->ra;
+	yaml_node_t *found[CFG_N(ra_fields)];
+	int rc = cfg_map(c, n, path, ra_fields, CFG_N(ra_fields), ra, found);
+
+	if (rc < 0)
+		return rc;
+	if (ra->router_lifetime != 0 && ra->router_lifetime < ra->interval)
+		return cfg_error(c, found[RA_ROUTER_LIFETIME] ? found[RA_ROUTER_LIFETIME] : n,
+				 "%s.router-lifetime: expected 0 or at least interval (%u), got %u",
+				 path, ra->interval, ra->router_lifetime);
+	if (ra->preferred_lifetime > ra->valid_lifetime)
+		return cfg_error(c, found[RA_PREFERRED] ? found[RA_PREFERRED] : n,
+				 "%s.preferred-lifetime: %u is longer than valid-lifetime (%u)",
+				 path, ra->preferred_lifetime, ra->valid_lifetime);
+	return 0;
+}
+
 #define CFG_T struct lns_ppp_cfg
 static const struct cfg_field ppp_fields[] = {
 	CFG_FN("mru", ppp_mru),
@@ -320,6 +398,9 @@ static const struct cfg_field ppp_fields[] = {
 	CFG_UINT("max-terminate", max_terminate, 1, 255),
 	CFG_FN("dns", ppp_dns),
 	CFG_BOOL("ipv6", ipv6),
+	CFG_FN("ipv6-pool", ppp_ipv6_pool),
+	CFG_FN("pd-pool", ppp_pd_pool),
+	CFG_FN("ra", ppp_ra),
 	CFG_BOOL("proxy-lcp", proxy_lcp),
 	CFG_BOOL("proxy-auth", proxy_auth),
 };
@@ -329,6 +410,64 @@ int cfg_ppp(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
 {
 	return cfg_map(c, n, path, ppp_fields, CFG_N(ppp_fields), &((struct lns_config *)dst)->ppp,
 		       NULL);
+}
+
+/* The index of the IPv6 pool named by N (at PATH), which must hand out /want (0: any). */
+static int ipv6_pool_ref(struct cfg_ctx *c, yaml_node_t *n, const char *path, unsigned want,
+			 int *idx)
+{
+	const struct lns_config *cfg = c->cfg;
+	char list[400];
+
+	for (size_t i = 0; i < cfg->n_pools; i++) {
+		const struct lns_pool_cfg *pool = &cfg->pools[i];
+
+		if (strcmp(pool->name, cfg_text(n)) != 0)
+			continue;
+		if (pool->family != AF_INET6)
+			return cfg_error(c, n, "%s: pool \"%s\" is IPv4; expected an IPv6 pool",
+					 path, pool->name);
+		if (want && pool->prefix_len != want)
+			return cfg_error(c, n,
+					 "%s: pool \"%s\" hands out /%u prefixes; the link's "
+					 "prefix must be a /%u (SLAAC)",
+					 path, pool->name, pool->prefix_len, want);
+		*idx = (int)i;
+		return 0;
+	}
+	if (cfg->n_pools == 0)
+		return cfg_error(c, n, "%s: unknown pool %s (no pools are defined)", path,
+				 CFG_DESC(n));
+	return cfg_error(
+		c, n, "%s: unknown pool %s (expected one of: %s)", path, CFG_DESC(n),
+		cfg_join_names(cfg->pools, cfg->n_pools, sizeof(*cfg->pools), list, sizeof(list)));
+}
+
+int cfg_ppp_finish(struct cfg_ctx *c)
+{
+	struct lns_config *cfg = c->cfg;
+	int rc;
+
+	if (c->ppp_ipv6_pool) {
+		rc = ipv6_pool_ref(c, c->ppp_ipv6_pool, "ppp.ipv6-pool", 64, &cfg->ppp.ipv6_pool);
+		if (rc < 0)
+			return rc;
+	} else { /* the default: the first pool of /64s */
+		for (size_t i = 0; i < cfg->n_pools && cfg->ppp.ipv6_pool < 0; i++)
+			if (cfg->pools[i].family == AF_INET6 && cfg->pools[i].prefix_len == 64)
+				cfg->ppp.ipv6_pool = (int)i;
+	}
+	if (c->ppp_pd_pool) {
+		rc = ipv6_pool_ref(c, c->ppp_pd_pool, "ppp.pd-pool", 0, &cfg->ppp.pd_pool);
+		if (rc < 0)
+			return rc;
+		if (cfg->ppp.pd_pool == cfg->ppp.ipv6_pool)
+			return cfg_error(c, c->ppp_pd_pool,
+					 "ppp.pd-pool: pool \"%s\" serves the links' /64s already "
+					 "(ppp.ipv6-pool)",
+					 cfg->pools[cfg->ppp.pd_pool].name);
+	}
+	return 0;
 }
 
 /* ---- management ---- */

@@ -199,8 +199,6 @@ static int pools_init(struct lns_cp *cp)
 	if (cp->pools == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_pools; i++) {
-		if (cfg->pools[i].family != AF_INET)
-			continue; /* IPv6 pools serve prefix delegation, not IPCP */
 		if (lns_pool_init(&cp->pools[i], &cfg->pools[i]) < 0) {
 			LNS_LOG(ERR, cp, "pool %s: cannot set it up", cfg->pools[i].name);
 			return -ENOMEM;

@@ -211,13 +211,12 @@ struct h_env *h_env_new_cfg(const struct lns_config *c)
 	e->rt->n_ports = (unsigned)cfg->n_ports;
 	e->cp->rt = e->rt;
 	lns_auth_init(&e->cp->auth, e->cp);
-	/* As cp/control.c's pools_init: IPv4 pools only, the others left zeroed. */
+	/* As cp/control.c's pools_init: every pool, IPv4 and IPv6. */
 	e->cp->pools = calloc(cfg->n_pools ? cfg->n_pools : 1, sizeof(*e->cp->pools));
 	if (e->cp->pools == NULL)
 		goto err;
 	for (size_t i = 0; i < cfg->n_pools; i++)
-		if (cfg->pools[i].family == AF_INET &&
-		    lns_pool_init(&e->cp->pools[i], &cfg->pools[i]) < 0)
+		if (lns_pool_init(&e->cp->pools[i], &cfg->pools[i]) < 0)
 			goto err;
 	/* One tunnel from a LAC, to the first IPv4 address of the first access port. */
 	e->t->cp = e->cp;

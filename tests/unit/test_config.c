@@ -149,6 +149,12 @@ static const struct {
 				     "\"default\""},
 	{"pool-family.yaml", "pool-family.yaml:12:31: pools[0].ranges[1]: \"2001:db8:100::/64\" "
 			     "is IPv6 but the earlier ranges are IPv4 (one family per pool)"},
+	{"pool6-not-prefixes.yaml", "pool6-not-prefixes.yaml:12:35: pools[0].ranges[1]: "
+				    "\"2001:db8:200::1-2001:db8:200::ff\" is not made of whole /64 "
+				    "prefixes"},
+	{"ppp-ipv6-pool-length.yaml", "ppp-ipv6-pool-length.yaml:11:14: ppp.ipv6-pool: pool "
+				      "\"delegated\" hands out /56 prefixes; the link's prefix "
+				      "must be a /64 (SLAAC)"},
 	{"pool-range-order.yaml", "pool-range-order.yaml:12:14: pools[0].ranges[0]: the first "
 				  "address is above the last in \"100.64.0.9-100.64.0.1\""},
 	{"route-via-unconnected.yaml", "route-via-unconnected.yaml:12:10: routes[0].via: "
@@ -452,20 +458,96 @@ static void test_parse_buffer(void **state)
 	assert_string_equal(addr(&cfg->l2tp.listen[1]), "2001:db8::1/128");
 	lns_config_free(cfg);
 
-	/* yes/no booleans, quoted integers, IPv6 pools and their size */
+	/* yes/no booleans, quoted integers, IPv6 pools and their size in prefixes */
 	cfg = parse(PORTS "eal: {no-huge: no, memory-mb: \"1024\"}\n"
 			  "pools:\n"
+			  "  - {name: v4, ranges: [100.64.0.0/24]}\n"
+			  "  - {name: pd, ranges: [\"2001:db8:400::/40\"], prefix-length: 56}\n"
 			  "  - {name: v6, ranges: [\"2001:db8:100::/64\"]}\n"
-			  "  - {name: v6b, ranges: [\"2001:db8:200::/65\", \"2001:db8:300::1\"]}\n"
+			  "  - {name: v6b, ranges: [\"2001:db8:200::/56\", "
+			  "\"2001:db8:300::-2001:db8:300:2:ffff:ffff:ffff:ffff\"]}\n"
 			  "management: {metrics: \"[::1]:9100\"}\n");
 	assert_non_null(cfg);
 	assert_false(cfg->eal.no_huge);
 	assert_int_equal(cfg->eal.memory_mb, 1024);
-	assert_int_equal(cfg->pools[0].family, AF_INET6);
-	assert_true(cfg->pools[0].size == UINT64_MAX); /* 2^64 saturates */
-	assert_true(cfg->pools[1].size == (UINT64_C(1) << 63) + 1);
+	assert_int_equal(cfg->pools[0].prefix_len, 0);
+	assert_int_equal(cfg->pools[1].family, AF_INET6);
+	assert_int_equal(cfg->pools[1].prefix_len, 56);
+	assert_true(cfg->pools[1].size == 65536);
+	assert_int_equal(cfg->pools[2].prefix_len, 64);
+	assert_true(cfg->pools[2].size == 1);
+	assert_true(cfg->pools[3].size == 256 + 3);
+	/* the default pool of the links' /64s: the first pool of /64s; no delegation */
+	assert_int_equal(cfg->ppp.ipv6_pool, 2);
+	assert_int_equal(cfg->ppp.pd_pool, -1);
+	assert_int_equal(cfg->ppp.ra.interval, 600);
+	assert_int_equal(cfg->ppp.ra.router_lifetime, 1800);
+	assert_int_equal(cfg->ppp.ra.valid_lifetime, 2592000);
+	assert_int_equal(cfg->ppp.ra.preferred_lifetime, 604800);
+	assert_false(cfg->ppp.ra.managed);
+	assert_false(cfg->ppp.ra.other_config);
+	assert_int_equal(cfg->ppp.ra.n_dns, 0);
 	assert_int_equal(cfg->mgmt.metrics_addr.family, AF_INET6);
 	lns_config_free(cfg);
+
+	/* IPv6 on the links: pools named, RA options */
+	cfg = parse(PORTS "ppp:\n"
+			  "  ipv6-pool: v6b\n"
+			  "  pd-pool: pd\n"
+			  "  ra: {interval: 60, router-lifetime: 0, valid-lifetime: 3600,\n"
+			  "       preferred-lifetime: 3600, managed: true, other-config: true,\n"
+			  "       dns: [\"2001:db8::53\", \"2001:db8::54\"]}\n"
+			  "pools:\n"
+			  "  - {name: v6, ranges: [\"2001:db8:100::/64\"]}\n"
+			  "  - {name: v6b, ranges: [\"2001:db8:200::/56\"]}\n"
+			  "  - {name: pd, ranges: [\"2001:db8:400::/40\"], prefix-length: 60}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->ppp.ipv6_pool, 1);
+	assert_int_equal(cfg->ppp.pd_pool, 2);
+	assert_int_equal(cfg->ppp.ra.interval, 60);
+	assert_int_equal(cfg->ppp.ra.router_lifetime, 0);
+	assert_int_equal(cfg->ppp.ra.valid_lifetime, 3600);
+	assert_int_equal(cfg->ppp.ra.preferred_lifetime, 3600);
+	assert_true(cfg->ppp.ra.managed);
+	assert_true(cfg->ppp.ra.other_config);
+	assert_int_equal(cfg->ppp.ra.n_dns, 2);
+	assert_string_equal(addr(&cfg->ppp.ra.dns[1]), "2001:db8::54/128");
+	lns_config_free(cfg);
+
+	parse_fails(PORTS "pools: [{name: p, ranges: [\"2001:db8:200::/65\"]}]\n",
+		    "test.yaml:3:28: pools[0].ranges[0]: \"2001:db8:200::/65\" is not made of "
+		    "whole /64 prefixes");
+	parse_fails(PORTS "pools: [{name: p, ranges: [\"2001:db8::/32\"]}]\n",
+		    "test.yaml:3:28: pools[0].ranges[0]: more than 16777216 /64 prefixes in the "
+		    "pool (split it, or hand out longer prefixes)");
+	parse_fails(PORTS "pools: [{name: p, ranges: [100.64.0.0/24], prefix-length: 64}]\n",
+		    "test.yaml:3:59: pools[0].prefix-length: only for an IPv6 pool (this one is "
+		    "IPv4)");
+	parse_fails(PORTS "ppp: {ipv6-pool: nope}\n"
+			  "pools: [{name: p, ranges: [\"2001:db8:200::/56\"]}]\n",
+		    "test.yaml:3:18: ppp.ipv6-pool: unknown pool \"nope\" (expected one of: p)");
+	parse_fails(PORTS "ppp: {pd-pool: p}\n",
+		    "test.yaml:3:16: ppp.pd-pool: unknown pool \"p\" (no pools are defined)");
+	parse_fails(PORTS "ppp: {ipv6-pool: p}\n"
+			  "pools: [{name: p, ranges: [100.64.0.0/24]}]\n",
+		    "test.yaml:3:18: ppp.ipv6-pool: pool \"p\" is IPv4; expected an IPv6 pool");
+	parse_fails(PORTS
+		    "ppp: {ipv6-pool: p}\n"
+		    "pools: [{name: p, ranges: [\"2001:db8:200::/48\"], prefix-length: 56}]\n",
+		    "test.yaml:3:18: ppp.ipv6-pool: pool \"p\" hands out /56 prefixes; the link's "
+		    "prefix must be a /64 (SLAAC)");
+	parse_fails(PORTS "ppp: {pd-pool: p}\n"
+			  "pools: [{name: p, ranges: [\"2001:db8:200::/56\"]}]\n",
+		    "test.yaml:3:16: ppp.pd-pool: pool \"p\" serves the links' /64s already "
+		    "(ppp.ipv6-pool)");
+	parse_fails(PORTS "ppp: {ra: {interval: 600, router-lifetime: 300}}\n",
+		    "test.yaml:3:44: ppp.ra.router-lifetime: expected 0 or at least interval "
+		    "(600), got 300");
+	parse_fails(PORTS "ppp: {ra: {valid-lifetime: 60}}\n",
+		    "test.yaml:3:11: ppp.ra.preferred-lifetime: 604800 is longer than "
+		    "valid-lifetime (60)");
+	parse_fails(PORTS "ppp: {ra: {dns: [192.0.2.53]}}\n",
+		    "test.yaml:3:18: ppp.ra.dns[0]: expected an IPv6 address, got \"192.0.2.53\"");
 
 	parse_fails(PORTS "users:\n  - {name: \"a\\0b\", password: x}\n",
 		    "test.yaml:4:12: users[0].name: expected a string without NUL characters, "

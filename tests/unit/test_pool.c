@@ -104,12 +104,78 @@ static void churn_keeps_count(void **state)
 	lns_pool_fini(&p);
 }
 
+static struct in6_addr A6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/*
+ * An IPv6 pool of /56s over two ranges (a /55 and one /56): its prefixes in
+ * order, then refused; released and reserved by prefix; other lengths and
+ * IPv4 calls are not its business.
+ */
+static void ipv6_prefixes(void **state)
+{
+	static const char *const want[] = {
+		"2001:db8:100::", "2001:db8:100:100::", "2001:db8:300:ff00::"};
+	struct lns_pool_range r6[2] = {
+		{{.family = AF_INET6, .plen = 128}, {.family = AF_INET6, .plen = 128}},
+		{{.family = AF_INET6, .plen = 128}, {.family = AF_INET6, .plen = 128}},
+	};
+	struct lns_pool_cfg c6 = {.name = "pd",
+				  .family = AF_INET6,
+				  .ranges = r6,
+				  .n_ranges = 2,
+				  .size = 3,
+				  .prefix_len = 56};
+	struct in6_addr a, b;
+	struct in_addr v4;
+	struct lns_pool p;
+
+	(void)state;
+	r6[0].first.v6 = A6("2001:db8:100::");
+	r6[0].last.v6 = A6("2001:db8:100:1ff:ffff:ffff:ffff:ffff");
+	r6[1].first.v6 = A6("2001:db8:300:ff00::");
+	r6[1].last.v6 = A6("2001:db8:300:ffff:ffff:ffff:ffff:ffff");
+	assert_int_equal(lns_pool_init(&p, &c6), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(lns_pool_alloc6(&p, &a), 0);
+		b = A6(want[i]);
+		assert_memory_equal(&a, &b, 16);
+	}
+	assert_int_equal(lns_pool_alloc6(&p, &a), -ENOSPC);
+	assert_int_equal(p.exhausted, 1);
+	assert_int_equal(lns_pool_alloc(&p, &v4), -ENOSPC); /* not an IPv4 pool */
+	b = A6("2001:db8:100:100::");
+	assert_int_equal(lns_pool_release6(&p, &b, 64), -ENOENT); /* a /64 is not its */
+	assert_int_equal(lns_pool_release6(&p, &b, 56), 0);
+	assert_int_equal(lns_pool_release6(&p, &b, 56), -EALREADY);
+	assert_int_equal(lns_pool_reserve6(&p, &b, 56), 0);
+	assert_int_equal(lns_pool_reserve6(&p, &b, 56), -EEXIST);
+	assert_int_equal(lns_pool_alloc6(&p, &a), -ENOSPC); /* reserved: not handed out */
+	assert_int_equal(lns_pool_release6(&p, &b, 56), 0);
+	assert_int_equal(lns_pool_alloc6(&p, &a), 0);
+	assert_memory_equal(&a, &b, 16);
+	b = A6("2001:db8:200::");
+	assert_int_equal(lns_pool_reserve6(&p, &b, 56), -ENOENT); /* between the ranges */
+	assert_false(lns_pool_contains6(&p, &b));
+	b = A6("2001:db8:300:ff42::1");
+	assert_true(lns_pool_contains6(&p, &b));
+	assert_false(lns_pool_contains(&p, A("100.64.0.1")));
+	assert_int_equal(p.in_use, 3);
+	lns_pool_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(allocates_every_address_once_then_refuses, setup),
 		cmocka_unit_test_setup(reserved_addresses_are_skipped, setup),
 		cmocka_unit_test_setup(churn_keeps_count, setup),
+		cmocka_unit_test(ipv6_prefixes),
 	};
 
 	return cmocka_run_group_tests_name("pool", tests, NULL, NULL);

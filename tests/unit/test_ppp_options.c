@@ -1887,7 +1887,7 @@ static void fixed_address_with_ipv6_pool(void **state)
 	struct ppp_session *p;
 
 	(void)state;
-	env(PORTS(1500) "pools:\n  - name: v6\n    ranges: [\"2001:db8:100::/120\"]\n"
+	env(PORTS(1500) "pools:\n  - name: v6\n    ranges: [\"2001:db8:100::/56\"]\n"
 			"  - name: v4\n    ranges: [\"100.64.0.10-100.64.0.20\"]\n" USERS
 			"ppp:\n" Y_PAP);
 	p = start();
