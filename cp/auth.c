@@ -50,6 +50,8 @@ void auth_local_check(const struct lns_config *cfg, const struct auth_req *req,
 
 	memset(r, 0, sizeof(*r));
 	r->pool = -1;
+	r->pool6 = -1;
+	r->pd_pool = -1;
 	if (u == NULL) {
 		snprintf(r->message, sizeof(r->message), "unknown user");
 		return;

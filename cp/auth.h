@@ -67,7 +67,10 @@ struct auth_attrs {
 	} routes[AUTH_MAX_ROUTES]; /* Framed-Route: prefixes routed to the subscriber */
 	unsigned n_routes;
 	bool has_ipv6_prefix, has_delegated_prefix, has_interface_id;
-	uint8_t ipv6_prefix[18], delegated_prefix[18]; /* RFC 3162 encoding */
+	/* Framed-IPv6-Prefix (RFC 3162 2.3, the link's), Delegated-IPv6-Prefix (RFC 4818):
+	 * host bits cleared */
+	struct in6_addr ipv6_prefix, delegated_prefix;
+	uint8_t ipv6_plen, delegated_plen;
 	uint8_t interface_id[8];
 };
 
@@ -80,6 +83,7 @@ struct auth_reply {
 	bool has_address;
 	struct in_addr address; /* a fixed address */
 	int pool;		/* index into cfg->pools, -1: the default */
+	int pool6, pd_pool;	/* IPv6 pools of the /64 and the delegated prefix, -1: ppp's */
 	struct auth_attrs attrs;
 	char mschap_error[64];	/* MS-CHAP-Error from the server, for the Failure message */
 };

@@ -111,6 +111,10 @@ static void punt_input(struct lns_cp *cp, struct rte_mbuf *m)
 		cp_ip4_forward(cp, m);
 		return;
 	}
+	if (m->hash.usr == LNS_PUNT_ROUTE6) {
+		cp_ip6_forward(cp, m);
+		return;
+	}
 	if (port < 0 || m->l2_len < sizeof(struct rte_ether_hdr)) {
 		cp->c.drop_malformed++;
 		rte_pktmbuf_free(m);

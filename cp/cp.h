@@ -152,6 +152,10 @@ int cp_udp4_send(struct lns_cp *cp, rte_be32_t src, rte_be32_t dst, uint16_t spo
 /* A packet (data at its IPv4 header) a worker could not send: resolve and send it. */
 void cp_ip4_forward(struct lns_cp *cp, struct rte_mbuf *m);
 
+/* cp/ip6_out.c: the same for IPv6 (data at its IPv6 header, LNS_PUNT_ROUTE6) */
+int cp_route6(struct lns_cp *cp, const uint8_t dst[16], unsigned *port, uint8_t nh[16]);
+void cp_ip6_forward(struct lns_cp *cp, struct rte_mbuf *m);
+
 /* cp/mgmt.c: management socket and metrics */
 int cp_mgmt_init(struct lns_cp *cp);
 void cp_mgmt_fini(struct lns_cp *cp);

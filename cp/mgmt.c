@@ -242,7 +242,8 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 					   "ppp", "auth", "ipv6", "calling", "called", "tx_speed",
 					   "rx_speed", "age_s", "rx_packets", "rx_bytes",
 					   "acct_session_id", "rate_up_kbps", "rate_down_kbps",
-					   "session_timeout_s", "idle_timeout_s"};
+					   "session_timeout_s", "idle_timeout_s", "ipv6_prefix",
+					   "delegated_prefix"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
 	uint64_t now = cp_now_ms();
@@ -292,6 +293,18 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 						       ? (p->session_end_at - now + 999) / 1000
 						       : 0);
 				table_u64(&tb, p ? p->idle_timeout : 0);
+			}
+			{
+				const struct ppp_session *p = s->ppp;
+				char a[INET6_ADDRSTRLEN + 4] = "", d[INET6_ADDRSTRLEN + 4] = "";
+
+				/* what the workers route to the session, "" when nothing */
+				if (p && p->pfx.routed)
+					ppp_prefix_str(&p->pfx, a, sizeof(a));
+				if (p && p->pd.routed)
+					ppp_prefix_str(&p->pd, d, sizeof(d));
+				table_str(&tb, a);
+				table_str(&tb, d);
 			}
 		}
 	}

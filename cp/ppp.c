@@ -84,6 +84,7 @@ void ppp_arm(struct ppp_session *p)
 		next = earliest(next, p->interim_at);
 		next = earliest(next, p->session_end_at);
 		next = earliest(next, p->idle_check_at);
+		next = earliest(next, p->ra_at);
 	}
 	if (next == 0) {
 		rte_timer_stop(&p->timer);
@@ -132,6 +133,7 @@ static void ppp_timer(struct rte_timer *t, void *arg)
 	ppp_lcp_echo_tick(p, now);
 	ppp_auth_tick(p, now);
 	ppp_acct_tick(p, now);
+	ppp_v6_tick(p, now);
 	if (p->session_end_at && now >= p->session_end_at) {
 		p->term_cause = RADIUS_TERM_SESSION_TIMEOUT;
 		ppp_kill(p, L2TP_CDN_ADMIN, L2TP_GERR_NONE, L2TP_PPP_DISC_ADMIN, 0,
@@ -187,6 +189,7 @@ int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls)
 	p->cp = cp;
 	p->ls = ls;
 	p->pool = -1;
+	p->pfx.pool = p->pd.pool = -1;
 	p->started_ms = ppp_now();
 	{
 		static uint32_t serial;

@@ -54,7 +54,15 @@ enum ppp_phase {
 	X(tx_frames, "PPP frames sent by the control lcore")                                       \
 	X(proxy_lcp_accepted, "sessions whose LAC-negotiated LCP was taken as is")                 \
 	X(proxy_lcp_renegotiated, "sessions whose proxied LCP was renegotiated")                   \
-	X(proxy_auth_accepted, "sessions authenticated from the LAC's proxy AVPs")
+	X(proxy_auth_accepted, "sessions authenticated from the LAC's proxy AVPs")                 \
+	X(ipv6_up, "sessions that reached IPv6CP opened")                                          \
+	X(ipv6_no_prefix, "IPv6CP openings without a /64 for the link (none given, pool empty)")   \
+	X(ip6_in, "IPv6 packets from subscribers for the control lcore (link-local, multicast)")   \
+	X(ip6_drop, "of those, dropped: malformed, bad checksum, spoofed or not served")           \
+	X(rs_in, "Router Solicitations received from subscribers")                                 \
+	X(ra_out, "Router Advertisements sent to subscribers")                                     \
+	X(na_out_ppp, "Neighbor Advertisements sent to subscribers for our link-local address")    \
+	X(echo6_reply_ppp, "ICMPv6 echo replies sent to subscribers from our link-local address")
 
 struct ppp_counters {
 #define X(name, help) uint64_t name;
@@ -108,6 +116,18 @@ struct ppp_session {
 	/* IPv6CP */
 	uint8_t our_ifid[8], peer_ifid[8];
 	bool ipv6_up;
+	/* IPv6 on the link (cp/ppp_v6.c): the link's /64 and the delegated prefix */
+	struct ppp_prefix {
+		struct in6_addr a;
+		uint8_t plen; /* 0: none */
+		int pool;     /* the pool it came from (or is reserved in), -1: none */
+		bool routed;  /* in the workers' FIB, to this session */
+	} pfx, pd;
+	uint64_t ra_at;	     /* next Router Advertisement, 0: none planned */
+	uint64_t ra_last;    /* when the last one went */
+	unsigned ra_initial; /* initial advertisements still to send (RFC 4861 6.2.4) */
+	/* which families the workers forward for (cp/ppp_fwd.c) */
+	bool fwd4, fwd6;
 
 	uint64_t started_ms, up_ms;
 	/* accounting and the backend's timeouts */
@@ -173,8 +193,18 @@ void ppp_fwd_fini(struct lns_cp *cp);
 int ppp_addr_claim(struct ppp_session *p);
 void ppp_addr_unclaim(struct ppp_session *p);
 struct ppp_session *ppp_by_address(struct lns_cp *cp, struct in_addr a);
-void ppp_fwd_up(struct ppp_session *p);   /* IPCP opened: the workers forward */
-void ppp_fwd_down(struct ppp_session *p); /* back to the control lcore */
+void ppp_fwd_up(struct ppp_session *p);   /* IPCP opened: the workers forward IPv4 */
+void ppp_fwd_down(struct ppp_session *p); /* IPCP closed: no more IPv4 */
+void ppp_fwd6_up(struct ppp_session *p);   /* IPv6CP opened: the prefixes to the workers */
+void ppp_fwd6_down(struct ppp_session *p); /* and back; with neither, the control lcore's */
+
+/* cp/ppp_v6.c: IPv6 on the link */
+void ppp_v6_up(struct ppp_session *p);	 /* IPv6CP opened: prefixes, workers, RAs */
+void ppp_v6_down(struct ppp_session *p); /* IPv6CP closed or session gone */
+void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len); /* protocol 0x0057 */
+void ppp_v6_tick(struct ppp_session *p, uint64_t now);			   /* RAs due */
+/* "2001:db8::/64" or "" */
+const char *ppp_prefix_str(const struct ppp_prefix *x, char *buf, size_t len);
 
 /* cp/ppp_ncp.c */
 void ppp_ncp_init(struct ppp_session *p);

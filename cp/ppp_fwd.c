@@ -3,7 +3,12 @@
  * Handing a subscriber to the workers and taking it back. Main lcore only.
  * Owns the control plane's address index (subscriber IPv4 -> PPP session),
  * which keeps two sessions off one address and answers "who has this
- * address" for management; writes the workers' session entry and FIB.
+ * address" for management; writes the workers' session entry and FIBs.
+ *
+ * The workers forward for a session while IPCP or IPv6CP is open (IPv4 and
+ * IPv6 each come and go with their own protocol): the first to open
+ * publishes the session in forwarding mode and starts accounting, the last
+ * to close hands the session back to the control lcore.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +23,7 @@
 #include "cp/log.h"
 #include "cp/ppp.h"
 #include "dp/fib.h"
+#include "dp/fib6.h"
 #include "dp/session.h"
 
 int ppp_addr_claim(struct ppp_session *p)
@@ -68,7 +74,8 @@ static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 	}
 	e.outer_csum = lns_tunnel_csum_base(e.local_ip, e.peer_ip);
 	e.mode = (uint8_t)mode;
-	e.sub_ip = p->has_ip ? p->peer_ip.s_addr : 0;
+	/* 0 while IPCP is not open: the workers then take no IPv4 from the subscriber. */
+	e.sub_ip = p->fwd4 ? p->peer_ip.s_addr : 0;
 	e.slot = s->slot;
 	e.peer_mru = p->peer_mru;
 	e.mtu = p->peer_mru;
@@ -82,35 +89,84 @@ static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 	return lns_session_publish(p->cp->rt->sessions, &e);
 }
 
-void ppp_fwd_up(struct ppp_session *p)
+/*
+ * A network protocol opened (fwd4 or fwd6 just set): the session goes to the
+ * workers, or, when it is there already, its entry is brought up to date.
+ * The first time, a slot, and accounting starts. 0, or -1 when the session
+ * had to be killed.
+ */
+static int fwd_begin(struct ppp_session *p)
 {
 	struct l2tp_session *s = p->ls;
 	int ret;
 
 	if (s->forwarding)
-		return;
+		return publish(p, LNS_SESS_FORWARD) == 0 ? 0 : -1;
 	if (s->slot == LNS_SESSION_SLOT_NONE) {
 		s->slot = lns_session_slot_alloc(p->cp->rt->sessions);
 		if (s->slot == LNS_SESSION_SLOT_NONE) {
 			ppp_kill(p, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES, 0, 0, 0,
 				 "no forwarding slot left");
-			return;
+			return -1;
 		}
 	}
 	ret = publish(p, LNS_SESS_FORWARD);
-	if (ret == 0)
-		ret = lns_fib_add_session(p->cp->rt->fib, p->peer_ip.s_addr, s->slot);
 	if (ret < 0) {
 		LNS_LOG(ERR, cp, "session %u/%u: cannot hand it to the workers: %s", s->t->tid,
 			s->sid, strerror(-ret));
 		publish(p, LNS_SESS_PUNT);
 		ppp_kill(p, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES, 0, 0, 0,
 			 "forwarding table full");
-		return;
+		return -1;
 	}
 	/* The LAC's MAC is known (it just talked to us); keep it known. */
 	cp_neigh_keep(p->cp, s->t->port, AF_INET, &s->t->peer_ip);
 	s->forwarding = true;
+	/* Counting starts here: the slot may have served an earlier session. */
+	lns_sess_ctr_sum(p->cp->rt, s->slot, &p->ctr_base);
+	if (p->auth_reply.attrs.session_timeout)
+		ppp_set_session_timeout(p, p->auth_reply.attrs.session_timeout);
+	if (p->auth_reply.attrs.idle_timeout)
+		ppp_set_idle_timeout(p, p->auth_reply.attrs.idle_timeout);
+	ppp_acct_start(p);
+	return 0;
+}
+
+/* A network protocol closed: with none left, back to the control lcore. */
+static void fwd_end(struct ppp_session *p)
+{
+	if (!p->ls->forwarding)
+		return;
+	if (p->fwd4 || p->fwd6) {
+		publish(p, LNS_SESS_FORWARD); /* the other family goes on */
+		return;
+	}
+	publish(p, LNS_SESS_PUNT);
+	p->ls->forwarding = false;
+}
+
+void ppp_fwd_up(struct ppp_session *p)
+{
+	struct l2tp_session *s = p->ls;
+	int ret;
+
+	if (p->fwd4)
+		return;
+	p->fwd4 = true;
+	if (fwd_begin(p) < 0) {
+		p->fwd4 = false;
+		return;
+	}
+	ret = lns_fib_add_session(p->cp->rt->fib, p->peer_ip.s_addr, s->slot);
+	if (ret < 0) {
+		LNS_LOG(ERR, cp, "session %u/%u: cannot hand it to the workers: %s", s->t->tid,
+			s->sid, strerror(-ret));
+		p->fwd4 = false;
+		fwd_end(p);
+		ppp_kill(p, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES, 0, 0, 0,
+			 "forwarding table full");
+		return;
+	}
 	/* Framed routes: prefixes behind the subscriber, through the same slot. */
 	p->n_routes_installed = 0;
 	for (unsigned i = 0; i < p->auth_reply.attrs.n_routes; i++) {
@@ -128,28 +184,63 @@ void ppp_fwd_up(struct ppp_session *p)
 		p->routes_installed[p->n_routes_installed++] = *r;
 		LNS_LOG(INFO, cp, "session %u/%u: framed route %s/%u", s->t->tid, s->sid, a, r->plen);
 	}
-	/* Counting starts here: the slot may have served an earlier session. */
-	lns_sess_ctr_sum(p->cp->rt, s->slot, &p->ctr_base);
-	if (p->auth_reply.attrs.session_timeout)
-		ppp_set_session_timeout(p, p->auth_reply.attrs.session_timeout);
-	if (p->auth_reply.attrs.idle_timeout)
-		ppp_set_idle_timeout(p, p->auth_reply.attrs.idle_timeout);
-	ppp_acct_start(p);
 }
 
 void ppp_fwd_down(struct ppp_session *p)
 {
-	struct l2tp_session *s = p->ls;
-
-	if (!s->forwarding)
+	if (!p->fwd4)
 		return;
 	for (unsigned i = 0; i < p->n_routes_installed; i++)
 		lns_fib_del_route(p->cp->rt->fib, p->routes_installed[i].prefix.s_addr,
 				  p->routes_installed[i].plen);
 	p->n_routes_installed = 0;
 	lns_fib_del_session(p->cp->rt->fib, p->peer_ip.s_addr);
-	publish(p, LNS_SESS_PUNT);
-	s->forwarding = false;
+	p->fwd4 = false;
+	fwd_end(p);
+}
+
+/* One of the session's IPv6 prefixes to its slot; refused when routed already. */
+static void route6(struct ppp_session *p, struct ppp_prefix *x, const char *what)
+{
+	char a[INET6_ADDRSTRLEN + 4];
+	int ret;
+
+	if (x->plen == 0)
+		return;
+	ret = lns_fib6_add_session_route(p->cp->rt->fib6, x->a.s6_addr, x->plen, p->ls->slot);
+	x->routed = ret == 0;
+	if (ret < 0)
+		LNS_LOG(WARNING, cp, "session %u/%u: %s %s not routed: %s", p->ls->t->tid,
+			p->ls->sid, what, ppp_prefix_str(x, a, sizeof(a)),
+			ret == -EEXIST ? "the prefix is routed already" : strerror(-ret));
+}
+
+void ppp_fwd6_up(struct ppp_session *p)
+{
+	if (p->fwd6)
+		return;
+	p->fwd6 = true;
+	if (fwd_begin(p) < 0) {
+		p->fwd6 = false;
+		return;
+	}
+	route6(p, &p->pfx, "IPv6 prefix");
+	route6(p, &p->pd, "delegated prefix");
+}
+
+void ppp_fwd6_down(struct ppp_session *p)
+{
+	struct ppp_prefix *x[] = {&p->pfx, &p->pd};
+
+	if (!p->fwd6)
+		return;
+	for (unsigned i = 0; i < RTE_DIM(x); i++) {
+		if (x[i]->routed)
+			lns_fib6_del_session_route(p->cp->rt->fib6, x[i]->a.s6_addr, x[i]->plen);
+		x[i]->routed = false;
+	}
+	p->fwd6 = false;
+	fwd_end(p);
 }
 
 int ppp_fwd_init(struct lns_cp *cp)

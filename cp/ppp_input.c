@@ -71,8 +71,10 @@ void ppp_session_input(struct ppp_session *p, const uint8_t *f, size_t len)
 		else if (p->phase == PPP_PHASE_NETWORK)
 			ppp_fsm_input(&p->ipv6cp, f, len, now);
 		break;
+	case PPP_IPV6: /* link-local and multicast, punted by the workers (dp/fwd6.c) */
+		ppp_v6_input(p, f, len);
+		break;
 	case PPP_IP:
-	case PPP_IPV6:
 		break; /* data before the workers forward for the session: dropped */
 	default:
 		proto_reject(p, proto, f, len);

@@ -13,6 +13,7 @@
  *
  * IPv6CP: interface identifiers are random, non-zero and never equal to the
  * peer's; a peer's zero or colliding identifier is Nak'ed with a fresh one.
+ * When it opens, cp/ppp_v6.c takes over (prefixes, Router Advertisements).
  */
 #include <string.h>
 #include <arpa/inet.h>
@@ -343,11 +344,15 @@ static void v6_up(void *ctx)
 		p->ls->t->tid, p->ls->sid, p->peer_ifid[0], p->peer_ifid[1], p->peer_ifid[2],
 		p->peer_ifid[3], p->peer_ifid[4], p->peer_ifid[5], p->peer_ifid[6],
 		p->peer_ifid[7]);
+	ppp_v6_up(p); /* prefixes, the workers, Router Advertisements (cp/ppp_v6.c) */
 }
 
 static void v6_down(void *ctx)
 {
-	((struct ppp_session *)ctx)->ipv6_up = false;
+	struct ppp_session *p = ctx;
+
+	ppp_v6_down(p);
+	p->ipv6_up = false;
 }
 
 static void v6_finished(void *ctx)
@@ -454,6 +459,7 @@ void ppp_ncp_start(struct ppp_session *p)
 
 void ppp_ncp_release(struct ppp_session *p)
 {
+	ppp_v6_down(p);
 	ppp_fwd_down(p);
 	ppp_addr_unclaim(p);
 	if (p->ip_from_pool && p->pool >= 0)

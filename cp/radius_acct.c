@@ -36,6 +36,11 @@ struct acct_rec {
 	struct in_addr lac, lns;
 	uint8_t class_[AUTH_CLASS_MAX];
 	uint8_t class_len;
+	/* IPv6, while IPv6CP is open: the peer's interface identifier, its prefixes */
+	bool has_ifid;
+	uint8_t ifid[8];
+	struct in6_addr v6_prefix, pd_prefix;
+	uint8_t v6_plen, pd_plen; /* 0: none */
 	uint32_t session_time;
 	struct lns_sess_ctr ctr;
 	uint32_t term_cause;
@@ -89,6 +94,15 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 		radius_put_str(b, RADIUS_ATTR_CALLED_STATION_ID, a->called);
 	if (a->class_len)
 		radius_put(b, RADIUS_ATTR_CLASS, a->class_, a->class_len); /* RFC 2865 5.25: echoed */
+	/* RFC 3162 2.2, 2.3 and RFC 4818: what the subscriber has of IPv6 */
+	if (a->has_ifid)
+		radius_put(b, RADIUS_ATTR_FRAMED_INTERFACE_ID, a->ifid, 8);
+	if (a->v6_plen)
+		radius_put_ipv6_prefix(b, RADIUS_ATTR_FRAMED_IPV6_PREFIX, &a->v6_prefix,
+				       a->v6_plen);
+	if (a->pd_plen)
+		radius_put_ipv6_prefix(b, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, &a->pd_prefix,
+				       a->pd_plen);
 	{
 		char ip[INET_ADDRSTRLEN];
 
@@ -161,6 +175,18 @@ static void session_rec(const struct ppp_session *p, struct acct_rec *a, uint32_
 	a->lns.s_addr = s->t->local_ip;
 	a->class_len = p->auth_reply.attrs.class_len;
 	memcpy(a->class_, p->auth_reply.attrs.class_, a->class_len);
+	if (p->ipv6_up) {
+		a->has_ifid = true;
+		memcpy(a->ifid, p->peer_ifid, 8);
+		if (p->pfx.routed) {
+			a->v6_prefix = p->pfx.a;
+			a->v6_plen = p->pfx.plen;
+		}
+		if (p->pd.routed) {
+			a->pd_prefix = p->pd.a;
+			a->pd_plen = p->pd.plen;
+		}
+	}
 	a->session_time = (uint32_t)((cp_now_ms() - p->up_ms) / 1000);
 	ppp_traffic(p, &a->ctr);
 }

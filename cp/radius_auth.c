@@ -250,17 +250,40 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 				memcpy(at->class_, a->v, at->class_len);
 				continue;
 			case RADIUS_ATTR_FRAMED_IPV6_PREFIX:
-				if (a->len >= 2 && a->len <= 18) {
+				/* The link's prefix: SLAAC needs a /64 (RFC 4862 5.5.3). */
+				if (radius_get_ipv6_prefix(a, &at->ipv6_prefix,
+							   &at->ipv6_plen) == 0 &&
+				    at->ipv6_plen == 64) {
 					at->has_ipv6_prefix = true;
-					memcpy(at->ipv6_prefix, a->v, a->len);
+					continue;
 				}
-				continue;
+				break;
 			case RADIUS_ATTR_DELEGATED_IPV6_PREFIX:
-				if (a->len >= 2 && a->len <= 18) {
+				if (radius_get_ipv6_prefix(a, &at->delegated_prefix,
+							   &at->delegated_plen) == 0 &&
+				    at->delegated_plen >= 1) {
 					at->has_delegated_prefix = true;
-					memcpy(at->delegated_prefix, a->v, a->len);
+					continue;
 				}
+				break;
+			case RADIUS_ATTR_FRAMED_IPV6_POOL:
+			case RADIUS_ATTR_DELEGATED_IPV6_PREFIX_POOL: {
+				bool pd = a->type == RADIUS_ATTR_DELEGATED_IPV6_PREFIX_POOL;
+				int pool = pool_by_name(cfg, a->v, a->len);
+
+				/* An IPv6 pool, of /64s for the link's prefix. */
+				if (pool >= 0 && cfg->pools[pool].family == AF_INET6 &&
+				    (pd || cfg->pools[pool].prefix_len == 64)) {
+					*(pd ? &r->pd_pool : &r->pool6) = pool;
+					continue;
+				}
+				LNS_LOG(WARNING, cp, "RADIUS: \"%.*s\": %s \"%.*s\" is not a "
+						     "configured IPv6 pool%s, ignored",
+					(int)q->user_len, q->user,
+					pd ? "Delegated-IPv6-Prefix-Pool" : "Framed-IPv6-Pool",
+					(int)a->len, a->v, pd ? "" : " of /64s");
 				continue;
+			}
 			case RADIUS_ATTR_FRAMED_INTERFACE_ID:
 				if (a->len == 8) {
 					at->has_interface_id = true;
@@ -299,6 +322,8 @@ static void access_done(void *vctx, const struct radius_pkt *p)
 
 	memset(&r, 0, sizeof(r));
 	r.pool = -1;
+	r.pool6 = -1;
+	r.pd_pool = -1;
 	if (p == NULL) {
 		snprintf(r.message, sizeof(r.message), "no RADIUS server answered");
 	} else if (p->code == RADIUS_ACCESS_ACCEPT) {

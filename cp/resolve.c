@@ -18,6 +18,7 @@
 #include "cp/cp.h"
 #include "cp/log.h"
 #include "dp/fib.h"
+#include "dp/fib6.h"
 #include "dp/neigh.h"
 
 #define REACHABLE_MS 30000 /* RFC 4861 REACHABLE_TIME */
@@ -160,6 +161,8 @@ static void forget(struct lns_cp *cp, struct cp_neigh *n)
 
 			memcpy(&a, n->addr, 4);
 			lns_fib_gateway_mac(cp->rt->fib, n->port, a, NULL);
+		} else {
+			lns_fib6_gateway_mac(cp->rt->fib6, n->port, n->addr, NULL);
 		}
 	}
 	if (n->pinned) {
@@ -193,6 +196,8 @@ void cp_neigh_learn(struct lns_cp *cp, unsigned port, int family, const void *ad
 
 			memcpy(&a, addr, 4);
 			lns_fib_gateway_mac(cp->rt->fib, port, a, mac);
+		} else {
+			lns_fib6_gateway_mac(cp->rt->fib6, port, addr, mac);
 		}
 		if (n->state == NEIGH_INCOMPLETE)
 			cp->c.neigh_resolved++;

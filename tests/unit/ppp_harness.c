@@ -4,7 +4,7 @@
  * cp/ppp_fwd.c provide to the PPP option code in lnsd, each stand-in doing
  * what the real one does to the session (ppp_kill marks it dying, ppp_send
  * drops non-LCP frames of a dying session, ppp_fwd_up/down flip
- * ls->forwarding) without timers, mbufs, hash tables or workers.
+ * ls->forwarding, ppp_fwd6_up/down p->fwd6) without timers, mbufs, hash tables or workers.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -141,6 +141,26 @@ void ppp_fwd_down(struct ppp_session *p)
 		return;
 	h_cur->fwd_downs++;
 	p->ls->forwarding = false;
+}
+
+/* IPv6's prefixes marked routed, as the real one does when the FIB takes them. */
+void ppp_fwd6_up(struct ppp_session *p)
+{
+	if (p->fwd6)
+		return;
+	h_cur->fwd6_ups++;
+	p->fwd6 = true;
+	p->pfx.routed = p->pfx.plen != 0;
+	p->pd.routed = p->pd.plen != 0;
+}
+
+void ppp_fwd6_down(struct ppp_session *p)
+{
+	if (!p->fwd6)
+		return;
+	h_cur->fwd6_downs++;
+	p->fwd6 = false;
+	p->pfx.routed = p->pd.routed = false;
 }
 
 /* ---- what cp/radius*.c define (no test configures RADIUS: never called) ---------------- */
@@ -314,6 +334,7 @@ struct ppp_session *h_ppp_start(struct h_env *e, struct l2tp_session *ls)
 	p->cp = e->cp;
 	p->ls = ls;
 	p->pool = -1;
+	p->pfx.pool = p->pd.pool = -1;
 	p->started_ms = ppp_now();
 	ls->ppp = p;
 	e->cp->ppp_c.sessions_started++;

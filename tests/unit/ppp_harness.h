@@ -46,7 +46,7 @@ struct h_env {
 	uint64_t dropped;  /* not sent because the session was dying (as cp/ppp.c) */
 	unsigned kills;    /* ppp_kill calls, the ignored later ones included */
 	unsigned arms;     /* ppp_arm calls */
-	unsigned fwd_ups, fwd_downs;
+	unsigned fwd_ups, fwd_downs, fwd6_ups, fwd6_downs;
 	struct {
 		struct in_addr a;
 		struct ppp_session *p;
