@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for PPP termination: LCP, PAP, CHAP-MD5, MS-CHAPv2, IPCP,
- * IPv6CP and proxy LCP/authentication (cp/ppp_lcp.c, ppp_auth.c, ppp_ncp.c,
+ * IPv6CP, IPv6 on the link (Router/Neighbor Solicitations, echo) and proxy
+ * LCP/authentication (cp/ppp_lcp.c, ppp_auth.c, ppp_ncp.c, ppp_v6.c,
  * ppp_fsm.c, auth.c, chap.c, pool.c) through the unit tests' harness
  * (tests/unit/ppp_harness.c), one session per input. Any crash, leak or UBSan
  * report is a bug; so is a frame we send whose Length field is not its
- * length, or an address not back in its pool once the session is freed.
+ * length, or an address or prefix not back in its pool once the session is
+ * freed.
  * Seeds in tests/fuzz/corpus/ppp/.
  *
  *  Input:
@@ -46,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_ip.h>
 #include <rte_log.h>
 
 #include "cp/chap.h"
@@ -93,6 +96,11 @@ static struct lns_config *build_cfg(uint8_t setup)
 		 "pools:\n"
 		 "  - name: small\n"
 		 "    ranges: [\"100.64.0.10-100.64.0.11\"]\n"
+		 "  - name: links\n"
+		 "    ranges: [\"2001:db8:100::/63\"]\n"
+		 "  - name: pd\n"
+		 "    ranges: [\"2001:db8:200::/55\"]\n"
+		 "    prefix-length: 56\n"
 		 "users:\n"
 		 "  - name: alice\n"
 		 "    password: alice-pw\n"
@@ -100,6 +108,7 @@ static struct lns_config *build_cfg(uint8_t setup)
 		 "    password: bob-pw\n"
 		 "    address: 100.64.9.9\n"
 		 "ppp:\n"
+		 "  pd-pool: pd\n"
 		 "%s%s%s%s"
 		 "  restart-ms: 1000\n"
 		 "  max-configure: 4\n",
@@ -131,12 +140,28 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Every frame we send: a whole packet whose Length is its length. */
+/* Every frame we send: a whole packet whose Length is its length; IPv6 (cp/ppp_v6.c): an
+ * ICMPv6 message whose payload length is its length, from a link-local address, checksum
+ * right (the sum over pseudo-header and message is all ones). */
 static void check_sent(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	(void)p;
-	check(len >= 4);
 	check(len <= PPP_MAX_PKT);
+	if (proto == PPP_IPV6) {
+		union {
+			struct rte_ipv6_hdr ip;
+			uint8_t b[PPP_MAX_PKT];
+		} u;
+
+		check(len >= sizeof(u.ip) + 8);
+		memcpy(u.b, pkt, len);
+		check(sizeof(u.ip) + rte_be_to_cpu_16(u.ip.payload_len) == len);
+		check(u.ip.proto == IPPROTO_ICMPV6 && u.ip.src_addr[0] == 0xfe &&
+		      u.ip.src_addr[1] == 0x80);
+		check(rte_ipv6_udptcp_cksum_verify(&u.ip, u.b + sizeof(u.ip)) == 0);
+		return;
+	}
+	check(len >= 4);
 	check(((size_t)pkt[2] << 8 | pkt[3]) == len);
 	check(proto == PPP_LCP || proto == PPP_PAP || proto == PPP_CHAP || proto == PPP_IPCP ||
 	      proto == PPP_IPV6CP);

@@ -351,8 +351,15 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg->ppp.auth[2], LNS_AUTH_PAP);
 	assert_int_equal(cfg->ppp.n_dns, 2);
 	assert_string_equal(addr(&cfg->ppp.dns[1]), "198.51.100.53/32");
+	assert_int_equal(cfg->ppp.ipv6_pool, 2);
+	assert_int_equal(cfg->ppp.pd_pool, 3);
+	assert_int_equal(cfg->ppp.ra.interval, 600);
+	assert_int_equal(cfg->ppp.ra.n_dns, 1);
 
-	assert_int_equal(cfg->n_pools, 2);
+	assert_int_equal(cfg->n_pools, 4);
+	assert_true(cfg->pools[2].size == 65536);
+	assert_int_equal(cfg->pools[3].prefix_len, 56);
+	assert_true(cfg->pools[3].size == 65536);
 	assert_int_equal(cfg->pools[0].family, AF_INET);
 	assert_int_equal(cfg->pools[0].n_ranges, 2);
 	/* a prefix gives its hosts: network and broadcast addresses are left out */
