@@ -111,7 +111,6 @@ struct l2tp_session {
 	uint64_t rx_data_packets, rx_data_bytes;
 	/* PPP, from ICCN on */
 	struct ppp_session *ppp;
-	uint16_t data_ns; /* Ns of data messages we send when sequencing is required */
 	uint32_t slot;	  /* the workers' downstream slot, LNS_SESSION_SLOT_NONE before */
 	bool forwarding;  /* the workers forward its IP traffic */
 	uint32_t term_cause; /* Acct-Terminate-Cause when the L2TP side ends it */
@@ -186,6 +185,11 @@ void l2tp_sessions_close_all(struct l2tp_tunnel *t, const char *why);
 struct l2tp_session *l2tp_session_find(struct l2tp_tunnel *t, uint16_t sid);
 /* A PPP frame to the LAC in a data message of session s. */
 int l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame, size_t len);
+/* The workers' entry of a session: IDs, addresses, slot and the way to the LAC (the rest
+ * is PPP's, cp/ppp_fwd.c); the way alone for a tunnel. */
+struct lns_dp_session;
+void l2tp_session_dp_entry(const struct l2tp_session *s, struct lns_dp_session *e);
+void l2tp_tunnel_dp_path(const struct l2tp_tunnel *t, struct lns_dp_session *e);
 /* CDN to the LAC (with RFC 3145's cause when code is set), then close. */
 void l2tp_session_disconnect(struct l2tp_session *s, uint16_t result, uint16_t error,
 			     const char *msg, uint16_t code, uint16_t proto, uint8_t dir);

@@ -52,8 +52,8 @@ static struct l2tp_session *find_by_peer_sid(struct l2tp_tunnel *t, uint16_t pee
 	struct l2tp_session *s;
 
 	TAILQ_FOREACH(s, &t->sessions, next)
-		if (s->peer_sid == peer_sid)
-			return s;
+	if (s->peer_sid == peer_sid)
+		return s;
 	return NULL;
 }
 
@@ -153,6 +153,35 @@ static uint16_t alloc_sid(struct l2tp_tunnel *t)
 	return 0;
 }
 
+void l2tp_tunnel_dp_path(const struct l2tp_tunnel *t, struct lns_dp_session *e)
+{
+	unsigned port;
+	rte_be32_t nh;
+
+	e->port = (uint8_t)t->port;
+	e->nh_ip = t->peer_ip;
+	if (cp_route4(t->cp, t->peer_ip, &port, &nh) == 0) {
+		e->port = (uint8_t)port;
+		e->nh_ip = nh;
+	}
+}
+
+void l2tp_session_dp_entry(const struct l2tp_session *s, struct lns_dp_session *e)
+{
+	const struct l2tp_tunnel *t = s->t;
+
+	e->tid = t->tid;
+	e->sid = s->sid;
+	e->peer_tid = t->peer_tid;
+	e->peer_sid = s->peer_sid;
+	e->local_ip = t->local_ip;
+	e->peer_ip = t->peer_ip;
+	e->local_port = (uint16_t)t->cp->rt->cfg->l2tp.port;
+	e->peer_port = t->peer_port;
+	e->slot = s->slot;
+	l2tp_tunnel_dp_path(t, e);
+}
+
 static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	const struct lns_l2tp_cfg *lc = &t->cp->rt->cfg->l2tp;
@@ -182,14 +211,14 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 				"session limit reached");
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->sid = alloc_sid(t)) == 0) {
+	if (s == NULL || (s->sid = alloc_sid(t)) == 0 ||
+	    (s->slot = lns_session_slot_alloc(t->cp->rt->sessions)) == LNS_SESSION_SLOT_NONE) {
 		free(s);
 		l->c.sessions_refused++;
 		return send_cdn(t, 0, m->session_id, L2TP_CDN_NO_FACILITIES_TEMP,
 				L2TP_GERR_NO_RESOURCES, NULL);
 	}
 	s->t = t;
-	s->slot = LNS_SESSION_SLOT_NONE;
 	s->peer_sid = m->session_id;
 	s->state = L2TP_S_WAIT_CONNECT;
 	s->created_ms = cp_now_ms();
@@ -201,19 +230,14 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_copy_str(s->sub_address, sizeof(s->sub_address), &m->sub_address);
 
 	k = key_of(t->tid, s->sid);
-	dps.tid = t->tid;
-	dps.sid = s->sid;
-	dps.peer_tid = t->peer_tid;
-	dps.peer_sid = s->peer_sid;
-	dps.local_ip = t->local_ip;
-	dps.peer_ip = t->peer_ip;
-	dps.peer_port = t->peer_port;
-	dps.port = (uint8_t)t->port;
+	/* The slot is the session's in the workers from now on: PPP's frames are punted
+	 * to us until it is up. */
+	l2tp_session_dp_entry(s, &dps);
 	dps.mode = LNS_SESS_PUNT;
-	dps.slot = LNS_SESSION_SLOT_NONE; /* no downstream slot until PPP is up */
 	if (rte_hash_add_key_data(l->sessions, &k, s) < 0 ||
 	    lns_session_publish(t->cp->rt->sessions, &dps) < 0) {
 		rte_hash_del_key(l->sessions, &k);
+		lns_session_slot_free(t->cp->rt->sessions, s->slot);
 		free(s);
 		l->c.sessions_refused++;
 		return send_cdn(t, 0, m->session_id, L2TP_CDN_NO_FACILITIES_TEMP,
@@ -263,8 +287,8 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	 */
 	l2tp_rdt_ack_now(&t->rdt);
 	if (ppp_session_start(t->cp, s) < 0) {
-		send_cdn(t, s->sid, s->peer_sid, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES,
-			 NULL);
+		send_cdn(t, s->sid, s->peer_sid, L2TP_CDN_NO_FACILITIES_TEMP,
+			 L2TP_GERR_NO_RESOURCES, NULL);
 		l2tp_session_close(s, "out of memory for PPP");
 	}
 }
@@ -281,7 +305,7 @@ static void handle_cdn(struct l2tp_tunnel *t, struct l2tp_session *s, const stru
 		 (int)m->result.msg.len, m->result.msg.s,
 		 (m->present & L2TP_BIT(L2TP_AVP_Q931_CAUSE)) ? ", Q.931 cause: " : "",
 		 (m->present & L2TP_BIT(L2TP_AVP_Q931_CAUSE)) ? l2tp_q931_cause_name(m->q931.cause)
-							     : "");
+							      : "");
 	l2tp_session_close(s, why);
 }
 
@@ -344,10 +368,12 @@ int l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame, size_t 
 	buf[4] = (uint8_t)(s->peer_sid >> 8);
 	buf[5] = (uint8_t)s->peer_sid;
 	if (s->seq_required) {
-		buf[6] = (uint8_t)(s->data_ns >> 8);
-		buf[7] = (uint8_t)s->data_ns;
+		/* one sequence with the workers' data messages on this session */
+		uint16_t ns = lns_session_next_ns(t->cp->rt->sessions, s->slot);
+
+		buf[6] = (uint8_t)(ns >> 8);
+		buf[7] = (uint8_t)ns;
 		buf[8] = buf[9] = 0; /* Nr is reserved in data messages */
-		s->data_ns++;
 		h = 10;
 	}
 	memcpy(buf + h, frame, len);

@@ -161,6 +161,9 @@ void ppp_set_idle_timeout(struct ppp_session *p, uint32_t s);
 void ppp_disconnect_admin(struct ppp_session *p, uint32_t term_cause, const char *why);
 
 /* cp/radius_acct.c */
+/* cp/ppp_fwd.c: the MAC of IP on PORT changed (or is gone): sessions whose LAC is
+ * reached through it get a new prebuilt header. */
+void ppp_fwd_neigh_changed(struct lns_cp *cp, unsigned port, rte_be32_t ip);
 void ppp_traffic(const struct ppp_session *p, struct lns_sess_ctr *c);
 void ppp_acct_start(struct ppp_session *p);
 void ppp_acct_tick(struct ppp_session *p, uint64_t now);

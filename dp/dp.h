@@ -18,7 +18,9 @@
 
 #include "config/config.h"
 
-#define LNS_MAX_WORKERS 64
+#define LNS_MAX_WORKERS        64
+#define LNS_PPP_IP             0x0021 /* PPP protocol numbers (RFC 1332, RFC 5072) */
+#define LNS_PPP_IPV6           0x0057
 #define LNS_MAX_RXQ_PER_WORKER 64
 
 /*
@@ -34,7 +36,7 @@
 	X(drop_bad_ip, "IPv4/IPv6 header malformed or truncated")                                  \
 	X(drop_not_for_us, "not addressed to an address of this port and no route for it")         \
 	X(drop_l2tp_malformed, "UDP/L2TP header too short or of another version")                  \
-	X(drop_l2tp_unknown_session, "L2TP data message for a session that does not exist")       \
+	X(drop_l2tp_unknown_session, "L2TP data message for a session that does not exist")        \
 	X(tx, "packets forwarded")                                                                 \
 	X(drop_tx_full, "forwarded packets the port's TX queue did not take")                      \
 	X(drop_spoofed, "subscriber packets whose source is not the subscriber's address")         \
@@ -53,10 +55,10 @@ struct lns_worker_counters {
 
 /* What a worker knows of a port: read-only after start-up. */
 struct lns_port {
-	uint16_t port_id;	     /* DPDK port id */
-	uint16_t cfg_idx;	     /* index in cfg->ports */
-	int vlan;		     /* -1 untagged */
-	struct rte_ether_addr mac;   /* our address on this port */
+	uint16_t port_id;             /* DPDK port id */
+	uint16_t cfg_idx;             /* index in cfg->ports */
+	int vlan;                     /* -1 untagged */
+	struct rte_ether_addr mac;    /* our address on this port */
 	rte_be32_t v4[LNS_MAX_ADDRS]; /* our IPv4 addresses */
 	uint8_t v4_plen[LNS_MAX_ADDRS];
 	unsigned n_v4;
@@ -75,11 +77,14 @@ struct lns_rxq {
 
 struct lns_runtime;
 
+struct lns_sess_ctr;
+
 struct lns_worker {
 	struct lns_worker_counters c; /* written only by this worker */
 	struct lns_runtime *rt;
+	struct lns_sess_ctr *sctr; /* this worker's row of per-session counters */
 	unsigned lcore;
-	unsigned idx;	   /* 0..n_workers-1, also its TX queue and RCU thread id */
+	unsigned idx; /* 0..n_workers-1, also its TX queue and RCU thread id */
 	struct lns_rxq rxq[LNS_MAX_RXQ_PER_WORKER];
 	unsigned n_rxq;
 } __rte_cache_aligned;
@@ -90,6 +95,7 @@ struct rte_rcu_qsbr;
 struct lns_neigh_table;
 struct lns_session_table;
 struct lns_fib;
+struct lns_session_dir;
 
 /*
  * Per-session traffic counters: each worker writes its own row (indexed by
@@ -106,10 +112,10 @@ struct lns_runtime {
 	unsigned n_ports;
 	int16_t port_by_id[RTE_MAX_ETHPORTS]; /* DPDK port id -> index, -1 if not ours */
 	struct rte_mempool *pool;
-	struct rte_ring *punt;	      /* MP (workers) / SC (control) */
-	int punt_efd;		      /* eventfd the control lcore waits on */
-	atomic_int cp_sleeping;	      /* control lcore waits in epoll: wake it */
-	struct rte_rcu_qsbr *qsbr;    /* workers report quiescence once per loop */
+	struct rte_ring *punt;     /* MP (workers) / SC (control) */
+	int punt_efd;              /* eventfd the control lcore waits on */
+	atomic_int cp_sleeping;    /* control lcore waits in epoll: wake it */
+	struct rte_rcu_qsbr *qsbr; /* workers report quiescence once per loop */
 	struct lns_neigh_table *neigh;
 	struct lns_session_table *sessions;
 	struct lns_fib *fib;
@@ -144,7 +150,33 @@ enum lns_verdict {
 	LNS_V_DROP_NO_NEIGHBOUR,
 	LNS_V_DROP_TOO_BIG,
 	LNS_V_DROP_NO_HEADROOM,
+	LNS_V_PENDING, /* classify: a fast-path packet, its lookups still to do (struct lns_pctx) */
 };
+
+/*
+ * A fast-path packet between the stages of lns_process_burst(): what
+ * classify parsed, so that every lookup of a burst can be prefetched a stage
+ * ahead of its use.
+ */
+enum lns_pkind {
+	LNS_PK_UP = 1, /* L2TP data from a LAC: session lookup, then route the inner IPv4 */
+	LNS_PK_ROUTE,  /* IPv4 to route (data starts at its header): FIB, then maybe encap */
+};
+
+struct lns_pctx {
+	uint8_t kind; /* enum lns_pkind */
+	uint8_t up_v; /* UP: what the PPP/IPv4 parse decided (LNS_V_PENDING: IPv4 to route) */
+	uint8_t l2_len, l3_len; /* the frame's headers, for m->l2_len/l3_len if punted */
+	uint16_t ip_off;        /* UP: the inner IPv4 header's offset */
+	uint16_t ip_len;        /* UP: its total length */
+	uint16_t tid, sid;      /* UP: ours */
+	rte_be32_t dst;         /* the destination to look up */
+	uint32_t nh;            /* the FIB's answer, LNS_PCTX_NO_ROUTE when none */
+	uint32_t slot;          /* UP: the session's slot, LNS_SESSION_SLOT_NONE when none */
+	const struct lns_session_dir *dir; /* UP: the tunnel's page directory (dp/session.h) */
+	const uint32_t *ix;                /* UP: where the session index keeps the slot */
+};
+#define LNS_PCTX_NO_ROUTE UINT32_MAX
 
 /*
  * What a punted packet is, in m->hash.usr: an ordinary punt (the frame as
@@ -154,15 +186,20 @@ enum lns_verdict {
 #define LNS_PUNT_FRAME 0
 #define LNS_PUNT_ROUTE 1
 
-struct lns_dp_session;
-/* dp/fwd.c */
-enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m);
-enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
-				  const struct lns_dp_session *s, uint32_t l2tp_off);
+/*
+ * dp/fwd.c: the worker's whole decision for a burst received on port P: a
+ * verdict per packet (LNS_V_TX: m->port is the output port; LNS_V_PUNT: for
+ * the control lcore, see m->hash.usr). Classify, then the lookups of every
+ * packet in stages, each prefetching what the next stage reads.
+ */
+void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,
+		       uint16_t n, uint8_t *verdicts);
 
 /* The control lcore's view: one session slot's counters summed over the workers. */
 void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out);
-enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m);
+/* dp/classify.c: stage one; LNS_V_PENDING with X filled for the fast path. */
+enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m,
+			      struct lns_pctx *x);
 
 /* Helpers for both planes. */
 bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a);

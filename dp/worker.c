@@ -40,15 +40,17 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 	struct rte_mbuf *tx[LNS_MAX_PORTS][BURST_MAX];
 	uint16_t n, n_punt = 0, n_tx[LNS_MAX_PORTS] = {0};
 	struct lns_worker_counters c = {0};
+	uint8_t verdict[BURST_MAX];
 
 	n = rte_eth_rx_burst(p->port_id, q->queue, pkts, burst);
 	if (n == 0)
 		return 0;
 	c.rx = n;
+	lns_process_burst(w, p, pkts, n, verdict);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		switch (lns_classify(w, p, m)) {
+		switch ((enum lns_verdict)verdict[i]) {
 		case LNS_V_PUNT:
 			punt[n_punt++] = m;
 			continue;
@@ -96,6 +98,8 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 			break;
 		case LNS_V_DROP_L2TP_UNKNOWN_SESSION:
 			c.drop_l2tp_unknown_session++;
+			break;
+		case LNS_V_PENDING: /* lns_process_burst() leaves none */
 			break;
 		}
 		rte_pktmbuf_free(m);

@@ -163,7 +163,6 @@ static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid
 	s.peer_port = LAC_PORT;
 	s.port = ACC;
 	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
-	s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
 	s.mode = LNS_SESS_FORWARD;
 	s.sub_ip = rte_cpu_to_be_32(sub_ip);
 	s.peer_mru = 1500;
@@ -344,9 +343,11 @@ static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
 
 static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
 {
-	enum lns_verdict v = lns_classify(E.w, &E.rt->ports[port], m);
+	uint8_t v;
 
-	return v;
+	/* the worker's own path for a burst, here of one */
+	lns_process_burst(E.w, &E.rt->ports[port], &m, 1, &v);
+	return (enum lns_verdict)v;
 }
 
 /* ------------------------------------------------------------ checking */
