@@ -87,6 +87,16 @@ void l2tp_copy_str(char *dst, size_t cap, const struct l2tp_str *s)
 			dst[i] = '?';
 }
 
+char *l2tp_dup_str(const struct l2tp_str *s, size_t cap)
+{
+	size_t n = s->len < cap - 1 ? s->len : cap - 1;
+	char *d = n ? malloc(n + 1) : NULL;
+
+	if (d)
+		l2tp_copy_str(d, n + 1, s);
+	return d;
+}
+
 /* Free a session: withdraw it from the workers, forget it. No message is sent. */
 void l2tp_session_close(struct l2tp_session *s, const char *why)
 {
@@ -97,7 +107,7 @@ void l2tp_session_close(struct l2tp_session *s, const char *why)
 	if (s->state == L2TP_S_ESTABLISHED)
 		l->c.sessions_closed++;
 	LNS_LOG(INFO, cp, "session %u/%u (%s) closed: %s", t->tid, s->sid,
-		s->ppp && s->ppp->user[0] ? s->ppp->user : s->calling, why);
+		s->ppp && s->ppp->user[0] ? s->ppp->user : L2TP_STR(s->calling), why);
 	if (s->ppp)
 		ppp_session_free(s->ppp); /* the address goes back, the workers stop forwarding */
 	lns_session_withdraw(t->cp->rt->sessions, t->tid, s->sid);
@@ -112,6 +122,10 @@ void l2tp_session_close(struct l2tp_session *s, const char *why)
 	blob_free(&s->lcp_last_rx);
 	blob_free(&s->proxy_auth_chal);
 	blob_free(&s->proxy_auth_resp);
+	free(s->calling);
+	free(s->called);
+	free(s->sub_address);
+	free(s->proxy_auth_name);
 	free(s);
 }
 
@@ -225,9 +239,9 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	s->call_serial = m->call_serial;
 	s->bearer_type = m->bearer_type;
 	s->phys_channel = m->phys_channel;
-	l2tp_copy_str(s->calling, sizeof(s->calling), &m->calling_number);
-	l2tp_copy_str(s->called, sizeof(s->called), &m->called_number);
-	l2tp_copy_str(s->sub_address, sizeof(s->sub_address), &m->sub_address);
+	s->calling = l2tp_dup_str(&m->calling_number, 64);
+	s->called = l2tp_dup_str(&m->called_number, 64);
+	s->sub_address = l2tp_dup_str(&m->sub_address, 64);
 
 	k = key_of(t->tid, s->sid);
 	/* The slot is the session's in the workers from now on: PPP's frames are punted
@@ -269,7 +283,8 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	blob_set(&s->lcp_last_rx, &m->lcp_last_rx);
 	s->proxy_auth_type = m->proxy_auth_type;
 	s->proxy_auth_id = m->proxy_auth_id;
-	l2tp_copy_str(s->proxy_auth_name, sizeof(s->proxy_auth_name), &m->proxy_auth_name);
+	free(s->proxy_auth_name);
+	s->proxy_auth_name = l2tp_dup_str(&m->proxy_auth_name, 64);
 	blob_set(&s->proxy_auth_chal, &m->proxy_auth_chal);
 	blob_set(&s->proxy_auth_resp, &m->proxy_auth_resp);
 	s->state = L2TP_S_ESTABLISHED;
@@ -277,8 +292,8 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	L(t)->c.sessions_opened++;
 	LNS_LOG(INFO, cp,
 		"session %u/%u up: peer session %u, calling \"%s\", called \"%s\", %u/%u bps%s%s",
-		t->tid, s->sid, s->peer_sid, s->calling, s->called, s->tx_speed, s->rx_speed,
-		s->seq_required ? ", sequencing required" : "",
+		t->tid, s->sid, s->peer_sid, L2TP_STR(s->calling), L2TP_STR(s->called), s->tx_speed,
+		s->rx_speed, s->seq_required ? ", sequencing required" : "",
 		s->lcp_last_rx.len ? ", proxy LCP" : "");
 	/*
 	 * Acknowledge the ICCN now rather than with the delayed ack: some LACs

@@ -125,7 +125,7 @@ void ppp_fwd_up(struct ppp_session *p)
 	cp_neigh_keep(p->cp, s->t->port, AF_INET, &s->t->peer_ip);
 	s->forwarding = true;
 	/* Framed routes: prefixes behind the subscriber, through the same slot. */
-	p->n_routes_installed = 0;
+	p->routes_installed = 0;
 	for (unsigned i = 0; i < p->auth_reply.attrs.n_routes; i++) {
 		const struct auth_route *r = &p->auth_reply.attrs.routes[i];
 		char a[INET_ADDRSTRLEN];
@@ -138,7 +138,7 @@ void ppp_fwd_up(struct ppp_session *p)
 				ret == -EEXIST ? "the prefix is routed already" : strerror(-ret));
 			continue;
 		}
-		p->routes_installed[p->n_routes_installed++] = *r;
+		p->routes_installed |= (uint8_t)(1u << i);
 		LNS_LOG(INFO, cp, "session %u/%u: framed route %s/%u", s->t->tid, s->sid, a,
 			r->plen);
 	}
@@ -157,10 +157,12 @@ void ppp_fwd_down(struct ppp_session *p)
 
 	if (!s->forwarding)
 		return;
-	for (unsigned i = 0; i < p->n_routes_installed; i++)
-		lns_fib_del_route(p->cp->rt->fib, p->routes_installed[i].prefix.s_addr,
-				  p->routes_installed[i].plen);
-	p->n_routes_installed = 0;
+	for (unsigned i = 0; i < p->auth_reply.attrs.n_routes; i++)
+		if (p->routes_installed & (1u << i))
+			lns_fib_del_route(p->cp->rt->fib,
+					  p->auth_reply.attrs.routes[i].prefix.s_addr,
+					  p->auth_reply.attrs.routes[i].plen);
+	p->routes_installed = 0;
 	lns_fib_del_session(p->cp->rt->fib, p->peer_ip.s_addr);
 	publish(p, LNS_SESS_PUNT);
 	s->forwarding = false;
