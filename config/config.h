@@ -44,7 +44,7 @@ enum lns_log_level {
 };
 
 struct lns_eal_cfg {
-	char lcores[64];	/* EAL -l list, default "0-1" */
+	char lcores[64];	/* EAL --lcores list or map, default "0-1" */
 	int main_lcore;		/* -1: EAL's default (the first of lcores) */
 	unsigned memory_mb;	/* -m, default 512 */
 	bool no_huge;		/* --no-huge, default true */

@@ -16,30 +16,74 @@
 
 #define LCORE_ID_MAX 1023
 
-/* "0-3,5": numbers or ranges, comma-separated. -1 when malformed, else 0;
- * *has is set when ID is in the list. */
+/* One number or range, "3" or "1-2", at *s; advances *s. -1 when malformed. */
+static int id_range(const char **s, unsigned *lo, unsigned *hi)
+{
+	const char *p = *s, *d = p;
+
+	*lo = 0;
+	while (*p >= '0' && *p <= '9' && *lo <= LCORE_ID_MAX)
+		*lo = *lo * 10 + (unsigned)(*p++ - '0');
+	if (p == d || *lo > LCORE_ID_MAX)
+		return -1;
+	*hi = *lo;
+	if (*p == '-') {
+		d = ++p;
+		*hi = 0;
+		while (*p >= '0' && *p <= '9' && *hi <= LCORE_ID_MAX)
+			*hi = *hi * 10 + (unsigned)(*p++ - '0');
+		if (p == d || *hi > LCORE_ID_MAX || *hi < *lo)
+			return -1;
+	}
+	*s = p;
+	return 0;
+}
+
+/* A set: a number or range, or "(1,3-4)"; *has is set when ID is in it.
+ * 1 for a range without parentheses, which EAL will not map to CPUs. */
+static int id_set(const char **s, unsigned id, bool *has)
+{
+	unsigned lo, hi;
+
+	if (**s != '(') {
+		if (id_range(s, &lo, &hi) < 0)
+			return -1;
+		*has = *has || (id >= lo && id <= hi);
+		return lo != hi;
+	}
+	do {
+		++*s;
+		if (id_range(s, &lo, &hi) < 0)
+			return -1;
+		*has = *has || (id >= lo && id <= hi);
+	} while (**s == ',');
+	if (**s != ')')
+		return -1;
+	++*s;
+	return 0;
+}
+
+/*
+ * EAL's --lcores syntax: comma-separated sets of lcores, each optionally
+ * mapped to a set of CPUs: "0-3,5" (lcore i on CPU i), "0,(1-2)@1" (lcores 1
+ * and 2 both on CPU 1: more workers than CPUs; "1-2@1" is not EAL's syntax). -1 when malformed,
+ * else 0; *has is set when lcore ID is in one of the lcore sets. EAL checks again (that the CPUs
+ * exist); this catches typos with the file's line and column.
+ */
 static int lcores_scan(const char *s, unsigned id, bool *has)
 {
 	*has = false;
 	for (;;) {
-		unsigned lo = 0, hi;
-		const char *d = s;
+		bool cpu = false; /* CPU ids are EAL's to check */
+		int bare_range = id_set(&s, id, has);
 
-		while (*s >= '0' && *s <= '9' && lo <= LCORE_ID_MAX)
-			lo = lo * 10 + (unsigned)(*s++ - '0');
-		if (s == d || lo > LCORE_ID_MAX)
+		if (bare_range < 0 || (bare_range && *s == '@'))
 			return -1;
-		hi = lo;
-		if (*s == '-') {
-			d = ++s;
-			hi = 0;
-			while (*s >= '0' && *s <= '9' && hi <= LCORE_ID_MAX)
-				hi = hi * 10 + (unsigned)(*s++ - '0');
-			if (s == d || hi > LCORE_ID_MAX || hi < lo)
+		if (*s == '@') {
+			s++;
+			if (id_set(&s, UINT_MAX, &cpu) < 0)
 				return -1;
 		}
-		if (id >= lo && id <= hi)
-			*has = true;
 		if (*s == '\0')
 			return 0;
 		if (*s++ != ',')
@@ -55,10 +99,11 @@ static int eal_lcores(struct cfg_ctx *c, yaml_node_t *n, const char *path, void 
 
 	rc = cfg_str(c, n, path, e->lcores, sizeof(e->lcores), 1);
 	if (rc == 0 && lcores_scan(e->lcores, 0, &has) < 0)
-		return cfg_error(c, n,
-				 "%s: expected an lcore list such as \"0-3\" or \"0,2-3\" (ids up "
-				 "to %u), got %s",
-				 path, LCORE_ID_MAX, CFG_DESC(n));
+		return cfg_error(
+			c, n,
+			"%s: expected an lcore list such as \"0-3\" or \"0,2-3\", or lcores on "
+			"CPUs such as \"0,(1-2)@1\" (ids up to %u), got %s",
+			path, LCORE_ID_MAX, CFG_DESC(n));
 	return rc;
 }
 

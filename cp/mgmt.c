@@ -239,30 +239,13 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 
 static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 {
-	static const char *const cols[] = {"tunnel_id",
-					   "session_id",
-					   "peer_tunnel_id",
-					   "peer_session_id",
-					   "peer",
-					   "lac",
-					   "state",
-					   "user",
-					   "ip",
-					   "ppp",
-					   "auth",
-					   "ipv6",
-					   "calling",
-					   "called",
-					   "tx_speed",
-					   "rx_speed",
-					   "age_s",
-					   "rx_packets",
-					   "rx_bytes",
-					   "acct_session_id",
-					   "rate_up_kbps",
-					   "rate_down_kbps",
-					   "session_timeout_s",
-					   "idle_timeout_s"};
+	static const char *const cols[] = {"tunnel_id", "session_id", "peer_tunnel_id",
+					   "peer_session_id", "peer", "lac", "state", "user", "ip",
+					   "ppp", "auth", "ipv6", "calling", "called", "tx_speed",
+					   "rx_speed", "age_s", "rx_packets", "rx_bytes",
+					   "acct_session_id", "rate_up_kbps", "rate_down_kbps",
+					   "session_timeout_s", "idle_timeout_s", "up_packets",
+					   "up_bytes", "down_packets", "down_bytes"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
 	uint64_t now = cp_now_ms();
@@ -315,6 +298,19 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 						       ? (p->session_end_at - now + 999) / 1000
 						       : 0);
 				table_u64(&tb, p ? p->idle_timeout : 0);
+			}
+			{
+				/* What the workers forwarded since PPP last came up (the
+				 * numbers RADIUS accounting reports): IPv4 packets and their
+				 * IP lengths, up from the subscriber, down into its tunnel. */
+				struct lns_sess_ctr c = {0};
+
+				if (s->ppp)
+					ppp_traffic(s->ppp, &c);
+				table_u64(&tb, c.up_pkts);
+				table_u64(&tb, c.up_bytes);
+				table_u64(&tb, c.down_pkts);
+				table_u64(&tb, c.down_bytes);
 			}
 		}
 	}
