@@ -51,9 +51,9 @@ static struct l2tp_session *find_by_peer_sid(struct l2tp_tunnel *t, uint16_t pee
 {
 	struct l2tp_session *s;
 
-	TAILQ_FOREACH(s, &t->sessions, next)
-	if (s->peer_sid == peer_sid)
-		return s;
+	TAILQ_FOREACH (s, &t->sessions, next)
+		if (s->peer_sid == peer_sid)
+			return s;
 	return NULL;
 }
 

@@ -215,8 +215,7 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 	struct table tb;
 
 	table_init(&tb, o, json, "tunnels", cols, RTE_DIM(cols));
-	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next)
-	{
+	TAILQ_FOREACH (t, &cp->l2tp.tunnels, next) {
 		char a[INET_ADDRSTRLEN + 8];
 
 		inet_ntop(AF_INET, &t->peer_ip, a, INET_ADDRSTRLEN);
@@ -239,26 +238,45 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 
 static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 {
-	static const char *const cols[] = {"tunnel_id", "session_id", "peer_tunnel_id",
-					   "peer_session_id", "peer", "lac", "state", "user", "ip",
-					   "ppp", "auth", "ipv6", "calling", "called", "tx_speed",
-					   "rx_speed", "age_s", "rx_packets", "rx_bytes",
-					   "acct_session_id", "rate_up_kbps", "rate_down_kbps",
-					   "session_timeout_s", "idle_timeout_s", "up_packets",
-					   "up_bytes", "down_packets", "down_bytes"};
+	static const char *const cols[] = {"tunnel_id",
+					   "session_id",
+					   "peer_tunnel_id",
+					   "peer_session_id",
+					   "peer",
+					   "lac",
+					   "state",
+					   "user",
+					   "ip",
+					   "ppp",
+					   "auth",
+					   "ipv6",
+					   "calling",
+					   "called",
+					   "tx_speed",
+					   "rx_speed",
+					   "age_s",
+					   "rx_packets",
+					   "rx_bytes",
+					   "acct_session_id",
+					   "rate_up_kbps",
+					   "rate_down_kbps",
+					   "session_timeout_s",
+					   "idle_timeout_s",
+					   "up_packets",
+					   "up_bytes",
+					   "down_packets",
+					   "down_bytes"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
 	uint64_t now = cp_now_ms();
 	struct table tb;
 
 	table_init(&tb, o, json, "sessions", cols, RTE_DIM(cols));
-	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next)
-	{
+	TAILQ_FOREACH (t, &cp->l2tp.tunnels, next) {
 		char a[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &t->peer_ip, a, sizeof(a));
-		TAILQ_FOREACH(s, &t->sessions, next)
-		{
+		TAILQ_FOREACH (s, &t->sessions, next) {
 			table_u64(&tb, t->tid);
 			table_u64(&tb, s->sid);
 			table_u64(&tb, t->peer_tid);

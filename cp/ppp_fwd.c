@@ -81,17 +81,16 @@ void ppp_fwd_neigh_changed(struct lns_cp *cp, unsigned port, rte_be32_t ip)
 {
 	struct l2tp_tunnel *t;
 
-	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next)
-	{
+	TAILQ_FOREACH (t, &cp->l2tp.tunnels, next) {
 		struct lns_dp_session probe = {0};
 		struct l2tp_session *s;
 
 		l2tp_tunnel_dp_path(t, &probe);
 		if (probe.port != port || probe.nh_ip != ip)
 			continue;
-		TAILQ_FOREACH(s, &t->sessions, next)
-		if (s->forwarding && s->ppp)
-			publish(s->ppp, LNS_SESS_FORWARD);
+		TAILQ_FOREACH (s, &t->sessions, next)
+			if (s->forwarding && s->ppp)
+				publish(s->ppp, LNS_SESS_FORWARD);
 	}
 }
 
