@@ -54,8 +54,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 			cfg->eal.lcores, rt->n_workers, LNS_MAX_WORKERS);
 		return -EINVAL;
 	}
-	RTE_LCORE_FOREACH_WORKER(lc)
-	{
+	RTE_LCORE_FOREACH_WORKER (lc) {
 		rt->workers[w].rt = rt;
 		rt->workers[w].lcore = lc;
 		rt->workers[w].idx = w;
@@ -104,6 +103,19 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 		return -ENOMEM;
 	}
 	m.sess_ctr = lns_heap_used() - m.sess_ctr;
+	rt->handoff = cfg->dataplane.handoff && rt->n_workers > 1;
+	for (unsigned i = 0; rt->handoff && i < rt->n_workers; i++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "lns_handoff%u", i);
+		rt->workers[i].handoff = rte_ring_create(name, cfg->dataplane.handoff_ring_size,
+							 rte_socket_id(), RING_F_SC_DEQ);
+		if (rt->workers[i].handoff == NULL) {
+			LNS_LOG(ERR, app, "hand-off ring of worker %u: %s", i,
+				rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
 	for (unsigned i = 0; i < rt->n_workers; i++)
 		rt->workers[i].sctr = rt->sess_ctr + (size_t)i * rt->n_slots;
 	/* One /32 per session plus routes; a tbl8 group per /24 that holds sessions. */
@@ -152,6 +164,16 @@ int lns_fib_fill(struct lns_runtime *rt)
 
 void lns_runtime_fini(struct lns_runtime *rt)
 {
+	for (unsigned i = 0; i < rt->n_workers; i++) {
+		struct rte_mbuf *m = NULL;
+
+		if (rt->workers[i].handoff == NULL)
+			continue;
+		while (rte_ring_dequeue(rt->workers[i].handoff, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(rt->workers[i].handoff);
+		rt->workers[i].handoff = NULL;
+	}
 	lns_fib_free(rt->fib);
 	rte_free(rt->sess_ctr);
 	lns_session_table_free(rt->sessions);

@@ -31,6 +31,7 @@ static void cfg_defaults(struct lns_config *cfg)
 		.mbuf_cache = 256,
 		.burst = 32,
 		.punt_ring_size = 1024,
+		.handoff_ring_size = 4096,
 		.rx_desc = 1024,
 		.tx_desc = 1024,
 		.idle_polls = 64,

@@ -272,6 +272,8 @@ static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("tx-desc", tx_desc, 64, 16384),
 	CFG_UINT("idle-polls", idle_polls, 0, 1000000),
 	CFG_UINT("idle-sleep-us", idle_sleep_us, 0, 100000),
+	CFG_BOOL("handoff", handoff),
+	CFG_POW2("handoff-ring-size", handoff_ring_size, 64, 1048576),
 };
 #undef CFG_T
 enum { DP_MBUFS, DP_MBUF_CACHE };

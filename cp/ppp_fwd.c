@@ -62,6 +62,8 @@ static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 	e.mtu = p->peer_mru;
 	if (s->seq_required)
 		e.flags |= LNS_SESS_F_SEQ;
+	if (p->routes_installed)
+		e.flags |= LNS_SESS_F_ROUTES;
 	{
 		unsigned mtu = p->cp->rt->ports[e.port].mtu;
 		unsigned over = 20 + 8 + 6 + (s->seq_required ? 4 : 0) + 4; /* IPv4 UDP L2TP PPP */
@@ -141,6 +143,8 @@ void ppp_fwd_up(struct ppp_session *p)
 		LNS_LOG(INFO, cp, "session %u/%u: framed route %s/%u", s->t->tid, s->sid, a,
 			r->plen);
 	}
+	if (p->routes_installed)
+		publish(p, LNS_SESS_FORWARD); /* sources in them pass the spoofing check now */
 	/* Counting starts here: the slot may have served an earlier session. */
 	lns_sess_ctr_sum(p->cp->rt, s->slot, &p->ctr_base);
 	if (p->auth_reply.attrs.session_timeout)

@@ -45,7 +45,9 @@
 	X(drop_no_neighbour, "packets for a tunnel whose LAC's MAC address is unknown")            \
 	X(drop_too_big, "packets larger than the path allows")                                     \
 	X(drop_no_headroom, "packets without room in front for the new headers")                   \
-	X(drop_punt_ring_full, "punt ring to the control lcore was full")
+	X(drop_punt_ring_full, "punt ring to the control lcore was full")                          \
+	X(handoff, "L2TP data handed to the worker owning its session (dataplane.handoff)")        \
+	X(drop_handoff_full, "handed packets the owning worker's ring did not take")
 
 struct lns_worker_counters {
 #define X(name, help) uint64_t name;
@@ -87,6 +89,7 @@ struct lns_worker {
 	unsigned idx; /* 0..n_workers-1, also its TX queue and RCU thread id */
 	struct lns_rxq rxq[LNS_MAX_RXQ_PER_WORKER];
 	unsigned n_rxq;
+	struct rte_ring *handoff; /* packets other workers pass to this one (MP/SC), or NULL */
 } __rte_cache_aligned;
 
 struct rte_ring;
@@ -121,6 +124,7 @@ struct lns_runtime {
 	struct lns_fib *fib;
 	struct lns_sess_ctr *sess_ctr; /* n_workers rows of n_slots */
 	uint32_t n_slots;
+	bool handoff;         /* dataplane.handoff with more than one worker */
 	rte_be16_t l2tp_port; /* UDP port of L2TP, network order */
 	struct lns_worker workers[LNS_MAX_WORKERS];
 	unsigned n_workers;
@@ -151,6 +155,7 @@ enum lns_verdict {
 	LNS_V_DROP_TOO_BIG,
 	LNS_V_DROP_NO_HEADROOM,
 	LNS_V_PENDING, /* classify: a fast-path packet, its lookups still to do (struct lns_pctx) */
+	LNS_V_HANDOFF, /* for the worker owning its session, m->hash.usr: which */
 };
 
 /*
@@ -197,6 +202,13 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 
 /* The control lcore's view: one session slot's counters summed over the workers. */
 void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out);
+/* The worker owning session (tid, sid) when dataplane.handoff is on: a multiplicative hash,
+ * so that one tunnel's sessions spread over all workers. */
+static inline unsigned lns_session_owner(uint16_t tid, uint16_t sid, unsigned n_workers)
+{
+	return (unsigned)((((uint32_t)tid << 16 | sid) * 2654435761u) >> 16) % n_workers;
+}
+
 /* dp/classify.c: stage one; LNS_V_PENDING with X filled for the fast path. */
 enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m,
 			      struct lns_pctx *x);

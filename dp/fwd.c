@@ -283,9 +283,18 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 	}
 	if (x->up_v != LNS_V_PENDING)
 		return x->up_v; /* malformed */
-	if (rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, x->ip_off)->src_addr !=
-	    s.sub_ip)
-		return LNS_V_DROP_SPOOFED;
+	{
+		rte_be32_t src = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, x->ip_off)
+					 ->src_addr;
+		uint32_t nh;
+
+		/* Its address, or one in a framed route to it (RFC 2865 5.22: the network
+		 * behind the subscriber), as a strict reverse-path check would find. */
+		if (src != s.sub_ip &&
+		    (!(s.flags & LNS_SESS_F_ROUTES) || lns_fib_lookup(w->rt->fib, src, &nh) < 0 ||
+		     nh != (LNS_NH_SESSION | x->slot)))
+			return LNS_V_DROP_SPOOFED;
+	}
 	rte_pktmbuf_adj(m, x->ip_off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - x->ip_len);
 	/* Counted when it leaves, or goes to the control lcore to be sent on. */
@@ -334,6 +343,15 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		verdicts[i] = (uint8_t)lns_classify(w, p, pkts[i], &x[i]);
 		if (verdicts[i] != LNS_V_PENDING)
 			continue;
+		if (x[i].kind == LNS_PK_UP && rt->handoff) {
+			unsigned o = lns_session_owner(x[i].tid, x[i].sid, rt->n_workers);
+
+			if (o != w->idx) {
+				verdicts[i] = LNS_V_HANDOFF;
+				pkts[i]->hash.usr = o;
+				continue;
+			}
+		}
 		fast[n_fast++] = i;
 		if (x[i].kind == LNS_PK_ROUTE || x[i].up_v == LNS_V_PENDING)
 			rte_prefetch0(tbl24_of(fib, x[i].dst));

@@ -40,7 +40,8 @@ enum lns_sess_mode {
 };
 
 /* flags */
-#define LNS_SESS_F_SEQ 0x01 /* the LAC required sequencing: our data messages carry Ns */
+#define LNS_SESS_F_SEQ    0x01 /* the LAC required sequencing: our data messages carry Ns */
+#define LNS_SESS_F_ROUTES 0x02 /* framed routes lead here: sources in them are the subscriber's */
 
 /*
  * The downstream half of an entry, one cache line: what a worker needs to put

@@ -357,7 +357,7 @@ config_basic() {
 		# written by tests/netns/lib.sh for $T_NAME
 		eal: {lcores: "${LNS_LCORES:-0-1}", memory-mb: 256, no-huge: true, file-prefix: $LNS_PREFIX}
 		log: {level: ${LNS_LOG_LEVEL:-info}}
-		dataplane: {mbufs: 8191, idle-sleep-us: 100}
+		dataplane: {mbufs: 8191, idle-sleep-us: 100${LNS_DP_EXTRA:+, $LNS_DP_EXTRA}}
 		ports:
 		  - {name: access0, device: "net_af_packet0,iface=$LN_ACC", role: access, addresses: ["$LNS_ACC4/24", "$LNS_ACC6/64"]}
 		  - {name: core0, device: "net_af_packet1,iface=$LN_CORE", role: core, addresses: ["$LNS_CORE4/24", "$LNS_CORE6/64"]}

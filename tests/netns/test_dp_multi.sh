@@ -280,7 +280,7 @@ out=$("$PY" - "$T_OUT/c0.json" "$T_OUT/c1.json" "$total_fwd" "$WORKERS" 2>&1 <<-
 		    assert d[lc]["tx"] > 0, "worker lcore %d forwarded nothing: the fanout hash put every flow on the other" % lc
 		bad = ["drop_tx_full", "drop_spoofed", "drop_ttl", "drop_no_route", "drop_no_neighbour",
 		       "drop_too_big", "drop_no_headroom", "drop_punt_ring_full", "drop_l2tp_unknown_session",
-		       "drop_l2tp_malformed", "drop_bad_ip"]
+		       "drop_l2tp_malformed", "drop_bad_ip", "drop_handoff_full"]
 		for lc in sorted(d):
 		    for k in bad:
 		        assert d[lc][k] == 0, "worker lcore %d: %s grew by %d" % (lc, k, d[lc][k])
