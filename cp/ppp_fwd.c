@@ -72,6 +72,9 @@ static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 		if (room < e.mtu)
 			e.mtu = (uint16_t)room;
 	}
+	/* The operator's word for this subscriber (RFC 2865 5.12) lowers it further. */
+	if (p->auth_reply.attrs.framed_mtu >= 68 && p->auth_reply.attrs.framed_mtu < e.mtu)
+		e.mtu = (uint16_t)p->auth_reply.attrs.framed_mtu;
 	/* The LAC's MAC goes into the prebuilt header; cp/resolve.c republishes on a change. */
 	if (lns_neigh_lookup(p->cp->rt->neigh, e.port, AF_INET, &e.nh_ip, &mac) == 0)
 		e.lac_mac = lns_mac64(&mac);
