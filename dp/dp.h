@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
+#include "dp/ratelimit.h"
 
 #define LNS_MAX_WORKERS 64
 #define LNS_MAX_RXQ_PER_WORKER 64
@@ -43,7 +44,11 @@
 	X(drop_no_neighbour, "packets for a tunnel whose LAC's MAC address is unknown")            \
 	X(drop_too_big, "packets larger than the path allows")                                     \
 	X(drop_no_headroom, "packets without room in front for the new headers")                   \
-	X(drop_punt_ring_full, "punt ring to the control lcore was full")
+	X(drop_punt_ring_full, "punt ring to the control lcore was full")                          \
+	X(icmp_punt_limited, "dropped packets whose ICMP error the worker's rate limit held back") \
+	X(fragmented, "IPv4 packets without DF cut into fragments to fit the next link")           \
+	X(frag_out, "fragments made of them")                                                      \
+	X(mss_clamped, "TCP SYNs whose MSS option was lowered")
 
 struct lns_worker_counters {
 #define X(name, help) uint64_t name;
@@ -75,6 +80,9 @@ struct lns_rxq {
 
 struct lns_runtime;
 
+/* Most fragments one packet is cut into (dp/mtu.c); a packet needing more is dropped. */
+#define LNS_FRAG_MAX 8
+
 struct lns_worker {
 	struct lns_worker_counters c; /* written only by this worker */
 	struct lns_runtime *rt;
@@ -82,6 +90,11 @@ struct lns_worker {
 	unsigned idx;	   /* 0..n_workers-1, also its TX queue and RCU thread id */
 	struct lns_rxq rxq[LNS_MAX_RXQ_PER_WORKER];
 	unsigned n_rxq;
+	/* dp/mtu.c: ICMP errors handed to the control lcore; set up at first use. */
+	struct lns_tb icmp_tb;
+	/* dp/mtu.c: the fragments of the last LNS_V_FRAGS verdict, for the caller to send. */
+	struct rte_mbuf *frag[LNS_FRAG_MAX];
+	unsigned n_frag;
 } __rte_cache_aligned;
 
 struct rte_ring;
@@ -144,15 +157,34 @@ enum lns_verdict {
 	LNS_V_DROP_NO_NEIGHBOUR,
 	LNS_V_DROP_TOO_BIG,
 	LNS_V_DROP_NO_HEADROOM,
+	LNS_V_FRAGS, /* m was cut into w->frag[0..n_frag), each ready to go out of its
+		      * ->port; m itself is the caller's to free, like a dropped one */
 };
 
 /*
- * What a punted packet is, in m->hash.usr: an ordinary punt (the frame as
- * received, l2_len and l3_len set), or a packet to route whose next hop needs
- * resolving (data starts at its IPv4 header, TTL already decremented).
+ * What a punted packet is, in m->hash.usr (the reason in the low 16 bits):
+ *  FRAME           an ordinary punt: the frame as received, l2_len and l3_len set;
+ *  ROUTE           an IPv4 packet to route whose next hop needs resolving (data
+ *                  starts at its IPv4 header, TTL already decremented);
+ *  ICMP_TTL        an IPv4 packet whose TTL ran out, for a Time Exceeded (data
+ *                  at its IPv4 header, as received);
+ *  ICMP_TOO_BIG    an IPv4 packet with DF larger than the next link, for a
+ *                  Fragmentation Needed (RFC 1191): data at its IPv4 header,
+ *                  TTL already decremented, the link's MTU in the high 16 bits;
+ *  ICMP6_HOP_LIMIT, ICMP6_TOO_BIG  the same for IPv6 (data at the IPv6 header;
+ *                  hop limit as received, resp. already decremented).
+ * The worker also counts the ICMP ones as drop_ttl / drop_too_big: they are
+ * not forwarded. The control lcore answers them (cp/icmp_err.c).
  */
-#define LNS_PUNT_FRAME 0
-#define LNS_PUNT_ROUTE 1
+#define LNS_PUNT_FRAME                 0
+#define LNS_PUNT_ROUTE                 1
+#define LNS_PUNT_ICMP_TTL              2
+#define LNS_PUNT_ICMP_TOO_BIG          3
+#define LNS_PUNT_ICMP6_HOP_LIMIT       4
+#define LNS_PUNT_ICMP6_TOO_BIG         5
+#define LNS_PUNT_REASON(u)             ((u)&0xffffu)
+#define LNS_PUNT_MTU(u)                ((uint16_t)((u) >> 16))
+#define LNS_PUNT_WITH_MTU(reason, mtu) ((uint32_t)(reason) | (uint32_t)(mtu) << 16)
 
 struct lns_dp_session;
 /* dp/fwd.c */

@@ -22,6 +22,7 @@
 
 #include "dp/dp.h"
 #include "dp/fib.h"
+#include "dp/mtu.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -88,6 +89,26 @@ static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_sessio
 }
 
 static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
+			      const struct lns_dp_session *s);
+
+/* Larger than the tunnel takes: an ICMP error, or fragments each sent in (dp/mtu.c). */
+static enum lns_verdict encap_too_big(struct lns_worker *w, struct rte_mbuf *m,
+				      const struct lns_dp_session *s)
+{
+	enum lns_verdict v = lns_too_big4(w, m, s->mtu);
+
+	for (unsigned i = 0; v == LNS_V_FRAGS && i < w->n_frag; i++) {
+		enum lns_verdict f = encap(w, w->frag[i], s);
+
+		if (f != LNS_V_TX) {
+			lns_frags_free(w);
+			return f;
+		}
+	}
+	return v;
+}
+
+static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 			      const struct lns_dp_session *s)
 {
 	const struct lns_runtime *rt = w->rt;
@@ -100,8 +121,9 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 
 	enum lns_verdict v;
 
+	lns_mss_clamp4(w, m, s->mtu);
 	if (inner > s->mtu)
-		return LNS_V_DROP_TOO_BIG;
+		return encap_too_big(w, m, s);
 	if (lns_neigh_lookup(rt->neigh, s->port, AF_INET, &s->nh_ip, &mac) < 0)
 		return LNS_V_DROP_NO_NEIGHBOUR;
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, TUNNEL_OVERHEAD);
@@ -148,8 +170,10 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 	rte_be32_t gw;
 	uint32_t v;
 
-	if (ip->time_to_live <= 1)
+	if (ip->time_to_live <= 1) {
+		m->hash.usr = LNS_PUNT_ICMP_TTL; /* for a Time Exceeded (dp/mtu.c) */
 		return LNS_V_DROP_TTL;
+	}
 	if (lns_fib_lookup(rt->fib, ip->dst_addr, &v) < 0)
 		return LNS_V_DROP_NO_ROUTE;
 	/*
@@ -183,8 +207,20 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 		m->hash.usr = LNS_PUNT_ROUTE;
 		return LNS_V_PUNT;
 	}
-	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)
-		return LNS_V_DROP_TOO_BIG;
+	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu) {
+		/* An ICMP error, or fragments each given their Ethernet header (dp/mtu.c). */
+		enum lns_verdict v = lns_too_big4(w, m, rt->ports[nh->port].mtu);
+
+		for (unsigned i = 0; v == LNS_V_FRAGS && i < w->n_frag; i++) {
+			enum lns_verdict f = eth_out(rt, w->frag[i], nh->port, &mac);
+
+			if (f != LNS_V_TX) {
+				lns_frags_free(w);
+				return f;
+			}
+		}
+		return v;
+	}
 	return eth_out(rt, m, nh->port, &mac);
 }
 
@@ -239,11 +275,12 @@ enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
 		return LNS_V_DROP_SPOOFED;
 	rte_pktmbuf_adj(m, (uint16_t)pos);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+	lns_mss_clamp4(w, m, s->mtu);
 	{
 		/* Counted when it leaves, or goes to the control lcore to be sent on. */
 		enum lns_verdict v = lns_route4(w, m);
 
-		if (v == LNS_V_TX || v == LNS_V_PUNT) {
+		if (v == LNS_V_TX || v == LNS_V_PUNT || v == LNS_V_FRAGS) {
 			c->up_pkts++;
 			c->up_bytes += tot;
 		}

@@ -19,6 +19,7 @@
 #include <rte_ring.h>
 
 #include "dp/dp.h"
+#include "dp/mtu.h"
 
 #define BURST_MAX 256
 
@@ -30,6 +31,23 @@ static void wake_control(struct lns_runtime *rt)
 
 	if (atomic_compare_exchange_strong(&rt->cp_sleeping, &expect, 0))
 		(void)!write(rt->punt_efd, &one, sizeof(one));
+}
+
+/* Send what is queued for output port O; whatever its TX queue does not take is dropped. */
+static void tx_flush(struct lns_worker *w, unsigned o, struct rte_mbuf **pkts, uint16_t *n,
+		     struct lns_worker_counters *c)
+{
+	uint16_t sent;
+
+	if (*n == 0)
+		return;
+	sent = rte_eth_tx_burst(w->rt->ports[o].port_id, w->idx, pkts, *n);
+	c->tx += sent;
+	if (sent < *n) {
+		c->drop_tx_full += *n - sent;
+		rte_pktmbuf_free_bulk(&pkts[sent], *n - sent);
+	}
+	*n = 0;
 }
 
 static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsigned burst)
@@ -63,6 +81,10 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 			break;
 		case LNS_V_DROP_TTL:
 			c.drop_ttl++;
+			if (lns_icmp_punt(w, m)) { /* for a Time Exceeded (dp/mtu.c) */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
 		case LNS_V_DROP_NO_ROUTE:
 			c.drop_no_route++;
@@ -72,7 +94,22 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 			break;
 		case LNS_V_DROP_TOO_BIG:
 			c.drop_too_big++;
+			if (lns_icmp_punt(w, m)) { /* for a Fragmentation Needed */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
+		case LNS_V_FRAGS: {
+			/* m's fragments (dp/mtu.c), sent at once behind what this burst
+			 * queued for that port before them: order kept, tx[] never full. */
+			int16_t out = rt->port_by_id[w->frag[0]->port];
+			uint16_t nf = (uint16_t)w->n_frag;
+
+			tx_flush(w, (unsigned)out, tx[out], &n_tx[out], &c);
+			tx_flush(w, (unsigned)out, w->frag, &nf, &c);
+			w->n_frag = 0;
+			break; /* m itself is freed below */
+		}
 		case LNS_V_DROP_NO_HEADROOM:
 			c.drop_no_headroom++;
 			break;
@@ -100,18 +137,8 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 		}
 		rte_pktmbuf_free(m);
 	}
-	for (unsigned o = 0; o < rt->n_ports; o++) {
-		uint16_t sent;
-
-		if (n_tx[o] == 0)
-			continue;
-		sent = rte_eth_tx_burst(rt->ports[o].port_id, w->idx, tx[o], n_tx[o]);
-		c.tx += sent;
-		if (sent < n_tx[o]) {
-			c.drop_tx_full += n_tx[o] - sent;
-			rte_pktmbuf_free_bulk(&tx[o][sent], n_tx[o] - sent);
-		}
-	}
+	for (unsigned o = 0; o < rt->n_ports; o++)
+		tx_flush(w, o, tx[o], &n_tx[o], &c);
 	if (n_punt) {
 		unsigned done = rte_ring_mp_enqueue_burst(rt->punt, (void **)punt, n_punt, NULL);
 
