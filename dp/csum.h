@@ -12,7 +12,7 @@
  * RFC 1624 equation 3: checksum C (as a number, host order) after a 16-bit
  * word of the summed data goes from OLD to NEW: C' = ~(~C + ~OLD + NEW) in
  * ones' complement arithmetic. Equation 3 rather than RFC 1141's: that one
- * can give 0x0000 where a full computation gives 0xffff (RFC 1624 section 3).
+ * can give 0xffff where a full computation gives 0x0000 (RFC 1624 section 4).
  */
 static inline uint16_t lns_csum_replace16(uint16_t c, uint16_t old, uint16_t new_)
 {

@@ -77,7 +77,7 @@ bool lns_icmp6_may_answer(const uint8_t *pkt, size_t len, uint8_t type)
 	if (dst[0] == 0xff && type != LNS_ICMP6_PACKET_TOO_BIG)
 		return false;
 	next = pkt[6];
-	for (int n = 0; n < IP6_EXT_MAX; n++) {
+	for (int n = 0; n <= IP6_EXT_MAX; n++) { /* IP6_EXT_MAX headers, then the upper layer */
 		size_t hlen;
 
 		switch (next) {
