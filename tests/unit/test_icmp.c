@@ -447,7 +447,8 @@ static uint32_t tcp_hdr(uint8_t *t, const uint8_t *opt, size_t olen)
 	t[13] = LNS_TCP_FLAG_SYN;
 	t[14] = 0xfa; /* window */
 	t[15] = 0xf0;
-	memcpy(t + 20, opt, olen);
+	if (olen)
+		memcpy(t + 20, opt, olen);
 	return (uint32_t)doff;
 }
 
