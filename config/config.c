@@ -36,6 +36,8 @@ static void cfg_defaults(struct lns_config *cfg)
 		.tx_desc = 1024,
 		.idle_polls = 64,
 		.idle_sleep_us = 100,
+		.icmp_errors_per_second = 100,
+		.tcp_mss_clamp = LNS_MSS_CLAMP_AUTO,
 	};
 
 	cfg->l2tp.port = 1701;

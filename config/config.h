@@ -74,7 +74,16 @@ struct lns_dataplane_cfg {
 	unsigned idle_sleep_us;     /* 0: never sleep (pure poll), default 100 */
 	bool handoff;               /* L2TP data to the worker owning its session, default false */
 	unsigned handoff_ring_size; /* power of two, default 4096 */
+	/* ICMP errors sent a second at most; 0: none; default 100 */
+	unsigned icmp_errors_per_second;
+	/* LNS_MSS_CLAMP_OFF, LNS_MSS_CLAMP_AUTO (default) or MIN..MAX */
+	unsigned tcp_mss_clamp;
 };
+
+#define LNS_MSS_CLAMP_OFF  0
+#define LNS_MSS_CLAMP_AUTO 1     /* the session's tunnel MTU less 40 */
+#define LNS_MSS_CLAMP_MIN  536   /* RFC 9293 section 3.7.1: the default MSS */
+#define LNS_MSS_CLAMP_MAX  65495 /* the largest IPv4 packet less 40 */
 
 enum lns_port_role {
 	LNS_ROLE_ACCESS = 1, /* faces the LACs */

@@ -262,6 +262,28 @@ int cfg_log(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
 
 /* ---- dataplane ---- */
 
+/* tcp-mss-clamp: auto, off, or the largest MSS a SYN may carry. */
+static int dp_mss_clamp(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	struct lns_dataplane_cfg *d = dst;
+	const char *t = n->type == YAML_SCALAR_NODE ? cfg_text(n) : "";
+
+	if (strcmp(t, "auto") == 0) {
+		d->tcp_mss_clamp = LNS_MSS_CLAMP_AUTO;
+		return 0;
+	}
+	if (strcmp(t, "off") == 0) {
+		d->tcp_mss_clamp = LNS_MSS_CLAMP_OFF;
+		return 0;
+	}
+	if (t[0] < '0' || t[0] > '9' ||
+	    cfg_uint(c, n, path, LNS_MSS_CLAMP_MIN, LNS_MSS_CLAMP_MAX, &d->tcp_mss_clamp) < 0)
+		return cfg_error(c, n,
+				 "%s: expected auto, off or an integer between %u and %u, got %s",
+				 path, LNS_MSS_CLAMP_MIN, LNS_MSS_CLAMP_MAX, CFG_DESC(n));
+	return 0;
+}
+
 #define CFG_T struct lns_dataplane_cfg
 static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("mbufs", mbufs, 1024, 16777215),
@@ -274,6 +296,8 @@ static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("idle-sleep-us", idle_sleep_us, 0, 100000),
 	CFG_BOOL("handoff", handoff),
 	CFG_POW2("handoff-ring-size", handoff_ring_size, 64, 1048576),
+	CFG_UINT("icmp-errors-per-second", icmp_errors_per_second, 0, 1000000),
+	CFG_FN("tcp-mss-clamp", dp_mss_clamp),
 };
 #undef CFG_T
 enum { DP_MBUFS, DP_MBUF_CACHE };

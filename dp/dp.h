@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
+#include "dp/ratelimit.h"
 
 #define LNS_MAX_WORKERS        64
 #define LNS_PPP_IP             0x0021 /* PPP protocol numbers (RFC 1332, RFC 5072) */
@@ -47,7 +48,11 @@
 	X(drop_no_headroom, "packets without room in front for the new headers")                   \
 	X(drop_punt_ring_full, "punt ring to the control lcore was full")                          \
 	X(handoff, "L2TP data handed to the worker owning its session (dataplane.handoff)")        \
-	X(drop_handoff_full, "handed packets the owning worker's ring did not take")
+	X(drop_handoff_full, "handed packets the owning worker's ring did not take")               \
+	X(icmp_punt_limited, "dropped packets whose ICMP error the worker's rate limit held back") \
+	X(fragmented, "IPv4 packets without DF cut into fragments to fit the next link")           \
+	X(frag_out, "fragments made of them")                                                      \
+	X(mss_clamped, "TCP SYNs whose MSS option was lowered")
 
 struct lns_worker_counters {
 #define X(name, help) uint64_t name;
@@ -81,6 +86,11 @@ struct lns_runtime;
 
 struct lns_sess_ctr;
 
+/* Most fragments one packet is cut into (dp/mtu.c); a packet needing more is dropped. */
+#define LNS_FRAG_MAX 8
+/* Fragments a worker holds for one burst, sent when the burst's verdicts are acted on. */
+#define LNS_FRAG_BUF 256
+
 struct lns_worker {
 	struct lns_worker_counters c; /* written only by this worker */
 	struct lns_runtime *rt;
@@ -90,6 +100,12 @@ struct lns_worker {
 	struct lns_rxq rxq[LNS_MAX_RXQ_PER_WORKER];
 	unsigned n_rxq;
 	struct rte_ring *handoff; /* packets other workers pass to this one (MP/SC), or NULL */
+	/* dp/mtu.c: ICMP errors handed to the control lcore; set up at first use. */
+	struct lns_tb icmp_tb;
+	/* dp/mtu.c: the fragments of this burst's LNS_V_FRAGS verdicts, for the worker loop
+	 * to send; each such packet's hash.usr says which (LNS_FRAGS_START/COUNT). */
+	struct rte_mbuf *frag[LNS_FRAG_BUF];
+	unsigned n_frag;
 } __rte_cache_aligned;
 
 struct rte_ring;
@@ -156,6 +172,8 @@ enum lns_verdict {
 	LNS_V_DROP_NO_HEADROOM,
 	LNS_V_PENDING, /* classify: a fast-path packet, its lookups still to do (struct lns_pctx) */
 	LNS_V_HANDOFF, /* for the worker owning its session, m->hash.usr: which */
+	LNS_V_FRAGS,   /* m was cut into fragments in w->frag, each ready to go out of its
+			* ->port (which: m->hash.usr); m itself is the caller's to free */
 };
 
 /*
@@ -184,12 +202,34 @@ struct lns_pctx {
 #define LNS_PCTX_NO_ROUTE UINT32_MAX
 
 /*
- * What a punted packet is, in m->hash.usr: an ordinary punt (the frame as
- * received, l2_len and l3_len set), or a packet to route whose next hop needs
- * resolving (data starts at its IPv4 header, TTL already decremented).
+ * What a punted packet is, in m->hash.usr (the reason in the low 16 bits):
+ *  FRAME           an ordinary punt: the frame as received, l2_len and l3_len set;
+ *  ROUTE           an IPv4 packet to route whose next hop needs resolving (data
+ *                  starts at its IPv4 header, TTL already decremented);
+ *  ICMP_TTL        an IPv4 packet whose TTL ran out, for a Time Exceeded (data
+ *                  at its IPv4 header, as received);
+ *  ICMP_TOO_BIG    an IPv4 packet with DF larger than the next link, for a
+ *                  Fragmentation Needed (RFC 1191): data at its IPv4 header,
+ *                  TTL already decremented, the link's MTU in the high 16 bits;
+ *  ICMP6_HOP_LIMIT, ICMP6_TOO_BIG  the same for IPv6 (data at the IPv6 header;
+ *                  hop limit as received, resp. already decremented).
+ * The worker also counts the ICMP ones as drop_ttl / drop_too_big: they are
+ * not forwarded. The control lcore answers them (cp/icmp_err.c).
  */
-#define LNS_PUNT_FRAME 0
-#define LNS_PUNT_ROUTE 1
+#define LNS_PUNT_FRAME                 0
+#define LNS_PUNT_ROUTE                 1
+#define LNS_PUNT_ICMP_TTL              2
+#define LNS_PUNT_ICMP_TOO_BIG          3
+#define LNS_PUNT_ICMP6_HOP_LIMIT       4
+#define LNS_PUNT_ICMP6_TOO_BIG         5
+#define LNS_PUNT_REASON(u)             ((u)&0xffffu)
+#define LNS_PUNT_MTU(u)                ((uint16_t)((u) >> 16))
+#define LNS_PUNT_WITH_MTU(reason, mtu) ((uint32_t)(reason) | (uint32_t)(mtu) << 16)
+
+/* LNS_V_FRAGS: the packet's fragments are w->frag[START, START + COUNT). */
+#define LNS_FRAGS_REF(start, count) ((uint32_t)(start) << 8 | (uint32_t)(count))
+#define LNS_FRAGS_START(u)          ((u) >> 8)
+#define LNS_FRAGS_COUNT(u)          ((u)&0xffu)
 
 /*
  * dp/fwd.c: the worker's whole decision for a burst received on port P: a

@@ -29,6 +29,7 @@
 #include "dp/dp.h"
 #include "dp/fib.h"
 #include "dp/mac64.h"
+#include "dp/mtu.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -132,6 +133,28 @@ static enum lns_verdict eth_out(const struct lns_runtime *rt, struct rte_mbuf *m
 	return LNS_V_TX;
 }
 
+static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
+			      const struct lns_dp_down *d);
+
+/* Larger than the tunnel takes: an ICMP error, or fragments each sent in (dp/mtu.c). */
+static enum lns_verdict encap_too_big(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
+				      const struct lns_dp_down *d)
+{
+	enum lns_verdict v = lns_too_big4(w, m, d->mtu);
+
+	if (v != LNS_V_FRAGS)
+		return v;
+	for (unsigned i = LNS_FRAGS_START(m->hash.usr); i < w->n_frag; i++) {
+		enum lns_verdict f = encap(w, w->frag[i], slot, d);
+
+		if (f != LNS_V_TX) {
+			lns_frags_free(w, m);
+			return f;
+		}
+	}
+	return v;
+}
+
 /* Into the session's tunnel (in SLOT, read as D): the prebuilt header in front of the packet. */
 static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
 			      const struct lns_dp_down *d)
@@ -145,8 +168,9 @@ static enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t
 	struct rte_udp_hdr *udp;
 	uint16_t outer;
 
+	lns_mss_clamp4(w, m, d->mtu);
 	if (inner > d->mtu)
-		return LNS_V_DROP_TOO_BIG;
+		return encap_too_big(w, m, slot, d);
 	if (rte_pktmbuf_headroom(m) >= sizeof(d->b) + 12) {
 		/* One fixed-size copy; only its last hdr_len - 12 octets stay in front. */
 		memcpy(rte_pktmbuf_mtod(m, uint8_t *) - sizeof(d->b), d->b, sizeof(d->b));
@@ -216,8 +240,10 @@ static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_
 	uint64_t mw;
 	rte_be32_t gw;
 
-	if (ip->time_to_live <= 1)
+	if (ip->time_to_live <= 1) {
+		m->hash.usr = LNS_PUNT_ICMP_TTL; /* for a Time Exceeded (dp/mtu.c) */
 		return LNS_V_DROP_TTL;
+	}
 	if (v == LNS_PCTX_NO_ROUTE)
 		return LNS_V_DROP_NO_ROUTE;
 	/*
@@ -247,19 +273,34 @@ static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_
 	nh = lns_fib_nexthop(rt->fib, v);
 	if (nh == NULL)
 		return LNS_V_DROP_NO_ROUTE;
-	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)
-		return LNS_V_DROP_TOO_BIG;
 	/* A route's gateway MAC is kept in its next hop; only connected hosts are looked up. */
 	mw = __atomic_load_n(&nh->mac, __ATOMIC_ACQUIRE);
 	if (nh->gw && (mw & LNS_MAC64_VALID)) {
 		mw = rte_cpu_to_le_64(mw); /* the address's octets in order, in memory */
-		return eth_out(rt, m, nh->port, &mw);
+		memcpy(&mac, &mw, sizeof(mac));
+	} else {
+		gw = nh->gw ? nh->gw : ip->dst_addr;
+		if (lns_neigh_lookup(rt->neigh, nh->port, AF_INET, &gw, &mac) < 0) {
+			/* The control lcore resolves it and sends the packet on (cp/ip_out.c). */
+			m->hash.usr = LNS_PUNT_ROUTE;
+			return LNS_V_PUNT;
+		}
 	}
-	gw = nh->gw ? nh->gw : ip->dst_addr;
-	if (lns_neigh_lookup(rt->neigh, nh->port, AF_INET, &gw, &mac) < 0) {
-		/* The control lcore resolves it and sends the packet on (cp/ip_out.c). */
-		m->hash.usr = LNS_PUNT_ROUTE;
-		return LNS_V_PUNT;
+	if (unlikely(rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)) {
+		/* An ICMP error, or fragments each given their Ethernet header (dp/mtu.c). */
+		enum lns_verdict f = lns_too_big4(w, m, rt->ports[nh->port].mtu);
+
+		if (f != LNS_V_FRAGS)
+			return f;
+		for (unsigned i = LNS_FRAGS_START(m->hash.usr); i < w->n_frag; i++) {
+			enum lns_verdict e = eth_out(rt, w->frag[i], nh->port, &mac);
+
+			if (e != LNS_V_TX) {
+				lns_frags_free(w, m);
+				return e;
+			}
+		}
+		return f;
 	}
 	return eth_out(rt, m, nh->port, &mac);
 }
@@ -297,9 +338,10 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 	}
 	rte_pktmbuf_adj(m, x->ip_off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - x->ip_len);
+	lns_mss_clamp4(w, m, s.mtu);
 	/* Counted when it leaves, or goes to the control lcore to be sent on. */
 	v = route4(w, m, x->nh);
-	if (v == LNS_V_TX || v == LNS_V_PUNT) {
+	if (v == LNS_V_TX || v == LNS_V_PUNT || v == LNS_V_FRAGS) {
 		struct lns_sess_ctr *c = &w->sctr[x->slot];
 
 		c->up_pkts++;

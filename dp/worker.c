@@ -19,6 +19,7 @@
 #include <rte_ring.h>
 
 #include "dp/dp.h"
+#include "dp/mtu.h"
 
 #define BURST_MAX 256
 
@@ -30,6 +31,23 @@ static void wake_control(struct lns_runtime *rt)
 
 	if (atomic_compare_exchange_strong(&rt->cp_sleeping, &expect, 0))
 		(void)!write(rt->punt_efd, &one, sizeof(one));
+}
+
+/* Send what is queued for output port O; whatever its TX queue does not take is dropped. */
+static void tx_flush(struct lns_worker *w, unsigned o, struct rte_mbuf **pkts, uint16_t *n,
+		     struct lns_worker_counters *c)
+{
+	uint16_t sent;
+
+	if (*n == 0)
+		return;
+	sent = rte_eth_tx_burst(w->rt->ports[o].port_id, w->idx, pkts, *n);
+	c->tx += sent;
+	if (sent < *n) {
+		c->drop_tx_full += *n - sent;
+		rte_pktmbuf_free_bulk(&pkts[sent], *n - sent);
+	}
+	*n = 0;
 }
 
 /* Act on a processed burst's verdicts: send, punt, hand over or drop, and count. */
@@ -81,6 +99,10 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 			break;
 		case LNS_V_DROP_TTL:
 			c->drop_ttl++;
+			if (lns_icmp_punt(w, m)) { /* for a Time Exceeded (dp/mtu.c) */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
 		case LNS_V_DROP_NO_ROUTE:
 			c->drop_no_route++;
@@ -90,7 +112,22 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 			break;
 		case LNS_V_DROP_TOO_BIG:
 			c->drop_too_big++;
+			if (lns_icmp_punt(w, m)) { /* for a Fragmentation Needed */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
+		case LNS_V_FRAGS: {
+			/* m's fragments (dp/mtu.c), sent at once behind what this burst
+			 * queued for that port before them: order kept, tx[] never full. */
+			unsigned start = LNS_FRAGS_START(m->hash.usr);
+			uint16_t nf = (uint16_t)LNS_FRAGS_COUNT(m->hash.usr);
+			int16_t out = rt->port_by_id[w->frag[start]->port];
+
+			tx_flush(w, (unsigned)out, tx[out], &n_tx[out], c);
+			tx_flush(w, (unsigned)out, &w->frag[start], &nf, c);
+			break; /* m itself is freed below */
+		}
 		case LNS_V_DROP_NO_HEADROOM:
 			c->drop_no_headroom++;
 			break;
@@ -132,18 +169,9 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		c->drop_handoff_full += n_ho[o] - done;
 		rte_pktmbuf_free_bulk(&ho[o][done], n_ho[o] - done);
 	}
-	for (unsigned o = 0; o < rt->n_ports; o++) {
-		uint16_t sent;
-
-		if (n_tx[o] == 0)
-			continue;
-		sent = rte_eth_tx_burst(rt->ports[o].port_id, w->idx, tx[o], n_tx[o]);
-		c->tx += sent;
-		if (sent < n_tx[o]) {
-			c->drop_tx_full += n_tx[o] - sent;
-			rte_pktmbuf_free_bulk(&tx[o][sent], n_tx[o] - sent);
-		}
-	}
+	w->n_frag = 0; /* every fragment of the burst went out above */
+	for (unsigned o = 0; o < rt->n_ports; o++)
+		tx_flush(w, o, tx[o], &n_tx[o], c);
 	if (n_punt) {
 		unsigned done = rte_ring_mp_enqueue_burst(rt->punt, (void **)punt, n_punt, NULL);
 

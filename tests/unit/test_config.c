@@ -182,6 +182,12 @@ static const struct {
 				  "address 100.64.9.9 (also users[0])"},
 	{"ring-pow2.yaml", "ring-pow2.yaml:2:19: dataplane.punt-ring-size: expected a power of "
 			   "two between 64 and 1048576, got 1000"},
+	{"mss-word.yaml", "mss-word.yaml:2:18: dataplane.tcp-mss-clamp: expected auto, off or an "
+			  "integer between 536 and 65495, got \"on\""},
+	{"mss-small.yaml", "mss-small.yaml:2:18: dataplane.tcp-mss-clamp: expected auto, off or "
+			   "an integer between 536 and 65495, got \"500\""},
+	{"icmp-rate.yaml", "icmp-rate.yaml:2:27: dataplane.icmp-errors-per-second: expected an "
+			   "integer between 0 and 1000000, got \"-1\""},
 	{"main-lcore.yaml", "main-lcore.yaml:3:15: eal.main-lcore: expected one of the lcores "
 			    "\"0-1\", got 2"},
 	{"metrics.yaml", "metrics.yaml:11:12: management.metrics: expected \"ADDRESS:PORT\" or "
@@ -295,6 +301,8 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg->dataplane.mbufs, 16383);
 	assert_int_equal(cfg->dataplane.punt_ring_size, 2048);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 100);
+	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 200);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 1420);
 
 	assert_int_equal(cfg->n_ports, 2);
 	assert_string_equal(cfg->ports[0].name, "access0");
@@ -394,6 +402,8 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(cfg->dataplane.tx_desc, 1024);
 	assert_int_equal(cfg->dataplane.idle_polls, 64);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 100);
+	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 100);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_AUTO);
 	assert_int_equal(cfg->ports[0].mtu, 1500);
 	assert_int_equal(cfg->ports[0].vlan, -1);
 	assert_int_equal(cfg->n_routes, 1);
@@ -488,6 +498,31 @@ static void test_parse_buffer(void **state)
 		    "3)");
 	parse_fails(PORTS "users: [{name: a, password: b, pool: p}]\n",
 		    "test.yaml:3:38: users[0].pool: unknown pool \"p\" (no pools are defined)");
+
+	/* tcp-mss-clamp: auto, off, the bounds; a list is no value */
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: off, icmp-errors-per-second: 0}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_OFF);
+	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 0);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: auto}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_AUTO);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: 536}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 536);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: 65495}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 65495);
+	lns_config_free(cfg);
+	parse_fails(PORTS "dataplane: {tcp-mss-clamp: 65496}\n",
+		    "test.yaml:3:28: dataplane.tcp-mss-clamp: expected auto, off or an integer "
+		    "between 536 and 65495, got \"65496\"");
+	parse_fails(PORTS "dataplane: {tcp-mss-clamp: [1]}\n",
+		    "test.yaml:3:28: dataplane.tcp-mss-clamp: expected auto, off or an integer "
+		    "between 536 and 65495, got a list");
 }
 
 /* eal.lcores: EAL's --lcores syntax, plain lists and lcores mapped to CPUs. */
