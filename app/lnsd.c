@@ -63,7 +63,7 @@ static int eal_args(const struct lns_config *cfg, char **argv, int max)
 		argv[argc++] = (char *)(s);                                                        \
 	} while (0)
 	ARG("lnsd");
-	ARG("-l");
+	ARG("--lcores"); /* -l takes plain lists only; --lcores also maps lcores to CPUs */
 	ARG(cfg->eal.lcores);
 	if (cfg->eal.main_lcore >= 0) {
 		snprintf(main_lcore, sizeof(main_lcore), "%d", cfg->eal.main_lcore);

@@ -18,6 +18,7 @@
 #include "app/app.h"
 #include "cp/cp.h"
 #include "cp/log.h"
+#include "dp/session.h"
 
 /* A PCI address (DDDD:BB:DD.F or BB:DD.F) rather than a vdev string. */
 bool lns_device_is_pci(const char *dev)
@@ -40,8 +41,8 @@ static int port_find(const struct lns_port_cfg *pc, unsigned nq, uint16_t *port_
 		return rte_eth_dev_get_port_by_name(pc->device, port_id);
 
 	comma = strchr(pc->device, ',');
-	snprintf(name, sizeof(name), "%.*s", comma ? (int)(comma - pc->device) : (int)strlen(pc->device),
-		 pc->device);
+	snprintf(name, sizeof(name), "%.*s",
+		 comma ? (int)(comma - pc->device) : (int)strlen(pc->device), pc->device);
 	snprintf(args, sizeof(args), "%s", comma ? comma + 1 : "");
 	/* net_af_packet makes its queue pairs at probe time. */
 	if (strncmp(name, "net_af_packet", 13) == 0 && strstr(args, "qpairs=") == NULL)
@@ -93,8 +94,8 @@ static int port_start(struct lns_runtime *rt, unsigned idx, const struct lns_por
 	}
 	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	for (unsigned q = 0; q < nq; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, rte_eth_dev_socket_id(p->port_id),
-					     NULL, rt->pool);
+		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd,
+					     rte_eth_dev_socket_id(p->port_id), NULL, rt->pool);
 		if (ret == 0)
 			ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd,
 						     rte_eth_dev_socket_id(p->port_id), NULL);
@@ -125,13 +126,16 @@ static int port_start(struct lns_runtime *rt, unsigned idx, const struct lns_por
 
 		memset(reta, 0, sizeof(reta));
 		for (unsigned i = 0; i < info.reta_size; i++) {
-			reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ull << (i % RTE_ETH_RETA_GROUP_SIZE);
+			reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ull
+								  << (i % RTE_ETH_RETA_GROUP_SIZE);
 			reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] =
 				i % rt->n_workers;
 		}
 		if (rte_eth_dev_rss_reta_update(p->port_id, reta, info.reta_size) < 0)
-			LNS_LOG(WARNING, app, "port %s: RSS table not set; the control queue "
-					      "takes a share of RX", pc->name);
+			LNS_LOG(WARNING, app,
+				"port %s: RSS table not set; the control queue "
+				"takes a share of RX",
+				pc->name);
 	}
 
 	rte_eth_macaddr_get(p->port_id, &p->mac);
@@ -142,8 +146,8 @@ static int port_start(struct lns_runtime *rt, unsigned idx, const struct lns_por
 		char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
 		cp_mac_str(&p->mac, mac, sizeof(mac));
-		LNS_LOG(INFO, app, "port %s: %s (port id %u), %s, %u queue pairs, mac %s",
-			pc->name, pc->device, p->port_id, info.driver_name, nq, mac);
+		LNS_LOG(INFO, app, "port %s: %s (port id %u), %s, %u queue pairs, mac %s", pc->name,
+			pc->device, p->port_id, info.driver_name, nq, mac);
 	}
 	return 0;
 }
@@ -185,6 +189,8 @@ int lns_port_fill(struct lns_runtime *rt, unsigned idx, uint16_t port_id, unsign
 		p->v6_plen[p->n_v6++] = 64;
 	}
 	rt->port_by_id[p->port_id] = idx;
+	/* The prebuilt headers of sessions behind this port carry its VLAN tag. */
+	lns_session_table_set_port(rt->sessions, idx, p->vlan);
 	/* RX queue q is polled by worker q mod W. */
 	for (unsigned q = 0; q < nq; q++) {
 		struct lns_worker *w = &rt->workers[q % rt->n_workers];

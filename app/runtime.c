@@ -55,7 +55,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 			cfg->eal.lcores, rt->n_workers, LNS_MAX_WORKERS);
 		return -EINVAL;
 	}
-	RTE_LCORE_FOREACH_WORKER(lc) {
+	RTE_LCORE_FOREACH_WORKER (lc) {
 		rt->workers[w].rt = rt;
 		rt->workers[w].lcore = lc;
 		rt->workers[w].idx = w;
@@ -96,18 +96,34 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 	rt->l2tp_port = rte_cpu_to_be_16((uint16_t)cfg->l2tp.port);
 	rt->n_slots = cfg->l2tp.max_sessions;
 	m.sess_ctr = lns_heap_used();
-	rt->sess_ctr = rte_zmalloc("sess_ctr",
-				   (size_t)rt->n_workers * rt->n_slots * sizeof(*rt->sess_ctr),
-				   RTE_CACHE_LINE_SIZE);
+	rt->sess_ctr =
+		rte_zmalloc("sess_ctr", (size_t)rt->n_workers * rt->n_slots * sizeof(*rt->sess_ctr),
+			    RTE_CACHE_LINE_SIZE);
 	if (rt->sess_ctr == NULL) {
 		LNS_LOG(ERR, app, "per-session counters: out of memory (raise eal.memory-mb?)");
 		return -ENOMEM;
 	}
 	m.sess_ctr = lns_heap_used() - m.sess_ctr;
+	rt->handoff = cfg->dataplane.handoff && rt->n_workers > 1;
+	for (unsigned i = 0; rt->handoff && i < rt->n_workers; i++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "lns_handoff%u", i);
+		rt->workers[i].handoff = rte_ring_create(name, cfg->dataplane.handoff_ring_size,
+							 rte_socket_id(), RING_F_SC_DEQ);
+		if (rt->workers[i].handoff == NULL) {
+			LNS_LOG(ERR, app, "hand-off ring of worker %u: %s", i,
+				rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
+	for (unsigned i = 0; i < rt->n_workers; i++)
+		rt->workers[i].sctr = rt->sess_ctr + (size_t)i * rt->n_slots;
 	/* One /32 per session plus routes; a tbl8 group per /24 that holds sessions. */
 	m.fib = lns_heap_used();
 	rt->fib = lns_fib_create("lns_fib4", cfg->l2tp.max_sessions + 1024,
-				 RTE_MAX(256u, RTE_MIN(cfg->l2tp.max_sessions / 16, 16384u)), rt->qsbr);
+				 RTE_MAX(256u, RTE_MIN(cfg->l2tp.max_sessions / 16, 16384u)),
+				 rt->qsbr);
 	if (rt->fib == NULL) {
 		LNS_LOG(ERR, app, "FIB: out of memory (raise eal.memory-mb?)");
 		return -ENOMEM;
@@ -190,6 +206,16 @@ int lns_fib6_fill(struct lns_runtime *rt)
 
 void lns_runtime_fini(struct lns_runtime *rt)
 {
+	for (unsigned i = 0; i < rt->n_workers; i++) {
+		struct rte_mbuf *m = NULL;
+
+		if (rt->workers[i].handoff == NULL)
+			continue;
+		while (rte_ring_dequeue(rt->workers[i].handoff, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(rt->workers[i].handoff);
+		rt->workers[i].handoff = NULL;
+	}
 	lns_fib6_free(rt->fib6);
 	lns_fib_free(rt->fib);
 	rte_free(rt->sess_ctr);

@@ -31,9 +31,8 @@
 #include "app/app.h"
 #include "dp/fib.h"
 #include "dp/neigh.h"
+#include "dp/mac64.h"
 #include "dp/session.h"
-
-
 
 /* As port_start() in app/ports.c, on a net_ring port of our own rings. */
 static int port_start(struct bench_env *e, unsigned idx, char *err, size_t errlen)
@@ -109,7 +108,8 @@ static int sessions_publish(struct bench_env *e, char *err, size_t errlen)
 		s.peer_port = 1701;
 		s.port = 0;
 		s.nh_ip = rte_cpu_to_be_32(BENCH_ACC_ROUTER); /* 10/8 is behind it */
-		s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
+		/* resolved, as cp/ppp_fwd.c publishes a session whose LAC it just heard from */
+		s.lac_mac = lns_mac64(&e->acc_router_mac);
 		s.mode = LNS_SESS_FORWARD;
 		s.sub_ip = bench_sub_ip(i);
 		s.peer_mru = 1500;
@@ -223,7 +223,8 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 		struct lns_runtime_mem mem;
 
 		ret = lns_runtime_init(e->rt, e->cfg,
-				       RTE_MAX(e->cfg->dataplane.mbufs, 2u * BENCH_ROUND_MAX), &mem);
+				       RTE_MAX(e->cfg->dataplane.mbufs, 2u * BENCH_ROUND_MAX),
+				       &mem);
 		if (ret < 0) {
 			snprintf(err, errlen, "runtime for %u sessions: %s (raise EAL -m)",
 				 e->cfg->l2tp.max_sessions, strerror(-ret));

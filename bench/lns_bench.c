@@ -456,8 +456,15 @@ static unsigned components(struct bench *b, struct comp *out)
 		slot[j] = e->slot[i];
 		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET + (xorshift(&b->rng) & BENCH_INET_MASK));
 	}
-	COMP("session_lookup", "lns_session_lookup + read the entry",
-	     acc += lns_session_lookup(rt->sessions, tid[j], sid[j])->slot);
+	COMP("session_lookup", "session index (tunnel, session) -> slot + read the entry's line 1",
+	     {
+		     uint32_t s = lns_session_index_slot(
+			     lns_session_index(rt->sessions, tid[j], sid[j]));
+		     struct lns_dp_session d;
+
+		     lns_session_read(lns_session_entry(rt->sessions, s), &d);
+		     acc += d.slot;
+	     });
 	COMP("fib_lookup_subscriber", "lns_fib_lookup of a subscriber /32", {
 		uint32_t v = 0;
 
@@ -470,8 +477,12 @@ static unsigned components(struct bench *b, struct comp *out)
 		lns_fib_lookup(rt->fib, inet[j], &v);
 		acc += v;
 	});
-	COMP("session_by_slot", "lns_session_by_slot + read the entry",
-	     acc += lns_session_by_slot(rt->sessions, slot[j])->mode);
+	COMP("session_by_slot", "read a slot's downstream line, as encapsulation does", {
+		struct lns_dp_down d;
+
+		lns_session_read_down(lns_session_entry(rt->sessions, slot[j]), &d);
+		acc += d.mode + d.b[40];
+	});
 	COMP("neigh_lookup", "lns_neigh_lookup of the same next hop", {
 		lns_neigh_lookup(rt->neigh, 1, AF_INET, &gw, &mac);
 		acc += mac.addr_bytes[j & 3];

@@ -31,10 +31,13 @@ static void cfg_defaults(struct lns_config *cfg)
 		.mbuf_cache = 256,
 		.burst = 32,
 		.punt_ring_size = 1024,
+		.handoff_ring_size = 4096,
 		.rx_desc = 1024,
 		.tx_desc = 1024,
 		.idle_polls = 64,
 		.idle_sleep_us = 100,
+		.icmp_errors_per_second = 100,
+		.tcp_mss_clamp = LNS_MSS_CLAMP_AUTO,
 	};
 
 	cfg->l2tp.port = 1701;

@@ -15,17 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LNS_NAME_MAX 64		/* names of ports, pools, peers, users */
-#define LNS_PATH_MAX 108	/* fits sockaddr_un.sun_path */
-#define LNS_DEVICE_MAX 256	/* PCI address or vdev string */
+#define LNS_NAME_MAX   64  /* names of ports, pools, peers, users */
+#define LNS_PATH_MAX   108 /* fits sockaddr_un.sun_path */
+#define LNS_DEVICE_MAX 256 /* PCI address or vdev string */
 #define LNS_SECRET_MAX 128
-#define LNS_MAX_PORTS 16
-#define LNS_MAX_ADDRS 8		/* addresses per port */
+#define LNS_MAX_PORTS  16
+#define LNS_MAX_ADDRS  8 /* addresses per port */
 
 /* An IPv4 or IPv6 address, with a prefix length where one was given. */
 struct lns_addr {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t plen;		/* prefix length; 32/128 when none was written */
+	int family;   /* AF_INET or AF_INET6 */
+	uint8_t plen; /* prefix length; 32/128 when none was written */
 	union {
 		struct in_addr v4;
 		struct in6_addr v6;
@@ -44,35 +44,46 @@ enum lns_log_level {
 };
 
 struct lns_eal_cfg {
-	char lcores[64];	/* EAL -l list, default "0-1" */
-	int main_lcore;		/* -1: EAL's default (the first of lcores) */
-	unsigned memory_mb;	/* -m, default 512 */
-	bool no_huge;		/* --no-huge, default true */
-	char file_prefix[64];	/* --file-prefix, default "lns" */
-	char **extra_args;	/* passed to EAL verbatim, after ours */
+	char lcores[64];      /* EAL --lcores list or map, default "0-1" */
+	int main_lcore;       /* -1: EAL's default (the first of lcores) */
+	unsigned memory_mb;   /* -m, default 512 */
+	bool no_huge;         /* --no-huge, default true */
+	char file_prefix[64]; /* --file-prefix, default "lns" */
+	char **extra_args;    /* passed to EAL verbatim, after ours */
 	size_t n_extra_args;
 };
 
 struct lns_log_cfg {
-	enum lns_log_level level;	 /* default info */
+	enum lns_log_level level; /* default info */
 	/* per component: "lns.cp", "lns.dp", "lns.config", ... */
 	struct lns_log_component {
 		char name[LNS_NAME_MAX];
 		enum lns_log_level level;
-	} *components;
+	} * components;
 	size_t n_components;
 };
 
 struct lns_dataplane_cfg {
-	unsigned mbufs;		 /* mempool size per socket, default 8191 */
-	unsigned mbuf_cache;	 /* default 256 */
-	unsigned burst;		 /* RX burst, 1..256, default 32 */
-	unsigned punt_ring_size; /* power of two, default 1024 */
-	unsigned rx_desc;	 /* default 1024 */
-	unsigned tx_desc;	 /* default 1024 */
-	unsigned idle_polls;	 /* empty polls before a worker sleeps, default 64 */
-	unsigned idle_sleep_us;	 /* 0: never sleep (pure poll), default 100 */
+	unsigned mbufs;             /* mempool size per socket, default 8191 */
+	unsigned mbuf_cache;        /* default 256 */
+	unsigned burst;             /* RX burst, 1..256, default 32 */
+	unsigned punt_ring_size;    /* power of two, default 1024 */
+	unsigned rx_desc;           /* default 1024 */
+	unsigned tx_desc;           /* default 1024 */
+	unsigned idle_polls;        /* empty polls before a worker sleeps, default 64 */
+	unsigned idle_sleep_us;     /* 0: never sleep (pure poll), default 100 */
+	bool handoff;               /* L2TP data to the worker owning its session, default false */
+	unsigned handoff_ring_size; /* power of two, default 4096 */
+	/* ICMP errors sent a second at most; 0: none; default 100 */
+	unsigned icmp_errors_per_second;
+	/* LNS_MSS_CLAMP_OFF, LNS_MSS_CLAMP_AUTO (default) or MIN..MAX */
+	unsigned tcp_mss_clamp;
 };
+
+#define LNS_MSS_CLAMP_OFF  0
+#define LNS_MSS_CLAMP_AUTO 1     /* the session's tunnel MTU less 40 */
+#define LNS_MSS_CLAMP_MIN  536   /* RFC 9293 section 3.7.1: the default MSS */
+#define LNS_MSS_CLAMP_MAX  65495 /* the largest IPv4 packet less 40 */
 
 enum lns_port_role {
 	LNS_ROLE_ACCESS = 1, /* faces the LACs */
@@ -84,25 +95,25 @@ struct lns_port_cfg {
 	char name[LNS_NAME_MAX];
 	char device[LNS_DEVICE_MAX]; /* "0000:03:00.0" or "net_af_packet0,iface=x" */
 	enum lns_port_role role;
-	unsigned mtu;		     /* default 1500, 68..9600 */
-	int vlan;		     /* -1: untagged; else 1..4094 */
+	unsigned mtu; /* default 1500, 68..9600 */
+	int vlan;     /* -1: untagged; else 1..4094 */
 	bool has_mac;
-	uint8_t mac[6];		     /* override of the device's address */
+	uint8_t mac[6];                       /* override of the device's address */
 	struct lns_addr addrs[LNS_MAX_ADDRS]; /* interface addresses, with plen */
 	size_t n_addrs;
 };
 
 struct lns_route_cfg {
 	struct lns_addr prefix; /* destination */
-	struct lns_addr via;	/* next hop, same family, on a connected subnet */
-	int port;		/* index into ports; resolved from the subnet when
+	struct lns_addr via;    /* next hop, same family, on a connected subnet */
+	int port;               /* index into ports; resolved from the subnet when
 				 * not written, else the named port */
 };
 
 struct lns_retransmit_cfg {
 	unsigned initial_ms; /* default 1000 */
 	unsigned max_ms;     /* default 8000 */
-	unsigned count;	     /* default 5 */
+	unsigned count;      /* default 5 */
 };
 
 struct lns_l2tp_peer_cfg {
@@ -111,22 +122,22 @@ struct lns_l2tp_peer_cfg {
 	size_t n_match;
 	char host_name[LNS_NAME_MAX]; /* "" when not matched by Host Name */
 	char secret[LNS_SECRET_MAX];  /* "" = no tunnel authentication */
-	bool allow;		      /* default true */
-	unsigned max_sessions;	      /* 0 = no per-peer limit */
-	bool hide_avps;		      /* send hidden AVPs; needs a secret */
+	bool allow;                   /* default true */
+	unsigned max_sessions;        /* 0 = no per-peer limit */
+	bool hide_avps;               /* send hidden AVPs; needs a secret */
 };
 
 struct lns_l2tp_cfg {
 	struct lns_addr *listen; /* each must be an address of an access port */
 	size_t n_listen;
-	unsigned port;		 /* UDP port, default 1701 */
+	unsigned port;                /* UDP port, default 1701 */
 	char host_name[LNS_NAME_MAX]; /* default "lns" */
 	unsigned hello_interval;      /* seconds, 0 = never, default 60 */
 	unsigned receive_window;      /* 1..65535, default 16 */
 	struct lns_retransmit_cfg retransmit;
-	unsigned max_tunnels;	      /* default 4096 */
-	unsigned max_sessions;	      /* default 65536 (whole LNS) */
-	bool allow_unknown_peers;     /* default false: only listed peers */
+	unsigned max_tunnels;     /* default 4096 */
+	unsigned max_sessions;    /* default 65536 (whole LNS) */
+	bool allow_unknown_peers; /* default false: only listed peers */
 	struct lns_l2tp_peer_cfg *peers;
 	size_t n_peers;
 };
@@ -151,23 +162,23 @@ struct lns_ra_cfg {
 };
 
 struct lns_ppp_cfg {
-	unsigned mru;			 /* 0 = derived from the path MTU (default) */
+	unsigned mru;                           /* 0 = derived from the path MTU (default) */
 	enum lns_auth_proto auth[LNS_AUTH_MAX]; /* order of preference */
-	size_t n_auth;			 /* default: mschapv2, chap-md5, pap */
-	unsigned lcp_echo_interval;	 /* seconds, 0 = off, default 10 */
-	unsigned lcp_echo_failures;	 /* default 3 */
-	unsigned restart_ms;		 /* RFC 1661 restart timer, default 3000 */
-	unsigned max_configure;		 /* default 10 */
-	unsigned max_failure;		 /* default 5 */
-	unsigned max_terminate;		 /* default 2 */
-	struct lns_addr dns[2];		 /* IPv4 DNS servers for IPCP */
+	size_t n_auth;                          /* default: mschapv2, chap-md5, pap */
+	unsigned lcp_echo_interval;             /* seconds, 0 = off, default 10 */
+	unsigned lcp_echo_failures;             /* default 3 */
+	unsigned restart_ms;                    /* RFC 1661 restart timer, default 3000 */
+	unsigned max_configure;                 /* default 10 */
+	unsigned max_failure;                   /* default 5 */
+	unsigned max_terminate;                 /* default 2 */
+	struct lns_addr dns[2];                 /* IPv4 DNS servers for IPCP */
 	size_t n_dns;
-	bool ipv6;			 /* run IPv6CP, default true */
-	int ipv6_pool; /* index into pools: each link's /64; default the first IPv6 pool of /64s */
-	int pd_pool;   /* index into pools: delegated prefixes; -1 (default): none */
+	bool ipv6;       /* run IPv6CP, default true */
+	int ipv6_pool;   /* index into pools: each link's /64; default the first IPv6 pool of /64s */
+	int pd_pool;     /* index into pools: delegated prefixes; -1 (default): none */
 	struct lns_ra_cfg ra;
-	bool proxy_lcp;			 /* take the LAC's proxied LCP when acceptable, default true */
-	bool proxy_auth;		 /* take the LAC's proxy authentication, default true */
+	bool proxy_lcp;  /* take the LAC's proxied LCP when acceptable, default true */
+	bool proxy_auth; /* take the LAC's proxy authentication, default true */
 };
 
 struct lns_pool_range {
@@ -186,16 +197,16 @@ struct lns_pool_cfg {
 struct lns_user_cfg {
 	char name[LNS_NAME_MAX];
 	char password[LNS_SECRET_MAX];
-	int pool;		  /* index into pools, -1: the first IPv4 pool */
-	bool has_address;	  /* a fixed address */
-	struct lns_addr address;  /* outside every pool */
+	int pool;                /* index into pools, -1: the first IPv4 pool */
+	bool has_address;        /* a fixed address */
+	struct lns_addr address; /* outside every pool */
 };
 
 #define LNS_RADIUS_MAX_SERVERS 8
 
 struct lns_radius_server_cfg {
 	struct lns_addr addr; /* IPv4 or IPv6, reached through the host's own stack */
-	unsigned port;	      /* default 1812 (auth) or 1813 (accounting) */
+	unsigned port;        /* default 1812 (auth) or 1813 (accounting) */
 	char secret[LNS_SECRET_MAX];
 	unsigned priority; /* lower first; equal ones in the order written */
 };
@@ -211,20 +222,20 @@ struct lns_radius_cfg {
 	size_t n_auth;
 	struct lns_radius_server_cfg acct[LNS_RADIUS_MAX_SERVERS];
 	size_t n_acct;
-	unsigned timeout_ms;	   /* per try, default 1000 */
-	unsigned retries;	   /* tries per server before failing over, default 3 */
-	unsigned dead_time;	   /* seconds a failed server is skipped, default 30 */
+	unsigned timeout_ms;               /* per try, default 1000 */
+	unsigned retries;                  /* tries per server before failing over, default 3 */
+	unsigned dead_time;                /* seconds a failed server is skipped, default 30 */
 	char nas_identifier[LNS_NAME_MAX]; /* "" = l2tp.host-name */
 	bool has_nas_ip;
-	struct lns_addr nas_ip;	   /* NAS-IP-Address / NAS-IPv6-Address */
+	struct lns_addr nas_ip; /* NAS-IP-Address / NAS-IPv6-Address */
 	bool has_source;
-	struct lns_addr source;	   /* bind address of the client sockets */
+	struct lns_addr source;    /* bind address of the client sockets */
 	unsigned interim_interval; /* seconds, 0 = none unless RADIUS gives one; default 300 */
-	unsigned acct_queue;	   /* accounting records held while servers are down */
+	unsigned acct_queue;       /* accounting records held while servers are down */
 	bool require_message_authenticator; /* on every response, default true */
 	bool has_dae;
-	struct lns_addr dae_addr;  /* RFC 5176 server */
-	unsigned dae_port;	   /* default 3799 */
+	struct lns_addr dae_addr; /* RFC 5176 server */
+	unsigned dae_port;        /* default 3799 */
 	struct lns_radius_dae_client_cfg dae_clients[LNS_RADIUS_MAX_SERVERS];
 	size_t n_dae_clients;
 };
@@ -269,7 +280,7 @@ struct lns_config *lns_config_parse(const char *name, const char *buf, size_t le
 void lns_config_free(struct lns_config *cfg);
 
 /* Helpers shared with the planes. */
-int lns_addr_parse(const char *s, struct lns_addr *a, bool allow_prefix); /* 0 or -EINVAL */
+int lns_addr_parse(const char *s, struct lns_addr *a, bool allow_prefix);    /* 0 or -EINVAL */
 const char *lns_addr_str(const struct lns_addr *a, char *buf, size_t len);   /* address only */
 const char *lns_prefix_str(const struct lns_addr *a, char *buf, size_t len); /* "addr/plen" */
 bool lns_addr_in_prefix(const struct lns_addr *a, const struct lns_addr *prefix);

@@ -16,30 +16,74 @@
 
 #define LCORE_ID_MAX 1023
 
-/* "0-3,5": numbers or ranges, comma-separated. -1 when malformed, else 0;
- * *has is set when ID is in the list. */
+/* One number or range, "3" or "1-2", at *s; advances *s. -1 when malformed. */
+static int id_range(const char **s, unsigned *lo, unsigned *hi)
+{
+	const char *p = *s, *d = p;
+
+	*lo = 0;
+	while (*p >= '0' && *p <= '9' && *lo <= LCORE_ID_MAX)
+		*lo = *lo * 10 + (unsigned)(*p++ - '0');
+	if (p == d || *lo > LCORE_ID_MAX)
+		return -1;
+	*hi = *lo;
+	if (*p == '-') {
+		d = ++p;
+		*hi = 0;
+		while (*p >= '0' && *p <= '9' && *hi <= LCORE_ID_MAX)
+			*hi = *hi * 10 + (unsigned)(*p++ - '0');
+		if (p == d || *hi > LCORE_ID_MAX || *hi < *lo)
+			return -1;
+	}
+	*s = p;
+	return 0;
+}
+
+/* A set: a number or range, or "(1,3-4)"; *has is set when ID is in it.
+ * 1 for a range without parentheses, which EAL will not map to CPUs. */
+static int id_set(const char **s, unsigned id, bool *has)
+{
+	unsigned lo, hi;
+
+	if (**s != '(') {
+		if (id_range(s, &lo, &hi) < 0)
+			return -1;
+		*has = *has || (id >= lo && id <= hi);
+		return lo != hi;
+	}
+	do {
+		++*s;
+		if (id_range(s, &lo, &hi) < 0)
+			return -1;
+		*has = *has || (id >= lo && id <= hi);
+	} while (**s == ',');
+	if (**s != ')')
+		return -1;
+	++*s;
+	return 0;
+}
+
+/*
+ * EAL's --lcores syntax: comma-separated sets of lcores, each optionally
+ * mapped to a set of CPUs: "0-3,5" (lcore i on CPU i), "0,(1-2)@1" (lcores 1
+ * and 2 both on CPU 1: more workers than CPUs; "1-2@1" is not EAL's syntax). -1 when malformed,
+ * else 0; *has is set when lcore ID is in one of the lcore sets. EAL checks again (that the CPUs
+ * exist); this catches typos with the file's line and column.
+ */
 static int lcores_scan(const char *s, unsigned id, bool *has)
 {
 	*has = false;
 	for (;;) {
-		unsigned lo = 0, hi;
-		const char *d = s;
+		bool cpu = false; /* CPU ids are EAL's to check */
+		int bare_range = id_set(&s, id, has);
 
-		while (*s >= '0' && *s <= '9' && lo <= LCORE_ID_MAX)
-			lo = lo * 10 + (unsigned)(*s++ - '0');
-		if (s == d || lo > LCORE_ID_MAX)
+		if (bare_range < 0 || (bare_range && *s == '@'))
 			return -1;
-		hi = lo;
-		if (*s == '-') {
-			d = ++s;
-			hi = 0;
-			while (*s >= '0' && *s <= '9' && hi <= LCORE_ID_MAX)
-				hi = hi * 10 + (unsigned)(*s++ - '0');
-			if (s == d || hi > LCORE_ID_MAX || hi < lo)
+		if (*s == '@') {
+			s++;
+			if (id_set(&s, UINT_MAX, &cpu) < 0)
 				return -1;
 		}
-		if (id >= lo && id <= hi)
-			*has = true;
 		if (*s == '\0')
 			return 0;
 		if (*s++ != ',')
@@ -55,10 +99,11 @@ static int eal_lcores(struct cfg_ctx *c, yaml_node_t *n, const char *path, void 
 
 	rc = cfg_str(c, n, path, e->lcores, sizeof(e->lcores), 1);
 	if (rc == 0 && lcores_scan(e->lcores, 0, &has) < 0)
-		return cfg_error(c, n,
-				 "%s: expected an lcore list such as \"0-3\" or \"0,2-3\" (ids up "
-				 "to %u), got %s",
-				 path, LCORE_ID_MAX, CFG_DESC(n));
+		return cfg_error(
+			c, n,
+			"%s: expected an lcore list such as \"0-3\" or \"0,2-3\", or lcores on "
+			"CPUs such as \"0,(1-2)@1\" (ids up to %u), got %s",
+			path, LCORE_ID_MAX, CFG_DESC(n));
 	return rc;
 }
 
@@ -217,6 +262,28 @@ int cfg_log(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
 
 /* ---- dataplane ---- */
 
+/* tcp-mss-clamp: auto, off, or the largest MSS a SYN may carry. */
+static int dp_mss_clamp(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	struct lns_dataplane_cfg *d = dst;
+	const char *t = n->type == YAML_SCALAR_NODE ? cfg_text(n) : "";
+
+	if (strcmp(t, "auto") == 0) {
+		d->tcp_mss_clamp = LNS_MSS_CLAMP_AUTO;
+		return 0;
+	}
+	if (strcmp(t, "off") == 0) {
+		d->tcp_mss_clamp = LNS_MSS_CLAMP_OFF;
+		return 0;
+	}
+	if (t[0] < '0' || t[0] > '9' ||
+	    cfg_uint(c, n, path, LNS_MSS_CLAMP_MIN, LNS_MSS_CLAMP_MAX, &d->tcp_mss_clamp) < 0)
+		return cfg_error(c, n,
+				 "%s: expected auto, off or an integer between %u and %u, got %s",
+				 path, LNS_MSS_CLAMP_MIN, LNS_MSS_CLAMP_MAX, CFG_DESC(n));
+	return 0;
+}
+
 #define CFG_T struct lns_dataplane_cfg
 static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("mbufs", mbufs, 1024, 16777215),
@@ -227,6 +294,10 @@ static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("tx-desc", tx_desc, 64, 16384),
 	CFG_UINT("idle-polls", idle_polls, 0, 1000000),
 	CFG_UINT("idle-sleep-us", idle_sleep_us, 0, 100000),
+	CFG_BOOL("handoff", handoff),
+	CFG_POW2("handoff-ring-size", handoff_ring_size, 64, 1048576),
+	CFG_UINT("icmp-errors-per-second", icmp_errors_per_second, 0, 1000000),
+	CFG_FN("tcp-mss-clamp", dp_mss_clamp),
 };
 #undef CFG_T
 enum { DP_MBUFS, DP_MBUF_CACHE };

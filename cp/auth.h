@@ -60,7 +60,7 @@ struct auth_attrs {
 	struct in_addr netmask;
 	uint8_t class_[AUTH_CLASS_MAX];
 	uint8_t class_len;
-#define AUTH_MAX_ROUTES 8
+#define AUTH_MAX_ROUTES 8 /* a bit each in ppp_session.routes_installed */
 	struct auth_route {
 		struct in_addr prefix;
 		uint8_t plen;

@@ -19,6 +19,7 @@
 #include <rte_ring.h>
 
 #include "cp/cp.h"
+#include "cp/icmp_err.h"
 #include "cp/log.h"
 #include "dp/session.h"
 
@@ -113,6 +114,10 @@ static void punt_input(struct lns_cp *cp, struct rte_mbuf *m)
 	}
 	if (m->hash.usr == LNS_PUNT_ROUTE6) {
 		cp_ip6_forward(cp, m);
+		return;
+	}
+	if (m->hash.usr != LNS_PUNT_FRAME) { /* a packet for an ICMP error */
+		cp_icmp_error(cp, m);
 		return;
 	}
 	if (port < 0 || m->l2_len < sizeof(struct rte_ether_hdr)) {
@@ -232,6 +237,7 @@ int lns_cp_init(struct lns_cp *cp, struct lns_runtime *rt)
 	cp->mgmt_fd = -1;
 	cp->metrics_fd = -1;
 	cp->start_ms = cp_now_ms();
+	cp_icmp_init(cp);
 	cp->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (cp->epfd < 0)
 		return -errno;

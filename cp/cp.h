@@ -43,7 +43,14 @@
 	X(drop_no_route, "packets the control lcore had no route for")                             \
 	X(drop_too_big, "packets the control lcore would have sent above the port MTU")            \
 	X(drop_hold_full, "packets dropped while their next hop was being resolved")               \
-	X(drop_nomem, "replies not built for lack of mbufs")
+	X(drop_nomem, "replies not built for lack of mbufs")                                       \
+	X(icmp_time_exceeded_out, "ICMP time exceeded errors sent (TTL ran out in transit)")       \
+	X(icmp_frag_needed_out, "ICMP fragmentation needed errors sent (too big, DF set)")         \
+	X(icmp6_time_exceeded_out, "ICMPv6 time exceeded errors sent (hop limit ran out)")         \
+	X(icmp6_too_big_out, "ICMPv6 packet too big errors sent")                                  \
+	X(icmp_err_rate_limited, "ICMP errors not sent: over dataplane.icmp-errors-per-second")    \
+	X(icmp_err_suppressed, "ICMP errors not sent: about an ICMP error, a later fragment, a "   \
+			       "broadcast or multicast, or from one of our addresses")
 
 struct lns_cp_counters {
 #define X(name, help) uint64_t name;
@@ -96,6 +103,8 @@ struct lns_cp {
 	struct ppp_counters ppp_c;
 	struct rte_hash *by_ip; /* subscriber IPv4 -> struct ppp_session */
 	struct lns_radius radius;
+	struct lns_tb icmp_tb; /* cp/icmp_err.c: ICMP errors sent */
+	uint16_t icmp_ip_id;   /* their IPv4 identification */
 	bool shutting_down;
 };
 

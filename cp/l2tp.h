@@ -67,7 +67,7 @@ struct l2tp_counters {
 
 /* RFC 2661 section 7.2: control connection states, LNS side. */
 enum l2tp_tunnel_state {
-	L2TP_T_IDLE,	      /* created for an SCCRQ not yet handled */
+	L2TP_T_IDLE,          /* created for an SCCRQ not yet handled */
 	L2TP_T_WAIT_CTL_CONN, /* SCCRP sent, waiting for SCCCN */
 	L2TP_T_ESTABLISHED,
 	L2TP_T_CLOSING, /* StopCCN sent or received: kept for the retransmission cycle */
@@ -95,7 +95,9 @@ struct l2tp_session {
 	uint64_t created_ms, established_ms;
 	/* from ICRQ */
 	uint32_t call_serial, bearer_type;
-	char calling[64], called[64], sub_address[64];
+	/* printable copies (63 octets at most), allocated to their length; NULL: none.
+	 * L2TP_STR() reads them as strings. */
+	char *calling, *called, *sub_address;
 	uint32_t phys_channel;
 	/* from ICCN */
 	uint32_t framing_type, tx_speed, rx_speed;
@@ -103,7 +105,7 @@ struct l2tp_session {
 	struct l2tp_blob private_group;
 	struct l2tp_blob lcp_initial_rx, lcp_last_tx, lcp_last_rx; /* proxy LCP */
 	uint16_t proxy_auth_type, proxy_auth_id;
-	char proxy_auth_name[64];
+	char *proxy_auth_name;
 	struct l2tp_blob proxy_auth_chal, proxy_auth_resp;
 	/* from SLI */
 	uint32_t accm_send, accm_recv;
@@ -111,9 +113,8 @@ struct l2tp_session {
 	uint64_t rx_data_packets, rx_data_bytes;
 	/* PPP, from ICCN on */
 	struct ppp_session *ppp;
-	uint16_t data_ns; /* Ns of data messages we send when sequencing is required */
-	uint32_t slot;	  /* the workers' downstream slot, LNS_SESSION_SLOT_NONE before */
-	bool forwarding;  /* the workers forward its IP traffic */
+	uint32_t slot;       /* the workers' downstream slot, LNS_SESSION_SLOT_NONE before */
+	bool forwarding;     /* the workers forward its IP traffic */
 	uint32_t term_cause; /* Acct-Terminate-Cause when the L2TP side ends it */
 };
 
@@ -137,7 +138,7 @@ struct l2tp_tunnel {
 	struct rte_timer timer;
 	uint64_t created_ms, established_ms, last_rx_ms, closing_until_ms;
 	uint16_t stop_result; /* why it closes, for show and logs */
-	bool dead;	      /* retransmissions ran out: free at the next settle */
+	bool dead;            /* retransmissions ran out: free at the next settle */
 	struct l2tp_session_list sessions;
 	unsigned n_sessions;
 	uint16_t next_sid;
@@ -149,13 +150,13 @@ struct lns_l2tp {
 	struct lns_cp *cp;
 	struct l2tp_counters c;
 	struct l2tp_tunnel **by_tid; /* 65536 entries: our tunnel ID -> tunnel */
-	struct rte_hash *sessions;    /* (our tunnel ID << 16 | our session ID) -> session */
+	struct rte_hash *sessions;   /* (our tunnel ID << 16 | our session ID) -> session */
 	struct l2tp_tunnel_list tunnels;
 	unsigned n_tunnels, n_sessions;
 	uint16_t next_tid;
 	struct l2tp_rdt_stats closed_rdt; /* transport counts of tunnels already freed */
-	uint64_t last_malformed_log;	  /* TSC, for rate-limiting */
-	struct l2tp_msg msg;		  /* parse scratch: large, so one here */
+	uint64_t last_malformed_log;      /* TSC, for rate-limiting */
+	struct l2tp_msg msg;              /* parse scratch: large, so one here */
 };
 
 int lns_l2tp_init(struct lns_l2tp *l, struct lns_cp *cp);
@@ -178,6 +179,9 @@ const char *l2tp_session_state_name(enum l2tp_session_state s);
 /* cp/l2tp_session.c, called by the tunnel code */
 /* A string AVP into a C string: cut to fit, unprintable octets as '?' (logs, JSON). */
 void l2tp_copy_str(char *dst, size_t cap, const struct l2tp_str *s);
+/* A printable copy of at most cap - 1 octets on the heap; NULL when empty or out of memory. */
+char *l2tp_dup_str(const struct l2tp_str *s, size_t cap);
+#define L2TP_STR(p) ((p) ? (p) : "")
 int l2tp_sessions_init(struct lns_l2tp *l, unsigned entries);
 void l2tp_sessions_fini(struct lns_l2tp *l);
 void l2tp_session_input(struct l2tp_tunnel *t, const struct l2tp_msg *m);
@@ -186,6 +190,11 @@ void l2tp_sessions_close_all(struct l2tp_tunnel *t, const char *why);
 struct l2tp_session *l2tp_session_find(struct l2tp_tunnel *t, uint16_t sid);
 /* A PPP frame to the LAC in a data message of session s. */
 int l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame, size_t len);
+/* The workers' entry of a session: IDs, addresses, slot and the way to the LAC (the rest
+ * is PPP's, cp/ppp_fwd.c); the way alone for a tunnel. */
+struct lns_dp_session;
+void l2tp_session_dp_entry(const struct l2tp_session *s, struct lns_dp_session *e);
+void l2tp_tunnel_dp_path(const struct l2tp_tunnel *t, struct lns_dp_session *e);
 /* CDN to the LAC (with RFC 3145's cause when code is set), then close. */
 void l2tp_session_disconnect(struct l2tp_session *s, uint16_t result, uint16_t error,
 			     const char *msg, uint16_t code, uint16_t proto, uint8_t dir);

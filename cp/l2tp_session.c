@@ -51,7 +51,7 @@ static struct l2tp_session *find_by_peer_sid(struct l2tp_tunnel *t, uint16_t pee
 {
 	struct l2tp_session *s;
 
-	TAILQ_FOREACH(s, &t->sessions, next)
+	TAILQ_FOREACH (s, &t->sessions, next)
 		if (s->peer_sid == peer_sid)
 			return s;
 	return NULL;
@@ -87,6 +87,16 @@ void l2tp_copy_str(char *dst, size_t cap, const struct l2tp_str *s)
 			dst[i] = '?';
 }
 
+char *l2tp_dup_str(const struct l2tp_str *s, size_t cap)
+{
+	size_t n = s->len < cap - 1 ? s->len : cap - 1;
+	char *d = n ? malloc(n + 1) : NULL;
+
+	if (d)
+		l2tp_copy_str(d, n + 1, s);
+	return d;
+}
+
 /* Free a session: withdraw it from the workers, forget it. No message is sent. */
 void l2tp_session_close(struct l2tp_session *s, const char *why)
 {
@@ -97,7 +107,7 @@ void l2tp_session_close(struct l2tp_session *s, const char *why)
 	if (s->state == L2TP_S_ESTABLISHED)
 		l->c.sessions_closed++;
 	LNS_LOG(INFO, cp, "session %u/%u (%s) closed: %s", t->tid, s->sid,
-		s->ppp && s->ppp->user[0] ? s->ppp->user : s->calling, why);
+		s->ppp && s->ppp->user[0] ? s->ppp->user : L2TP_STR(s->calling), why);
 	if (s->ppp)
 		ppp_session_free(s->ppp); /* the address goes back, the workers stop forwarding */
 	lns_session_withdraw(t->cp->rt->sessions, t->tid, s->sid);
@@ -112,6 +122,10 @@ void l2tp_session_close(struct l2tp_session *s, const char *why)
 	blob_free(&s->lcp_last_rx);
 	blob_free(&s->proxy_auth_chal);
 	blob_free(&s->proxy_auth_resp);
+	free(s->calling);
+	free(s->called);
+	free(s->sub_address);
+	free(s->proxy_auth_name);
 	free(s);
 }
 
@@ -153,6 +167,35 @@ static uint16_t alloc_sid(struct l2tp_tunnel *t)
 	return 0;
 }
 
+void l2tp_tunnel_dp_path(const struct l2tp_tunnel *t, struct lns_dp_session *e)
+{
+	unsigned port;
+	rte_be32_t nh;
+
+	e->port = (uint8_t)t->port;
+	e->nh_ip = t->peer_ip;
+	if (cp_route4(t->cp, t->peer_ip, &port, &nh) == 0) {
+		e->port = (uint8_t)port;
+		e->nh_ip = nh;
+	}
+}
+
+void l2tp_session_dp_entry(const struct l2tp_session *s, struct lns_dp_session *e)
+{
+	const struct l2tp_tunnel *t = s->t;
+
+	e->tid = t->tid;
+	e->sid = s->sid;
+	e->peer_tid = t->peer_tid;
+	e->peer_sid = s->peer_sid;
+	e->local_ip = t->local_ip;
+	e->peer_ip = t->peer_ip;
+	e->local_port = (uint16_t)t->cp->rt->cfg->l2tp.port;
+	e->peer_port = t->peer_port;
+	e->slot = s->slot;
+	l2tp_tunnel_dp_path(t, e);
+}
+
 static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	const struct lns_l2tp_cfg *lc = &t->cp->rt->cfg->l2tp;
@@ -182,38 +225,33 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 				"session limit reached");
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->sid = alloc_sid(t)) == 0) {
+	if (s == NULL || (s->sid = alloc_sid(t)) == 0 ||
+	    (s->slot = lns_session_slot_alloc(t->cp->rt->sessions)) == LNS_SESSION_SLOT_NONE) {
 		free(s);
 		l->c.sessions_refused++;
 		return send_cdn(t, 0, m->session_id, L2TP_CDN_NO_FACILITIES_TEMP,
 				L2TP_GERR_NO_RESOURCES, NULL);
 	}
 	s->t = t;
-	s->slot = LNS_SESSION_SLOT_NONE;
 	s->peer_sid = m->session_id;
 	s->state = L2TP_S_WAIT_CONNECT;
 	s->created_ms = cp_now_ms();
 	s->call_serial = m->call_serial;
 	s->bearer_type = m->bearer_type;
 	s->phys_channel = m->phys_channel;
-	l2tp_copy_str(s->calling, sizeof(s->calling), &m->calling_number);
-	l2tp_copy_str(s->called, sizeof(s->called), &m->called_number);
-	l2tp_copy_str(s->sub_address, sizeof(s->sub_address), &m->sub_address);
+	s->calling = l2tp_dup_str(&m->calling_number, 64);
+	s->called = l2tp_dup_str(&m->called_number, 64);
+	s->sub_address = l2tp_dup_str(&m->sub_address, 64);
 
 	k = key_of(t->tid, s->sid);
-	dps.tid = t->tid;
-	dps.sid = s->sid;
-	dps.peer_tid = t->peer_tid;
-	dps.peer_sid = s->peer_sid;
-	dps.local_ip = t->local_ip;
-	dps.peer_ip = t->peer_ip;
-	dps.peer_port = t->peer_port;
-	dps.port = (uint8_t)t->port;
+	/* The slot is the session's in the workers from now on: PPP's frames are punted
+	 * to us until it is up. */
+	l2tp_session_dp_entry(s, &dps);
 	dps.mode = LNS_SESS_PUNT;
-	dps.slot = LNS_SESSION_SLOT_NONE; /* no downstream slot until PPP is up */
 	if (rte_hash_add_key_data(l->sessions, &k, s) < 0 ||
 	    lns_session_publish(t->cp->rt->sessions, &dps) < 0) {
 		rte_hash_del_key(l->sessions, &k);
+		lns_session_slot_free(t->cp->rt->sessions, s->slot);
 		free(s);
 		l->c.sessions_refused++;
 		return send_cdn(t, 0, m->session_id, L2TP_CDN_NO_FACILITIES_TEMP,
@@ -245,7 +283,8 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	blob_set(&s->lcp_last_rx, &m->lcp_last_rx);
 	s->proxy_auth_type = m->proxy_auth_type;
 	s->proxy_auth_id = m->proxy_auth_id;
-	l2tp_copy_str(s->proxy_auth_name, sizeof(s->proxy_auth_name), &m->proxy_auth_name);
+	free(s->proxy_auth_name);
+	s->proxy_auth_name = l2tp_dup_str(&m->proxy_auth_name, 64);
 	blob_set(&s->proxy_auth_chal, &m->proxy_auth_chal);
 	blob_set(&s->proxy_auth_resp, &m->proxy_auth_resp);
 	s->state = L2TP_S_ESTABLISHED;
@@ -253,8 +292,8 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	L(t)->c.sessions_opened++;
 	LNS_LOG(INFO, cp,
 		"session %u/%u up: peer session %u, calling \"%s\", called \"%s\", %u/%u bps%s%s",
-		t->tid, s->sid, s->peer_sid, s->calling, s->called, s->tx_speed, s->rx_speed,
-		s->seq_required ? ", sequencing required" : "",
+		t->tid, s->sid, s->peer_sid, L2TP_STR(s->calling), L2TP_STR(s->called), s->tx_speed,
+		s->rx_speed, s->seq_required ? ", sequencing required" : "",
 		s->lcp_last_rx.len ? ", proxy LCP" : "");
 	/*
 	 * Acknowledge the ICCN now rather than with the delayed ack: some LACs
@@ -263,8 +302,8 @@ static void handle_iccn(struct l2tp_tunnel *t, struct l2tp_session *s, const str
 	 */
 	l2tp_rdt_ack_now(&t->rdt);
 	if (ppp_session_start(t->cp, s) < 0) {
-		send_cdn(t, s->sid, s->peer_sid, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES,
-			 NULL);
+		send_cdn(t, s->sid, s->peer_sid, L2TP_CDN_NO_FACILITIES_TEMP,
+			 L2TP_GERR_NO_RESOURCES, NULL);
 		l2tp_session_close(s, "out of memory for PPP");
 	}
 }
@@ -281,7 +320,7 @@ static void handle_cdn(struct l2tp_tunnel *t, struct l2tp_session *s, const stru
 		 (int)m->result.msg.len, m->result.msg.s,
 		 (m->present & L2TP_BIT(L2TP_AVP_Q931_CAUSE)) ? ", Q.931 cause: " : "",
 		 (m->present & L2TP_BIT(L2TP_AVP_Q931_CAUSE)) ? l2tp_q931_cause_name(m->q931.cause)
-							     : "");
+							      : "");
 	l2tp_session_close(s, why);
 }
 
@@ -344,10 +383,12 @@ int l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame, size_t 
 	buf[4] = (uint8_t)(s->peer_sid >> 8);
 	buf[5] = (uint8_t)s->peer_sid;
 	if (s->seq_required) {
-		buf[6] = (uint8_t)(s->data_ns >> 8);
-		buf[7] = (uint8_t)s->data_ns;
+		/* one sequence with the workers' data messages on this session */
+		uint16_t ns = lns_session_next_ns(t->cp->rt->sessions, s->slot);
+
+		buf[6] = (uint8_t)(ns >> 8);
+		buf[7] = (uint8_t)ns;
 		buf[8] = buf[9] = 0; /* Nr is reserved in data messages */
-		s->data_ns++;
 		h = 10;
 	}
 	memcpy(buf + h, frame, len);

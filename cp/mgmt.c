@@ -56,9 +56,10 @@ static void sum_workers(const struct lns_runtime *rt, struct lns_worker_counters
 
 static void show_ports(struct lns_cp *cp, struct out *o, bool json)
 {
-	static const char *const cols[] = {"name", "device", "role", "mac", "mtu", "link",
-					   "addresses", "rx_packets", "rx_bytes", "tx_packets",
-					   "tx_bytes", "rx_missed", "rx_errors", "tx_errors"};
+	static const char *const cols[] = {"name",      "device",     "role",      "mac",
+					   "mtu",       "link",       "addresses", "rx_packets",
+					   "rx_bytes",  "tx_packets", "tx_bytes",  "rx_missed",
+					   "rx_errors", "tx_errors"};
 	const struct lns_runtime *rt = cp->rt;
 	struct table t;
 
@@ -206,15 +207,15 @@ static void l2tp_counters_json(struct lns_cp *cp, struct out *o)
 
 static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 {
-	static const char *const cols[] = {"id", "peer_id", "peer", "host_name", "vendor", "state",
-					   "sessions", "age_s", "authenticated", "rx_ctrl", "tx_ctrl",
-					   "retransmits"};
+	static const char *const cols[] = {
+		"id",       "peer_id", "peer",          "host_name", "vendor",  "state",
+		"sessions", "age_s",   "authenticated", "rx_ctrl",   "tx_ctrl", "retransmits"};
 	const struct l2tp_tunnel *t;
 	uint64_t now = cp_now_ms();
 	struct table tb;
 
 	table_init(&tb, o, json, "tunnels", cols, RTE_DIM(cols));
-	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next) {
+	TAILQ_FOREACH (t, &cp->l2tp.tunnels, next) {
 		char a[INET_ADDRSTRLEN + 8];
 
 		inet_ntop(AF_INET, &t->peer_ip, a, INET_ADDRSTRLEN);
@@ -237,12 +238,35 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 
 static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 {
-	static const char *const cols[] = {"tunnel_id", "session_id", "peer_tunnel_id",
-					   "peer_session_id", "peer", "lac", "state", "user", "ip",
-					   "ppp", "auth", "ipv6", "calling", "called", "tx_speed",
-					   "rx_speed", "age_s", "rx_packets", "rx_bytes",
-					   "acct_session_id", "rate_up_kbps", "rate_down_kbps",
-					   "session_timeout_s", "idle_timeout_s", "ipv6_prefix",
+	static const char *const cols[] = {"tunnel_id",
+					   "session_id",
+					   "peer_tunnel_id",
+					   "peer_session_id",
+					   "peer",
+					   "lac",
+					   "state",
+					   "user",
+					   "ip",
+					   "ppp",
+					   "auth",
+					   "ipv6",
+					   "calling",
+					   "called",
+					   "tx_speed",
+					   "rx_speed",
+					   "age_s",
+					   "rx_packets",
+					   "rx_bytes",
+					   "acct_session_id",
+					   "rate_up_kbps",
+					   "rate_down_kbps",
+					   "session_timeout_s",
+					   "idle_timeout_s",
+					   "up_packets",
+					   "up_bytes",
+					   "down_packets",
+					   "down_bytes",
+					   "ipv6_prefix",
 					   "delegated_prefix"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
@@ -250,11 +274,11 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 	struct table tb;
 
 	table_init(&tb, o, json, "sessions", cols, RTE_DIM(cols));
-	TAILQ_FOREACH(t, &cp->l2tp.tunnels, next) {
+	TAILQ_FOREACH (t, &cp->l2tp.tunnels, next) {
 		char a[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &t->peer_ip, a, sizeof(a));
-		TAILQ_FOREACH(s, &t->sessions, next) {
+		TAILQ_FOREACH (s, &t->sessions, next) {
 			table_u64(&tb, t->tid);
 			table_u64(&tb, s->sid);
 			table_u64(&tb, t->peer_tid);
@@ -271,12 +295,13 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 				table_str(&tb, p ? p->user : "");
 				table_str(&tb, ip);
 				table_str(&tb, p ? (s->forwarding ? "up" : ppp_phase_name(p->phase))
-					       : "");
-				table_str(&tb, p && p->authenticated ? auth_proto_name(p->auth) : "");
+						 : "");
+				table_str(&tb,
+					  p && p->authenticated ? auth_proto_name(p->auth) : "");
 				table_bool(&tb, p && p->ipv6_up);
 			}
-			table_str(&tb, s->calling);
-			table_str(&tb, s->called);
+			table_str(&tb, L2TP_STR(s->calling));
+			table_str(&tb, L2TP_STR(s->called));
 			table_u64(&tb, s->tx_speed);
 			table_u64(&tb, s->rx_speed);
 			table_u64(&tb, (now - s->created_ms) / 1000);
@@ -293,6 +318,19 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 						       ? (p->session_end_at - now + 999) / 1000
 						       : 0);
 				table_u64(&tb, p ? p->idle_timeout : 0);
+			}
+			{
+				/* What the workers forwarded since PPP last came up (the
+				 * numbers RADIUS accounting reports): IPv4 and IPv6 packets and
+				 * their IP lengths, up from the subscriber, down into its tunnel. */
+				struct lns_sess_ctr c = {0};
+
+				if (s->ppp)
+					ppp_traffic(s->ppp, &c);
+				table_u64(&tb, c.up_pkts);
+				table_u64(&tb, c.up_bytes);
+				table_u64(&tb, c.down_pkts);
+				table_u64(&tb, c.down_bytes);
 			}
 			{
 				const struct ppp_session *p = s->ppp;
@@ -406,7 +444,8 @@ static void run_command(struct lns_cp *cp, char *line, struct out *o)
 	int argc = 0;
 	bool json = false;
 
-	for (w = strtok_r(line, " \t\r\n", &save); w && argc < 8; w = strtok_r(NULL, " \t\r\n", &save)) {
+	for (w = strtok_r(line, " \t\r\n", &save); w && argc < 8;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
 		if (strcmp(w, "--json") == 0 || strcmp(w, "json") == 0)
 			json = true;
 		else
@@ -438,7 +477,7 @@ static void metrics(struct lns_cp *cp, struct out *o)
 	const struct lns_runtime *rt = cp->rt;
 
 #define X(name, help)                                                                              \
-	out_printf(o, "# HELP lns_worker_" #name "_total " help "\n# TYPE lns_worker_" #name           \
+	out_printf(o, "# HELP lns_worker_" #name "_total " help "\n# TYPE lns_worker_" #name       \
 		      "_total counter\n");                                                         \
 	for (unsigned w = 0; w < rt->n_workers; w++)                                               \
 		out_printf(o, "lns_worker_" #name "_total{lcore=\"%u\"} %" PRIu64 "\n",            \
@@ -446,8 +485,9 @@ static void metrics(struct lns_cp *cp, struct out *o)
 	LNS_WORKER_COUNTERS(X)
 #undef X
 #define X(name, help)                                                                              \
-	out_printf(o, "# HELP lns_control_" #name "_total " help "\n# TYPE lns_control_" #name         \
-		      "_total counter\nlns_control_" #name "_total %" PRIu64 "\n",                 \
+	out_printf(o,                                                                              \
+		   "# HELP lns_control_" #name "_total " help "\n# TYPE lns_control_" #name        \
+		   "_total counter\nlns_control_" #name "_total %" PRIu64 "\n",                    \
 		   cp->c.name);
 	LNS_CP_COUNTERS(X)
 #undef X
@@ -456,43 +496,53 @@ static void metrics(struct lns_cp *cp, struct out *o)
 
 		lns_l2tp_counters(&cp->l2tp, &lc);
 #define X(name, help)                                                                              \
-	out_printf(o, "# HELP lns_l2tp_" #name "_total " help "\n# TYPE lns_l2tp_" #name             \
-		      "_total counter\nlns_l2tp_" #name "_total %" PRIu64 "\n",                    \
+	out_printf(o,                                                                              \
+		   "# HELP lns_l2tp_" #name "_total " help "\n# TYPE lns_l2tp_" #name              \
+		   "_total counter\nlns_l2tp_" #name "_total %" PRIu64 "\n",                       \
 		   lc.name);
 		L2TP_COUNTERS(X)
 #undef X
 		out_printf(o, "# HELP lns_l2tp_malformed_by_reason_total control messages refused "
 			      "by the parser\n# TYPE lns_l2tp_malformed_by_reason_total counter\n");
 		for (int e = 1; e < L2TP_E_COUNT; e++)
-			out_printf(o, "lns_l2tp_malformed_by_reason_total{reason=\"%s\"} %" PRIu64 "\n",
+			out_printf(o,
+				   "lns_l2tp_malformed_by_reason_total{reason=\"%s\"} %" PRIu64
+				   "\n",
 				   l2tp_err_name((enum l2tp_err_code)e), lc.malformed[e]);
 #define X(name, help)                                                                              \
-	out_printf(o, "# HELP lns_ppp_" #name "_total " help "\n# TYPE lns_ppp_" #name               \
-		      "_total counter\nlns_ppp_" #name "_total %" PRIu64 "\n",                     \
+	out_printf(o,                                                                              \
+		   "# HELP lns_ppp_" #name "_total " help "\n# TYPE lns_ppp_" #name                \
+		   "_total counter\nlns_ppp_" #name "_total %" PRIu64 "\n",                        \
 		   cp->ppp_c.name);
 		PPP_COUNTERS(X)
 #undef X
 #define X(name, help)                                                                              \
-	out_printf(o, "# HELP lns_radius_" #name "_total " help "\n# TYPE lns_radius_" #name         \
-		      "_total counter\nlns_radius_" #name "_total %" PRIu64 "\n",                  \
+	out_printf(o,                                                                              \
+		   "# HELP lns_radius_" #name "_total " help "\n# TYPE lns_radius_" #name          \
+		   "_total counter\nlns_radius_" #name "_total %" PRIu64 "\n",                     \
 		   cp->radius.c.name);
 		RADIUS_COUNTERS(X)
 #undef X
-		out_printf(o, "# HELP lns_l2tp_tunnels tunnels in any state\n# TYPE lns_l2tp_tunnels "
-			      "gauge\nlns_l2tp_tunnels %u\n# HELP lns_l2tp_sessions sessions in any "
-			      "state\n# TYPE lns_l2tp_sessions gauge\nlns_l2tp_sessions %u\n",
+		out_printf(o,
+			   "# HELP lns_l2tp_tunnels tunnels in any state\n# TYPE lns_l2tp_tunnels "
+			   "gauge\nlns_l2tp_tunnels %u\n# HELP lns_l2tp_sessions sessions in any "
+			   "state\n# TYPE lns_l2tp_sessions gauge\nlns_l2tp_sessions %u\n",
 			   cp->l2tp.n_tunnels, cp->l2tp.n_sessions);
 	}
 	static const struct {
 		const char *name, *help;
 		size_t off;
 	} ps[] = {
-		{"rx_packets", "packets received by the port", offsetof(struct rte_eth_stats, ipackets)},
+		{"rx_packets", "packets received by the port",
+		 offsetof(struct rte_eth_stats, ipackets)},
 		{"rx_bytes", "bytes received by the port", offsetof(struct rte_eth_stats, ibytes)},
-		{"tx_packets", "packets sent by the port", offsetof(struct rte_eth_stats, opackets)},
+		{"tx_packets", "packets sent by the port",
+		 offsetof(struct rte_eth_stats, opackets)},
 		{"tx_bytes", "bytes sent by the port", offsetof(struct rte_eth_stats, obytes)},
-		{"rx_missed", "packets the port dropped for lack of room", offsetof(struct rte_eth_stats, imissed)},
-		{"rx_errors", "erroneous packets received", offsetof(struct rte_eth_stats, ierrors)},
+		{"rx_missed", "packets the port dropped for lack of room",
+		 offsetof(struct rte_eth_stats, imissed)},
+		{"rx_errors", "erroneous packets received",
+		 offsetof(struct rte_eth_stats, ierrors)},
 		{"tx_errors", "failed transmissions", offsetof(struct rte_eth_stats, oerrors)},
 	};
 	struct rte_eth_stats st[LNS_MAX_PORTS];

@@ -101,9 +101,9 @@ void ppp_kill(struct ppp_session *p, uint16_t cdn_result, uint16_t cdn_error, ui
 		return; /* the first reason is the one that counts */
 	p->dying = true;
 	if (p->term_cause == 0) /* RFC 3145 cause to RFC 2866 Acct-Terminate-Cause */
-		p->term_cause = code == L2TP_PPP_DISC_NORMAL	      ? RADIUS_TERM_USER_REQUEST
+		p->term_cause = code == L2TP_PPP_DISC_NORMAL          ? RADIUS_TERM_USER_REQUEST
 				: code == L2TP_PPP_DISC_LCP_KEEPALIVE ? RADIUS_TERM_LOST_CARRIER
-				: cdn_result == L2TP_CDN_ADMIN	      ? RADIUS_TERM_ADMIN_RESET
+				: cdn_result == L2TP_CDN_ADMIN        ? RADIUS_TERM_ADMIN_RESET
 								      : RADIUS_TERM_NAS_ERROR;
 	p->phase = PPP_PHASE_TERMINATE;
 	p->cdn_result = cdn_result;
@@ -188,8 +188,10 @@ int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls)
 		return -ENOMEM;
 	p->cp = cp;
 	p->ls = ls;
+	p->user = (char *)ppp_no_user;
 	p->pool = -1;
 	p->pfx.pool = p->pd.pool = -1;
+	p->auth_reply.pool = p->auth_reply.pool6 = p->auth_reply.pd_pool = -1;
 	p->started_ms = ppp_now();
 	{
 		static uint32_t serial;
@@ -214,12 +216,13 @@ int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls)
 
 void ppp_session_free(struct ppp_session *p)
 {
-	ppp_acct_stop(p, p->term_cause ? p->term_cause
+	ppp_acct_stop(p, p->term_cause       ? p->term_cause
 			 : p->ls->term_cause ? p->ls->term_cause
 					     : RADIUS_TERM_NAS_ERROR);
 	ppp_auth_cancel(p);
 	ppp_ncp_release(p);
 	rte_timer_stop_sync(&p->timer);
 	p->ls->ppp = NULL;
+	ppp_user_free(p);
 	free(p);
 }

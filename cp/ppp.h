@@ -22,13 +22,13 @@
 #include "dp/dp.h"
 
 /* PPP protocol numbers (RFC 1661, 1332, 5072, 1334, 1994). */
-#define PPP_IP 0x0021
-#define PPP_IPV6 0x0057
-#define PPP_IPCP 0x8021
+#define PPP_IP     0x0021
+#define PPP_IPV6   0x0057
+#define PPP_IPCP   0x8021
 #define PPP_IPV6CP 0x8057
-#define PPP_LCP 0xc021
-#define PPP_PAP 0xc023
-#define PPP_CHAP 0xc223
+#define PPP_LCP    0xc021
+#define PPP_PAP    0xc023
+#define PPP_CHAP   0xc223
 
 /* RFC 1661 section 3.2: link phases. */
 enum ppp_phase {
@@ -105,8 +105,15 @@ struct ppp_session {
 	unsigned auth_tries;
 	uint64_t auth_at; /* retransmit the challenge, or give up waiting */
 	uint64_t auth_handle;
-	char user[AUTH_NAME_MAX + 1];
-	struct auth_reply auth_reply;
+	char *user; /* printable, allocated to its length; "" before authentication */
+	/* What the backend said that lasts (the reply's messages served their moment). */
+	struct auth_kept {
+		bool has_address;
+		struct in_addr address;
+		int pool;
+		int pool6, pd_pool; /* IPv6 pools of the /64 and the delegated prefix, -1: ppp's */
+		struct auth_attrs attrs;
+	} auth_reply;
 
 	/* IPCP */
 	struct in_addr our_ip, peer_ip;
@@ -136,12 +143,11 @@ struct ppp_session {
 	uint64_t interim_at, interim_ms;
 	struct lns_sess_ctr ctr_base; /* the slot's counters when forwarding began */
 	uint64_t session_end_at;      /* Session-Timeout, 0: none */
-	uint32_t idle_timeout;	      /* seconds, 0: none */
+	uint32_t idle_timeout;        /* seconds, 0: none */
 	uint64_t idle_check_at, last_active_ms;
-	uint64_t last_traffic;	      /* packets both ways at the last idle check */
-	uint32_t term_cause;	      /* Acct-Terminate-Cause, 0: from the L2TP side */
-	struct auth_route routes_installed[AUTH_MAX_ROUTES]; /* framed routes in the FIB */
-	unsigned n_routes_installed;
+	uint64_t last_traffic;    /* packets both ways at the last idle check */
+	uint32_t term_cause;      /* Acct-Terminate-Cause, 0: from the L2TP side */
+	uint8_t routes_installed; /* bit i: auth_reply.attrs.routes[i] is in the FIB */
 	/* teardown, done from the timer so that no caller's frame holds a freed session */
 	bool dying;
 	uint16_t cdn_result, cdn_error, disc_code, disc_proto;
@@ -153,6 +159,8 @@ struct ppp_session {
 int ppp_session_start(struct lns_cp *cp, struct l2tp_session *ls);
 void ppp_session_input(struct ppp_session *p, const uint8_t *frame, size_t len);
 void ppp_session_free(struct ppp_session *p); /* from the L2TP session's close */
+extern const char ppp_no_user[1];             /* p->user before authentication */
+void ppp_user_free(struct ppp_session *p);
 void ppp_send(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len);
 void ppp_arm(struct ppp_session *p);
 /* End the session: CDN with this result and RFC 3145 cause, after the current event. */
@@ -181,6 +189,9 @@ void ppp_set_idle_timeout(struct ppp_session *p, uint32_t s);
 void ppp_disconnect_admin(struct ppp_session *p, uint32_t term_cause, const char *why);
 
 /* cp/radius_acct.c */
+/* cp/ppp_fwd.c: the MAC of IP on PORT changed (or is gone): sessions whose LAC is
+ * reached through it get a new prebuilt header. */
+void ppp_fwd_neigh_changed(struct lns_cp *cp, unsigned port, rte_be32_t ip);
 void ppp_traffic(const struct ppp_session *p, struct lns_sess_ctr *c);
 void ppp_acct_start(struct ppp_session *p);
 void ppp_acct_tick(struct ppp_session *p, uint64_t now);
@@ -208,7 +219,7 @@ const char *ppp_prefix_str(const struct ppp_prefix *x, char *buf, size_t len);
 
 /* cp/ppp_ncp.c */
 void ppp_ncp_init(struct ppp_session *p);
-void ppp_ncp_start(struct ppp_session *p); /* network phase: IPCP and IPv6CP open */
+void ppp_ncp_start(struct ppp_session *p);   /* network phase: IPCP and IPv6CP open */
 void ppp_ncp_release(struct ppp_session *p); /* the address back to its pool */
 
 #endif

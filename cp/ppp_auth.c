@@ -81,13 +81,27 @@ static void auth_failed(struct ppp_session *p, const char *why)
 		 "authentication failed");
 }
 
+const char ppp_no_user[1] = "";
+
+void ppp_user_free(struct ppp_session *p)
+{
+	if (p->user != ppp_no_user)
+		free(p->user);
+	p->user = (char *)ppp_no_user;
+}
+
 static void auth_done(void *ctx, const struct auth_reply *r)
 {
 	struct ppp_session *p = ctx;
 	char msg[128];
 
 	p->auth_handle = 0;
-	p->auth_reply = *r;
+	p->auth_reply.has_address = r->has_address;
+	p->auth_reply.address = r->address;
+	p->auth_reply.pool = r->pool;
+	p->auth_reply.pool6 = r->pool6;
+	p->auth_reply.pd_pool = r->pd_pool;
+	p->auth_reply.attrs = r->attrs;
 	if (p->dying)
 		return;
 	if (!r->accept) {
@@ -103,7 +117,8 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 			if (r->mschap_error[0])
 				snprintf(msg, sizeof(msg), "%s", r->mschap_error);
 			else
-				snprintf(msg, sizeof(msg), "E=%d R=0 C=%s V=3 M=Authentication failure",
+				snprintf(msg, sizeof(msg),
+					 "E=%d R=0 C=%s V=3 M=Authentication failure",
 					 MSCHAP_E_AUTH_FAILURE, hex);
 			send_msg(p, PPP_CHAP, CHAP_FAILURE, p->chap_id, msg, false);
 		} else {
@@ -141,8 +156,8 @@ static void ask_backend(struct ppp_session *p, struct auth_req *req)
 	/* Who asks: for RADIUS's NAS-Port, Calling-Station-Id, tunnel attributes. */
 	req->nas_port = (uint32_t)s->t->tid << 16 | s->sid;
 	snprintf(req->nas_port_id, sizeof(req->nas_port_id), "%u/%u", s->t->tid, s->sid);
-	snprintf(req->calling, sizeof(req->calling), "%s", s->calling);
-	snprintf(req->called, sizeof(req->called), "%s", s->called);
+	snprintf(req->calling, sizeof(req->calling), "%s", L2TP_STR(s->calling));
+	snprintf(req->called, sizeof(req->called), "%s", L2TP_STR(s->called));
 	if (s->tx_speed)
 		snprintf(req->connect_info, sizeof(req->connect_info), "%u/%u", s->tx_speed,
 			 s->rx_speed);
@@ -151,11 +166,19 @@ static void ask_backend(struct ppp_session *p, struct auth_req *req)
 	req->lns.s_addr = s->t->local_ip;
 	snprintf(req->lac_name, sizeof(req->lac_name), "%.63s", s->t->host_name);
 	snprintf(req->lns_name, sizeof(req->lns_name), "%s", p->cp->rt->cfg->l2tp.host_name);
-	memcpy(p->user, req->user, req->user_len);
-	p->user[req->user_len] = '\0';
-	for (size_t i = 0; i < req->user_len; i++) /* printable in logs and lnsctl */
-		if ((unsigned char)p->user[i] < 0x20 || (unsigned char)p->user[i] > 0x7e)
-			p->user[i] = '?';
+	{
+		char *u = malloc(req->user_len + 1);
+
+		if (u == NULL)
+			return auth_failed(p, "out of memory");
+		memcpy(u, req->user, req->user_len);
+		u[req->user_len] = '\0';
+		for (size_t i = 0; i < req->user_len; i++) /* printable in logs and lnsctl */
+			if ((unsigned char)u[i] < 0x20 || (unsigned char)u[i] > 0x7e)
+				u[i] = '?';
+		ppp_user_free(p);
+		p->user = u;
+	}
 	p->auth_handle = lns_auth_start(&p->cp->auth, req, auth_done, p);
 	if (p->auth_handle == 0)
 		auth_failed(p, "out of memory");
@@ -166,12 +189,12 @@ static bool proxy_auth(struct ppp_session *p)
 {
 	const struct l2tp_session *s = p->ls;
 	struct auth_req req = {0};
-	size_t nlen = strlen(s->proxy_auth_name);
+	size_t nlen = strlen(L2TP_STR(s->proxy_auth_name));
 
 	if (!p->cp->rt->cfg->ppp.proxy_auth || nlen == 0)
 		return false;
 	req.user_len = (uint8_t)(nlen > AUTH_NAME_MAX ? AUTH_NAME_MAX : nlen);
-	memcpy(req.user, s->proxy_auth_name, req.user_len);
+	memcpy(req.user, L2TP_STR(s->proxy_auth_name), req.user_len);
 	if (s->proxy_auth_type == L2TP_PROXY_AUTH_PAP && p->auth == AUTH_PAP &&
 	    s->proxy_auth_resp.len < sizeof(req.password)) {
 		req.proto = AUTH_PAP;

@@ -24,6 +24,8 @@
 #include "cp/ppp.h"
 #include "dp/fib.h"
 #include "dp/fib6.h"
+#include "dp/mac64.h"
+#include "dp/neigh.h"
 #include "dp/session.h"
 
 int ppp_addr_claim(struct ppp_session *p)
@@ -50,43 +52,58 @@ struct ppp_session *ppp_by_address(struct lns_cp *cp, struct in_addr a)
 	return rte_hash_lookup_data(cp->by_ip, &a.s_addr, &who) >= 0 ? who : NULL;
 }
 
-/* The session's entry as the workers need it, in mode. */
+/* The session's entry as the workers need it, in mode (the control lcore's part:
+ * dp/session.c builds the downstream header from it). */
 static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 {
 	struct l2tp_session *s = p->ls;
 	struct l2tp_tunnel *t = s->t;
 	struct lns_dp_session e = {0};
-	unsigned port;
-	rte_be32_t nh;
+	struct rte_ether_addr mac;
 
-	e.tid = t->tid;
-	e.sid = s->sid;
-	e.peer_tid = t->peer_tid;
-	e.peer_sid = s->peer_sid;
-	e.local_ip = t->local_ip;
-	e.peer_ip = t->peer_ip;
-	e.peer_port = t->peer_port;
-	e.port = (uint8_t)t->port;
-	e.nh_ip = t->peer_ip;
-	if (cp_route4(p->cp, t->peer_ip, &port, &nh) == 0) {
-		e.port = (uint8_t)port;
-		e.nh_ip = nh;
-	}
-	e.outer_csum = lns_tunnel_csum_base(e.local_ip, e.peer_ip);
+	l2tp_session_dp_entry(s, &e);
 	e.mode = (uint8_t)mode;
 	/* 0 while IPCP is not open: the workers then take no IPv4 from the subscriber. */
 	e.sub_ip = p->fwd4 ? p->peer_ip.s_addr : 0;
-	e.slot = s->slot;
 	e.peer_mru = p->peer_mru;
 	e.mtu = p->peer_mru;
+	if (s->seq_required)
+		e.flags |= LNS_SESS_F_SEQ;
+	if (p->routes_installed)
+		e.flags |= LNS_SESS_F_ROUTES;
 	{
 		unsigned mtu = p->cp->rt->ports[e.port].mtu;
-		unsigned room = mtu > 38 ? mtu - 38 : 0; /* IPv4, UDP, L2TP, PPP */
+		unsigned over = 20 + 8 + 6 + (s->seq_required ? 4 : 0) + 4; /* IPv4 UDP L2TP PPP */
+		unsigned room = mtu > over ? mtu - over : 0;
 
 		if (room < e.mtu)
 			e.mtu = (uint16_t)room;
 	}
+	/* The operator's word for this subscriber (RFC 2865 5.12) lowers it further. */
+	if (p->auth_reply.attrs.framed_mtu >= 68 && p->auth_reply.attrs.framed_mtu < e.mtu)
+		e.mtu = (uint16_t)p->auth_reply.attrs.framed_mtu;
+	/* The LAC's MAC goes into the prebuilt header; cp/resolve.c republishes on a change. */
+	if (lns_neigh_lookup(p->cp->rt->neigh, e.port, AF_INET, &e.nh_ip, &mac) == 0)
+		e.lac_mac = lns_mac64(&mac);
+	RTE_SET_USED(t);
 	return lns_session_publish(p->cp->rt->sessions, &e);
+}
+
+void ppp_fwd_neigh_changed(struct lns_cp *cp, unsigned port, rte_be32_t ip)
+{
+	struct l2tp_tunnel *t;
+
+	TAILQ_FOREACH (t, &cp->l2tp.tunnels, next) {
+		struct lns_dp_session probe = {0};
+		struct l2tp_session *s;
+
+		l2tp_tunnel_dp_path(t, &probe);
+		if (probe.port != port || probe.nh_ip != ip)
+			continue;
+		TAILQ_FOREACH (s, &t->sessions, next)
+			if (s->forwarding && s->ppp)
+				publish(s->ppp, LNS_SESS_FORWARD);
+	}
 }
 
 /*
@@ -168,7 +185,7 @@ void ppp_fwd_up(struct ppp_session *p)
 		return;
 	}
 	/* Framed routes: prefixes behind the subscriber, through the same slot. */
-	p->n_routes_installed = 0;
+	p->routes_installed = 0;
 	for (unsigned i = 0; i < p->auth_reply.attrs.n_routes; i++) {
 		const struct auth_route *r = &p->auth_reply.attrs.routes[i];
 		char a[INET_ADDRSTRLEN];
@@ -181,19 +198,24 @@ void ppp_fwd_up(struct ppp_session *p)
 				ret == -EEXIST ? "the prefix is routed already" : strerror(-ret));
 			continue;
 		}
-		p->routes_installed[p->n_routes_installed++] = *r;
-		LNS_LOG(INFO, cp, "session %u/%u: framed route %s/%u", s->t->tid, s->sid, a, r->plen);
+		p->routes_installed |= (uint8_t)(1u << i);
+		LNS_LOG(INFO, cp, "session %u/%u: framed route %s/%u", s->t->tid, s->sid, a,
+			r->plen);
 	}
+	if (p->routes_installed)
+		publish(p, LNS_SESS_FORWARD); /* sources in them pass the spoofing check now */
 }
 
 void ppp_fwd_down(struct ppp_session *p)
 {
 	if (!p->fwd4)
 		return;
-	for (unsigned i = 0; i < p->n_routes_installed; i++)
-		lns_fib_del_route(p->cp->rt->fib, p->routes_installed[i].prefix.s_addr,
-				  p->routes_installed[i].plen);
-	p->n_routes_installed = 0;
+	for (unsigned i = 0; i < p->auth_reply.attrs.n_routes; i++)
+		if (p->routes_installed & (1u << i))
+			lns_fib_del_route(p->cp->rt->fib,
+					  p->auth_reply.attrs.routes[i].prefix.s_addr,
+					  p->auth_reply.attrs.routes[i].plen);
+	p->routes_installed = 0;
 	lns_fib_del_session(p->cp->rt->fib, p->peer_ip.s_addr);
 	p->fwd4 = false;
 	fwd_end(p);

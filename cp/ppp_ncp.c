@@ -18,7 +18,6 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-
 #include "config/config.h"
 #include "cp/cp.h"
 #include "cp/l2tp.h"
@@ -27,13 +26,13 @@
 #include "cp/ppp.h"
 
 /* RFC 1332, 1877 */
-#define CI_ADDRS 1
+#define CI_ADDRS    1
 #define CI_COMPRESS 2
-#define CI_ADDR 3
-#define CI_DNS1 129
-#define CI_NBNS1 130
-#define CI_DNS2 131
-#define CI_NBNS2 132
+#define CI_ADDR     3
+#define CI_DNS1     129
+#define CI_NBNS1    130
+#define CI_DNS2     131
+#define CI_NBNS2    132
 /* RFC 5072 */
 #define CI_IFID 1
 
@@ -123,13 +122,13 @@ static int ipcp_reqci(void *ctx, const uint8_t *opt, size_t len, uint8_t *out, s
 			break;
 		case CI_DNS1: /* the backend's servers first (MS-Primary-DNS-Server) */
 			want = p->auth_reply.attrs.n_dns >= 1 ? &p->auth_reply.attrs.dns[0]
-			       : c->n_dns >= 1		     ? &c->dns[0].v4
-							     : NULL;
+			       : c->n_dns >= 1                ? &c->dns[0].v4
+							      : NULL;
 			break;
 		case CI_DNS2:
 			want = p->auth_reply.attrs.n_dns >= 2 ? &p->auth_reply.attrs.dns[1]
-			       : c->n_dns >= 2		     ? &c->dns[1].v4
-							     : NULL;
+			       : c->n_dns >= 2                ? &c->dns[1].v4
+							      : NULL;
 			break;
 		default:
 			break; /* IP-Addresses, VJ compression, NBNS, unknown */
@@ -172,8 +171,8 @@ static void ipcp_up(void *ctx)
 	p->up_ms = ppp_now();
 	p->cp->ppp_c.sessions_up++;
 	inet_ntop(AF_INET, &p->peer_ip, a, sizeof(a));
-	LNS_LOG(INFO, cp, "session %u/%u: \"%s\" up, address %s", p->ls->t->tid, p->ls->sid, p->user,
-		a);
+	LNS_LOG(INFO, cp, "session %u/%u: \"%s\" up, address %s", p->ls->t->tid, p->ls->sid,
+		p->user, a);
 	ppp_fwd_up(p);
 }
 
@@ -396,7 +395,7 @@ void ppp_ncp_init(struct ppp_session *p)
 static int assign_address(struct ppp_session *p)
 {
 	const struct lns_config *cfg = p->cp->rt->cfg;
-	const struct auth_reply *r = &p->auth_reply;
+	const struct auth_kept *r = &p->auth_reply;
 	int pool = r->pool;
 
 	if (r->has_address) {
@@ -441,7 +440,7 @@ void ppp_ncp_start(struct ppp_session *p)
 		if (ret == -ENOSPC)
 			p->cp->ppp_c.pool_exhausted++;
 		snprintf(why, sizeof(why), "no address for \"%.32s\": %s", p->user,
-			 ret == -ENOSPC	       ? "pool exhausted"
+			 ret == -ENOSPC       ? "pool exhausted"
 			 : ret == -EADDRINUSE ? "its address is in use"
 					      : "no IPv4 pool");
 		LNS_LOG(WARNING, cp, "session %u/%u: %s", p->ls->t->tid, p->ls->sid, why);

@@ -276,7 +276,7 @@ void ppp_v6_tick(struct ppp_session *p, uint64_t now)
 
 void ppp_v6_up(struct ppp_session *p)
 {
-	const struct auth_reply *r = &p->auth_reply;
+	const struct auth_kept *r = &p->auth_reply;
 	const struct auth_attrs *at = &r->attrs;
 	const struct lns_ppp_cfg *c = &p->cp->rt->cfg->ppp;
 	char a[INET6_ADDRSTRLEN + 4], d[INET6_ADDRSTRLEN + 4];

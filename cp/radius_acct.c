@@ -58,8 +58,8 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 {
 	const struct acct_rec *a = vctx;
 	const struct lns_radius_cfg *rc = &a->cp->rt->cfg->radius;
-	const char *nas_id = rc->nas_identifier[0] ? rc->nas_identifier
-						   : a->cp->rt->cfg->l2tp.host_name;
+	const char *nas_id =
+		rc->nas_identifier[0] ? rc->nas_identifier : a->cp->rt->cfg->l2tp.host_name;
 
 	RTE_SET_USED(secret);
 	RTE_SET_USED(slen);
@@ -77,7 +77,7 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 	/* RFC 2866 5.2: how long the record waited, at each send */
 	radius_put_u32(b, RADIUS_ATTR_ACCT_DELAY_TIME, (uint32_t)((now - a->made_ms) / 1000));
 	radius_put_message_authenticator(b); /* on every request (RFC 3579, RFC 5080 2.2.2) */
-	if (!a->has_session) /* Accounting-On/Off */
+	if (!a->has_session)                 /* Accounting-On/Off */
 		return b->err;
 	radius_put_str(b, RADIUS_ATTR_ACCT_SESSION_ID, a->acct_session_id);
 	radius_put_str(b, RADIUS_ATTR_USER_NAME, a->user);
@@ -93,7 +93,8 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 	if (a->called[0])
 		radius_put_str(b, RADIUS_ATTR_CALLED_STATION_ID, a->called);
 	if (a->class_len)
-		radius_put(b, RADIUS_ATTR_CLASS, a->class_, a->class_len); /* RFC 2865 5.25: echoed */
+		radius_put(b, RADIUS_ATTR_CLASS, a->class_,
+			   a->class_len); /* RFC 2865 5.25: echoed */
 	/* RFC 3162 2.2, 2.3 and RFC 4818: what the subscriber has of IPv6 */
 	if (a->has_ifid)
 		radius_put(b, RADIUS_ATTR_FRAMED_INTERFACE_ID, a->ifid, 8);
@@ -107,7 +108,8 @@ static int build(void *vctx, struct radius_builder *b, const uint8_t *secret, si
 		char ip[INET_ADDRSTRLEN];
 
 		radius_put_tagged_u32(b, RADIUS_ATTR_TUNNEL_TYPE, 1, RADIUS_TUNNEL_TYPE_L2TP);
-		radius_put_tagged_u32(b, RADIUS_ATTR_TUNNEL_MEDIUM_TYPE, 1, RADIUS_TUNNEL_MEDIUM_IPV4);
+		radius_put_tagged_u32(b, RADIUS_ATTR_TUNNEL_MEDIUM_TYPE, 1,
+				      RADIUS_TUNNEL_MEDIUM_IPV4);
 		inet_ntop(AF_INET, &a->lac, ip, sizeof(ip));
 		radius_put_tagged(b, RADIUS_ATTR_TUNNEL_CLIENT_ENDPOINT, 1, ip, strlen(ip));
 		inet_ntop(AF_INET, &a->lns, ip, sizeof(ip));
@@ -169,8 +171,8 @@ static void session_rec(const struct ppp_session *p, struct acct_rec *a, uint32_
 	a->framed_ip = p->peer_ip;
 	a->nas_port = (uint32_t)s->t->tid << 16 | s->sid;
 	snprintf(a->nas_port_id, sizeof(a->nas_port_id), "%u/%u", s->t->tid, s->sid);
-	snprintf(a->calling, sizeof(a->calling), "%s", s->calling);
-	snprintf(a->called, sizeof(a->called), "%s", s->called);
+	snprintf(a->calling, sizeof(a->calling), "%s", L2TP_STR(s->calling));
+	snprintf(a->called, sizeof(a->called), "%s", L2TP_STR(s->called));
 	a->lac.s_addr = s->t->peer_ip;
 	a->lns.s_addr = s->t->local_ip;
 	a->class_len = p->auth_reply.attrs.class_len;

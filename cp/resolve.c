@@ -17,15 +17,16 @@
 
 #include "cp/cp.h"
 #include "cp/log.h"
+#include "cp/ppp.h"
 #include "dp/fib.h"
 #include "dp/fib6.h"
 #include "dp/neigh.h"
 
-#define REACHABLE_MS 30000 /* RFC 4861 REACHABLE_TIME */
-#define PROBE_MS 1000	   /* RETRANS_TIMER */
+#define REACHABLE_MS    30000 /* RFC 4861 REACHABLE_TIME */
+#define PROBE_MS        1000  /* RETRANS_TIMER */
 #define PINNED_RETRY_MS 5000
-#define MAX_PROBES 3 /* MAX_MULTICAST_SOLICIT / MAX_UNICAST_SOLICIT */
-#define TICK_MS 100
+#define MAX_PROBES      3 /* MAX_MULTICAST_SOLICIT / MAX_UNICAST_SOLICIT */
+#define TICK_MS         100
 
 const char *cp_neigh_state_name(enum cp_neigh_state s)
 {
@@ -161,6 +162,7 @@ static void forget(struct lns_cp *cp, struct cp_neigh *n)
 
 			memcpy(&a, n->addr, 4);
 			lns_fib_gateway_mac(cp->rt->fib, n->port, a, NULL);
+			ppp_fwd_neigh_changed(cp, n->port, a);
 		} else {
 			lns_fib6_gateway_mac(cp->rt->fib6, n->port, n->addr, NULL);
 		}
@@ -196,6 +198,7 @@ void cp_neigh_learn(struct lns_cp *cp, unsigned port, int family, const void *ad
 
 			memcpy(&a, addr, 4);
 			lns_fib_gateway_mac(cp->rt->fib, port, a, mac);
+			ppp_fwd_neigh_changed(cp, port, a); /* tunnels' prebuilt headers */
 		} else {
 			lns_fib6_gateway_mac(cp->rt->fib6, port, addr, mac);
 		}

@@ -12,6 +12,7 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "dp/dp.h"
@@ -53,18 +54,80 @@ static bool v6_our_multicast(const struct lns_port *p, const uint8_t a[16])
 }
 
 /*
- * UDP to our L2TP port. Control messages (T=1) go to the control lcore; data
- * messages only when their session exists (RFC 2661 section 3.1 header: the
- * T bit and version in the first two octets, the IDs after the optional
- * Length field).
+ * What a forwarding session would do with an L2TP data message's payload
+ * (RFC 2661 section 3.1 header at off: the optional fields; RFC 1662 PPP:
+ * Address and Control may be absent, Protocol may be one octet). Decided
+ * before the session is known, so that the session's lookup can be started
+ * for the whole burst at once: LNS_V_PENDING for IPv4 to route (x->ip_off,
+ * ip_len, dst set), LNS_V_PUNT for other protocols (IPv6: x->inner6 and
+ * ip_off set), or a drop.
  */
-static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, uint32_t off)
+static enum lns_verdict parse_up(const struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
+{
+	uint32_t end = rte_pktmbuf_data_len(m), pos;
+	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip;
+	uint16_t flags, proto;
+	uint32_t ihl, tot;
+
+	x->inner6 = 0;
+	flags = (uint16_t)(b[off] << 8 | b[off + 1]);
+	pos = off + 2 + ((flags & 0x4000) ? 2 : 0) + 4 + ((flags & 0x0800) ? 4 : 0);
+	if (flags & 0x0200) {
+		if (pos + 2 > end)
+			return LNS_V_DROP_L2TP_MALFORMED;
+		pos += 2u + (uint32_t)(b[pos] << 8 | b[pos + 1]);
+	}
+	if (pos + 2 <= end && b[pos] == 0xff && b[pos + 1] == 0x03)
+		pos += 2;
+	if (pos + 1 > end)
+		return LNS_V_DROP_L2TP_MALFORMED;
+	if (b[pos] & 1) {
+		proto = b[pos];
+		pos += 1;
+	} else {
+		if (pos + 2 > end)
+			return LNS_V_DROP_L2TP_MALFORMED;
+		proto = (uint16_t)(b[pos] << 8 | b[pos + 1]);
+		pos += 2;
+	}
+	if (proto == LNS_PPP_IPV6) {
+		x->inner6 = 1;
+		/* IPv6: what becomes of it depends on the session (dp/fwd.c upstream(),
+		 * dp/fwd6.c); punted while PPP negotiates, as other protocols are. */
+		x->ip_off = (uint16_t)pos;
+		return LNS_V_PUNT;
+	}
+	if (proto != LNS_PPP_IP)
+		return LNS_V_PUNT;
+	if (pos + sizeof(*ip) > end)
+		return LNS_V_DROP_BAD_IP;
+	ip = (const struct rte_ipv4_hdr *)(b + pos);
+	ihl = (ip->version_ihl & 0x0f) * 4u;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
+	    pos + tot > rte_pktmbuf_pkt_len(m) || pos + ihl > end)
+		return LNS_V_DROP_BAD_IP;
+	x->ip_off = (uint16_t)pos;
+	x->ip_len = (uint16_t)tot;
+	x->dst = ip->dst_addr;
+	return LNS_V_PENDING;
+}
+
+/*
+ * UDP to our L2TP port. Control messages (T=1) go to the control lcore; data
+ * messages are parsed here and their session is looked up in the later
+ * stages (dp/fwd.c): dropped when it does not exist, punted while PPP
+ * negotiates (RFC 2661 section 3.1 header: the T bit and version in the first
+ * two octets, the IDs after the optional Length field).
+ */
+static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, uint32_t off,
+				      struct lns_pctx *x)
 {
 	const struct lns_runtime *rt = w->rt;
-	const struct lns_dp_session *s;
 	const uint8_t *l2;
 	uint32_t ids;
-	uint16_t flags, tid, sid;
+	uint16_t flags;
 
 	if (rte_pktmbuf_data_len(m) < off + 8 + 6)
 		return LNS_V_DROP_L2TP_MALFORMED;
@@ -73,20 +136,21 @@ static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, 
 	if ((flags & 0x000f) != 2)
 		return LNS_V_PUNT; /* the control lcore counts other versions */
 	if (flags & 0x8000)
-		return LNS_V_PUNT; /* control message */
+		return LNS_V_PUNT;      /* control message */
 	ids = (flags & 0x4000) ? 4 : 2; /* after the Length field, if any */
-	tid = (uint16_t)(l2[ids] << 8 | l2[ids + 1]);
-	sid = (uint16_t)(l2[ids + 2] << 8 | l2[ids + 3]);
-	s = lns_session_lookup(rt->sessions, tid, sid);
-	if (s == NULL)
-		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
-	if (s->mode == LNS_SESS_FORWARD)
-		return lns_fwd_upstream(w, m, s, off + 8);
-	return LNS_V_PUNT; /* LNS_SESS_PUNT: PPP is negotiating */
+	x->kind = LNS_PK_UP;
+	x->tid = (uint16_t)(l2[ids] << 8 | l2[ids + 1]);
+	x->sid = (uint16_t)(l2[ids + 2] << 8 | l2[ids + 3]);
+	/* The index's first step; the next ones wait for the burst's later stages. */
+	x->dir = __atomic_load_n(&rt->sessions->dir[x->tid], __ATOMIC_ACQUIRE);
+	if (x->dir)
+		rte_prefetch0(&x->dir->page[x->sid / LNS_SESS_PAGE]);
+	x->up_v = (uint8_t)parse_up(m, off + 8, x);
+	return LNS_V_PENDING;
 }
 
 static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port *p,
-				    struct rte_mbuf *m, uint32_t off)
+				    struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
 {
 	const struct lns_runtime *rt = w->rt;
 	const struct rte_ipv4_hdr *ip;
@@ -112,9 +176,11 @@ static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port 
 			return LNS_V_DROP_NOT_FOR_US;
 		rte_pktmbuf_adj(m, (uint16_t)off);
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
-		return lns_route4(w, m);
+		x->kind = LNS_PK_ROUTE;
+		x->dst = ip->dst_addr;
+		return LNS_V_PENDING;
 	}
-	m->l3_len = ihl;
+	x->l3_len = (uint8_t)ihl;
 	if (ip->next_proto_id == IPPROTO_UDP && !(ip->fragment_offset & RTE_BE16(0x3fff))) {
 		const struct rte_udp_hdr *udp;
 
@@ -122,13 +188,13 @@ static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port 
 			return LNS_V_DROP_BAD_IP;
 		udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, off + ihl);
 		if (udp->dst_port == rt->l2tp_port)
-			return classify_l2tp(w, m, off + ihl);
+			return classify_l2tp(w, m, off + ihl, x);
 	}
 	return LNS_V_PUNT;
 }
 
 static enum lns_verdict classify_v6(struct lns_worker *w, const struct lns_port *p,
-				    struct rte_mbuf *m, uint32_t off)
+				    struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
 {
 	const struct rte_ipv6_hdr *ip;
 
@@ -140,14 +206,16 @@ static enum lns_verdict classify_v6(struct lns_worker *w, const struct lns_port 
 		return LNS_V_DROP_BAD_IP;
 	if (!lns_port_has_v6(p, ip->dst_addr) && !v6_our_multicast(p, ip->dst_addr))
 		return lns_fwd6_transit(w, p, m, off); /* routed, or not for us (dp/fwd6.c) */
-	m->l3_len = sizeof(*ip);
+	x->l3_len = sizeof(*ip);
 	return LNS_V_PUNT;
 }
 
-enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m)
+enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m,
+			      struct lns_pctx *x)
 {
 	const struct rte_ether_hdr *eth;
 	uint32_t off = sizeof(*eth);
+	enum lns_verdict v;
 	uint16_t type;
 
 	m->hash.usr = LNS_PUNT_FRAME;
@@ -168,16 +236,26 @@ enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, st
 	} else if (p->vlan >= 0) {
 		return LNS_V_DROP_BAD_VLAN;
 	}
-	m->l2_len = off;
+	x->l2_len = (uint8_t)off;
+	x->l3_len = 0;
 
 	switch (type) {
 	case RTE_BE16(RTE_ETHER_TYPE_ARP):
-		return LNS_V_PUNT; /* the control lcore checks the target */
+		v = LNS_V_PUNT; /* the control lcore checks the target */
+		break;
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		return classify_v4(w, p, m, off);
+		v = classify_v4(w, p, m, off, x);
+		break;
 	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
-		return classify_v6(w, p, m, off);
+		v = classify_v6(w, p, m, off, x);
+		break;
 	default:
 		return LNS_V_DROP_UNKNOWN_ETHERTYPE;
 	}
+	/* The mbuf's second cache line only for what the control lcore gets. */
+	if (v == LNS_V_PUNT) {
+		m->l2_len = x->l2_len;
+		m->l3_len = x->l3_len;
+	}
+	return v;
 }

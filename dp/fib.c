@@ -70,11 +70,6 @@ int lns_fib_del_session(struct lns_fib *f, rte_be32_t ip)
 	return rte_lpm_delete(f->lpm, rte_be_to_cpu_32(ip), 32);
 }
 
-const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh)
-{
-	return nh < f->n_nh ? &f->nh[nh] : NULL;
-}
-
 int lns_fib_add_session_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen, uint32_t slot)
 {
 	uint32_t nh;

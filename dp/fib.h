@@ -14,13 +14,13 @@
 #include <rte_ether.h>
 
 /* Next hop values: a session slot, or an index into the next-hop table. */
-#define LNS_NH_SESSION (1u << 23)
+#define LNS_NH_SESSION   (1u << 23)
 #define LNS_NH_MAX_SLOTS (LNS_NH_SESSION - 1)
-#define LNS_NH_MAX 256
+#define LNS_NH_MAX       256
 
 struct lns_nexthop {
-	uint16_t port;	/* index in rt->ports */
-	rte_be32_t gw;	/* 0: connected, the destination is the neighbour */
+	uint16_t port; /* index in rt->ports */
+	rte_be32_t gw; /* 0: connected, the destination is the neighbour */
 	/* The gateway's MAC once resolved (dp/mac64.h), 0 while unknown. Written by
 	 * the control lcore (one atomic store),
 	 * read by workers, so a packet to a routed prefix needs no neighbour lookup. */
@@ -46,7 +46,7 @@ int lns_fib_del_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen);
 
 /* Workers: 0 and *nh set, or -ENOENT (no route). */
 static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh);
-const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh);
+static inline const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh);
 /* Control lcore: the gateway GW on PORT resolved to MAC (NULL: no longer known). */
 void lns_fib_gateway_mac(struct lns_fib *f, unsigned port, rte_be32_t gw,
 			 const struct rte_ether_addr *mac);
@@ -67,6 +67,11 @@ struct lns_fib {
 static inline int lns_fib_lookup(const struct lns_fib *f, rte_be32_t dst, uint32_t *nh)
 {
 	return rte_lpm_lookup(f->lpm, rte_be_to_cpu_32(dst), nh) == 0 ? 0 : -ENOENT;
+}
+
+static inline const struct lns_nexthop *lns_fib_nexthop(const struct lns_fib *f, uint32_t nh)
+{
+	return nh < f->n_nh ? &f->nh[nh] : NULL;
 }
 
 static inline int lns_nexthop_mac(const struct lns_nexthop *nh, struct rte_ether_addr *mac)

@@ -2,17 +2,22 @@
 /*
  * Forwarding stages: upstream (L2TP/PPP decapsulation of a subscriber's IPv4
  * packet, then routing) and IPv4 routing with downstream encapsulation into a
- * session's tunnel. IPv6 has its own stages in dp/fwd6.c, which share the
- * encapsulation and the Ethernet output here (lns_encap, lns_eth_out). Runs
- * on worker lcores; reads the FIB, the session table and the neighbour table
- * lock-free; writes only the packet.
+ * session's tunnel. Runs on worker lcores; reads the FIB, the session table
+ * and the neighbour table lock-free; writes only the packet and its own
+ * counters. IPv6 has its own stages in dp/fwd6.c (not staged: no prefetching
+ * yet), which share the encapsulation and the Ethernet output here
+ * (lns_encap, lns_eth_out).
  *
  *  Upstream, as received:                  Downstream, as sent:
  *  Eth | IPv4 | UDP | L2TP | PPP | IPv4    Eth | IPv4 | UDP 1701 | L2TP | ff03 0021 | IPv4
  *                         (T=0, any of L, S, O, P; PPP with or without ff03, PFC)
  *
- * Correct first: the header is built per packet here; the performance work
- * (prebuilt templates, per-session counters) comes with its benchmark.
+ * A burst goes through in stages (lns_process_burst): classify every packet,
+ * then each lookup of every packet, each stage prefetching what the next one
+ * reads, so that at a million sessions the cache misses of a burst overlap
+ * instead of following one another: the session index and the FIB's tbl24
+ * entry, then the session entry and counters and the FIB's tbl8 entry, then
+ * a downstream session's entry, then the work.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -20,140 +25,240 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "dp/dp.h"
 #include "dp/fib.h"
+#include "dp/mac64.h"
+#include "dp/mtu.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
-#define PPP_IP 0x0021
-#define PPP_IPV6 0x0057
-#define TUNNEL_OVERHEAD (20 + 8 + 6 + 4) /* IPv4, UDP, L2TP (no L/S/O), PPP */
+#define L2TP_S 0x0800 /* RFC 2661 section 3.1: Ns and Nr present */
 
-/* Add the port's Ethernet header (and VLAN tag) to a packet that starts at its L3 header. */
-enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
-			     const struct rte_ether_addr *dst, uint16_t ethertype)
+/* ---- the prebuilt downstream header ------------------------------------------------------- */
+
+void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan)
 {
-	const struct lns_port *p = &rt->ports[port];
-	unsigned l2 = sizeof(struct rte_ether_hdr) + (p->vlan >= 0 ? 4 : 0);
-	uint8_t *out = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)l2);
-	struct {
-		struct rte_ether_hdr eth;
-		struct rte_vlan_hdr vlan;
-	} h;
+	struct lns_dp_down *d = &s->d;
+	bool seq = s->flags & LNS_SESS_F_SEQ;
+	unsigned blen = (vlan >= 0 ? 4 : 0) + 2 + sizeof(struct rte_ipv4_hdr) +
+			sizeof(struct rte_udp_hdr) + 6 + (seq ? 4 : 0) + 4;
+	uint8_t *b = d->b + sizeof(d->b) - blen, *l2tp;
+	struct rte_ipv4_hdr ip = {
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_UDP,
+		.src_addr = s->local_ip,
+		.dst_addr = s->peer_ip,
+	};
+	struct rte_udp_hdr udp = {
+		.src_port = rte_cpu_to_be_16(s->local_port ? s->local_port : 1701),
+		.dst_port = rte_cpu_to_be_16(s->peer_port),
+		/* the UDP checksum is optional over IPv4 (RFC 768); the inner packet has its own */
+	};
+	struct rte_ether_addr dst = {{0}};
 
-	if (out == NULL)
-		return LNS_V_DROP_NO_HEADROOM;
-	h.eth.dst_addr = *dst;
-	h.eth.src_addr = p->mac;
-	if (p->vlan >= 0) {
-		h.eth.ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		h.vlan.vlan_tci = rte_cpu_to_be_16((uint16_t)p->vlan);
-		h.vlan.eth_proto = rte_cpu_to_be_16(ethertype);
-	} else {
-		h.eth.ether_type = rte_cpu_to_be_16(ethertype);
+	memset(d, 0, sizeof(*d));
+	d->mode = s->mode;
+	d->port = s->port;
+	d->mtu = s->mtu;
+	lns_mac64_get(s->lac_mac, &dst); /* zero while unknown: looked up per packet */
+	memcpy(d->dst, &dst, sizeof(d->dst));
+	if (vlan >= 0) {
+		*b++ = RTE_ETHER_TYPE_VLAN >> 8;
+		*b++ = RTE_ETHER_TYPE_VLAN & 0xff;
+		*b++ = (uint8_t)(vlan >> 8);
+		*b++ = (uint8_t)vlan;
 	}
-	/* Built aside and copied: after a 3-octet PPP header (PFC with ff 03) the
-	 * frame starts at an odd address, where rte_ether_hdr may not be written. */
-	memcpy(out, &h, l2);
-	m->port = p->port_id; /* from here on: the output port */
-	return LNS_V_TX;
-}
-
-/* The outer IPv4 header of a tunnel, but its checksum. */
-static void outer_ip(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint16_t len)
-{
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16(len);
-	ip->packet_id = 0;
-	ip->fragment_offset = 0;
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->hdr_checksum = 0;
-	ip->src_addr = src;
-	ip->dst_addr = dst;
-}
-
-uint16_t lns_tunnel_csum_base(rte_be32_t local_ip, rte_be32_t peer_ip)
-{
-	struct rte_ipv4_hdr ip;
-
-	outer_ip(&ip, local_ip, peer_ip, 0);
-	return rte_raw_cksum(&ip, sizeof(ip)); /* folded, not complemented */
-}
-
-/* Into the session's tunnel: IPv4/UDP/L2TP/PPP in front of the packet. */
-static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_session *s)
-{
-	return &w->rt->sess_ctr[(size_t)w->idx * w->rt->n_slots + s->slot];
-}
-
-enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, const struct lns_dp_session *s,
-			   uint16_t ppp_proto)
-{
-	const struct lns_runtime *rt = w->rt;
-	struct lns_sess_ctr *c = ctr(w, s);
-	struct rte_ether_addr mac;
-	struct rte_ipv4_hdr *ip;
-	struct rte_udp_hdr *udp;
-	uint8_t *l2tp;
-	uint32_t inner = rte_pktmbuf_pkt_len(m);
-
-	enum lns_verdict v;
-
-	if (inner > s->mtu)
-		return LNS_V_DROP_TOO_BIG;
-	if (lns_neigh_lookup(rt->neigh, s->port, AF_INET, &s->nh_ip, &mac) < 0)
-		return LNS_V_DROP_NO_NEIGHBOUR;
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, TUNNEL_OVERHEAD);
-	if (ip == NULL)
-		return LNS_V_DROP_NO_HEADROOM;
-	outer_ip(ip, s->local_ip, s->peer_ip, (uint16_t)(inner + TUNNEL_OVERHEAD));
-	{
-		/* Only the length differs from the session's precomputed sum. */
-		uint32_t sum = (uint32_t)s->outer_csum + ip->total_length;
-
-		sum = (sum & 0xffff) + (sum >> 16);
-		ip->hdr_checksum = (rte_be16_t)~sum;
-	}
-	udp = (struct rte_udp_hdr *)(ip + 1);
-	udp->src_port = rt->l2tp_port;
-	udp->dst_port = rte_cpu_to_be_16(s->peer_port);
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(inner + TUNNEL_OVERHEAD - 20));
-	udp->dgram_cksum = 0; /* optional over IPv4 (RFC 768); the inner packet has its own */
-	l2tp = (uint8_t *)(udp + 1);
-	l2tp[0] = 0x00; /* T=0, no L, S, O, P; version 2 */
+	*b++ = RTE_ETHER_TYPE_IPV4 >> 8;
+	*b++ = RTE_ETHER_TYPE_IPV4 & 0xff;
+	/* A checksum valid for a total length of zero: a worker adds the length. */
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	memcpy(b, &ip, sizeof(ip));
+	memcpy(b + sizeof(ip), &udp, sizeof(udp));
+	l2tp = b + sizeof(ip) + sizeof(udp);
+	l2tp[0] = seq ? L2TP_S >> 8 : 0; /* T=0, no L, O, P; version 2 */
 	l2tp[1] = 0x02;
 	l2tp[2] = (uint8_t)(s->peer_tid >> 8);
 	l2tp[3] = (uint8_t)s->peer_tid;
 	l2tp[4] = (uint8_t)(s->peer_sid >> 8);
 	l2tp[5] = (uint8_t)s->peer_sid;
-	l2tp[6] = 0xff;
-	l2tp[7] = 0x03;
-	l2tp[8] = (uint8_t)(ppp_proto >> 8);
-	l2tp[9] = (uint8_t)ppp_proto;
-	v = lns_eth_out(rt, m, s->port, &mac, RTE_ETHER_TYPE_IPV4);
-	if (v == LNS_V_TX) { /* only what goes into the tunnel is the subscriber's traffic */
-		c->down_pkts++;
-		c->down_bytes += inner;
+	l2tp += 6;
+	if (seq)
+		l2tp += 4; /* Ns per packet; Nr is reserved in data messages (zero) */
+	l2tp[0] = 0xff;
+	l2tp[1] = 0x03;
+	l2tp[2] = LNS_PPP_IP >> 8;
+	l2tp[3] = LNS_PPP_IP & 0xff;
+	d->l2_len = (uint8_t)(12 + (vlan >= 0 ? 4 : 0) + 2);
+	d->hdr_len = (uint8_t)(12 + blen);
+	if (seq)
+		d->l2_len |= 0x80; /* the top bit: Ns to fill in */
+}
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+/*
+ * Add the port's Ethernet header (and VLAN tag) to a packet that starts at
+ * its L3 header (ETHERTYPE), DST the next hop's MAC. Written straight into
+ * the packet with fixed-size copies: after a 3-octet PPP header (PFC with
+ * ff 03) the frame starts at an odd address, where rte_ether_hdr may not be
+ * written, and a header built aside and copied as a whole costs
+ * store-forwarding stalls.
+ */
+enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
+			     const void *dst, uint16_t ethertype)
+{
+	const struct lns_port *p = &rt->ports[port];
+	uint8_t *out;
+
+	if (p->vlan >= 0) {
+		uint8_t tag[6] = {RTE_ETHER_TYPE_VLAN >> 8,  RTE_ETHER_TYPE_VLAN & 0xff,
+				  (uint8_t)(p->vlan >> 8),   (uint8_t)p->vlan,
+				  (uint8_t)(ethertype >> 8), (uint8_t)ethertype};
+
+		out = (uint8_t *)rte_pktmbuf_prepend(m, 18);
+		if (out == NULL)
+			return LNS_V_DROP_NO_HEADROOM;
+		memcpy(out + 12, tag, sizeof(tag));
+	} else {
+		out = (uint8_t *)rte_pktmbuf_prepend(m, 14);
+		if (out == NULL)
+			return LNS_V_DROP_NO_HEADROOM;
+		out[12] = (uint8_t)(ethertype >> 8);
+		out[13] = (uint8_t)ethertype;
+	}
+	memcpy(out, dst, 6);
+	memcpy(out + 6, &p->mac, 6);
+	m->port = p->port_id; /* from here on: the output port */
+	return LNS_V_TX;
+}
+
+/* Larger than the tunnel takes: an ICMP error, or fragments each sent in (dp/mtu.c). */
+static enum lns_verdict encap_too_big(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
+				      const struct lns_dp_down *d)
+{
+	enum lns_verdict v = lns_too_big4(w, m, d->mtu);
+
+	if (v != LNS_V_FRAGS)
+		return v;
+	for (unsigned i = LNS_FRAGS_START(m->hash.usr); i < w->n_frag; i++) {
+		enum lns_verdict f = lns_encap(w, w->frag[i], slot, d, LNS_PPP_IP);
+
+		if (f != LNS_V_TX) {
+			lns_frags_free(w, m);
+			return f;
+		}
 	}
 	return v;
 }
 
-enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
+/* Into the session's tunnel (in SLOT, read as D): the prebuilt header in front of the packet,
+ * its PPP protocol field PPP_PROTO (the header is built for IPv4). */
+enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
+			   const struct lns_dp_down *d, uint16_t ppp_proto)
+{
+	const struct lns_runtime *rt = w->rt;
+	const struct lns_port *p = &rt->ports[d->port];
+	uint32_t inner = rte_pktmbuf_pkt_len(m);
+	unsigned l2 = d->l2_len & 0x7f;
+	uint8_t *out;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	uint16_t outer;
+
+	if (ppp_proto != LNS_PPP_IP) {
+		/* IPv6: no fragmenting on the way; a Packet Too Big (RFC 8201) instead. MSS
+		 * clamping is IPv4's only, so far. */
+		if (inner > d->mtu) {
+			m->hash.usr = LNS_PUNT_WITH_MTU(LNS_PUNT_ICMP6_TOO_BIG, d->mtu);
+			return LNS_V_DROP_TOO_BIG;
+		}
+	} else {
+		lns_mss_clamp4(w, m, d->mtu);
+		if (inner > d->mtu)
+			return encap_too_big(w, m, slot, d);
+	}
+	if (rte_pktmbuf_headroom(m) >= sizeof(d->b) + 12) {
+		/* One fixed-size copy; only its last hdr_len - 12 octets stay in front. */
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *) - sizeof(d->b), d->b, sizeof(d->b));
+		out = (uint8_t *)rte_pktmbuf_prepend(m, d->hdr_len);
+	} else {
+		out = (uint8_t *)rte_pktmbuf_prepend(m, d->hdr_len);
+		if (out == NULL)
+			return LNS_V_DROP_NO_HEADROOM;
+		memcpy(out + 12, d->b + sizeof(d->b) - (d->hdr_len - 12u), d->hdr_len - 12u);
+	}
+	memcpy(out + 6, &p->mac, 6);
+	if (ppp_proto != LNS_PPP_IP) { /* the header's last two octets */
+		out[d->hdr_len - 2] = (uint8_t)(ppp_proto >> 8);
+		out[d->hdr_len - 1] = (uint8_t)ppp_proto;
+	}
+	if (unlikely((d->dst[0] | d->dst[1] | d->dst[2] | d->dst[3] | d->dst[4] | d->dst[5]) ==
+		     0)) {
+		/* The control lcore has not told us the LAC's MAC yet: ask the neighbour table. */
+		struct lns_dp_session s;
+		struct rte_ether_addr mac;
+
+		lns_session_read(lns_session_entry(rt->sessions, slot), &s);
+		if (lns_neigh_lookup(rt->neigh, d->port, AF_INET, &s.nh_ip, &mac) < 0) {
+			rte_pktmbuf_adj(m, d->hdr_len);
+			return LNS_V_DROP_NO_NEIGHBOUR;
+		}
+		memcpy(out, &mac, 6);
+	} else {
+		memcpy(out, d->dst, 6);
+	}
+	outer = (uint16_t)(inner + d->hdr_len - l2);
+	ip = (struct rte_ipv4_hdr *)(out + l2);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	ip->total_length = rte_cpu_to_be_16(outer);
+	{
+		/* RFC 1624 eqn. 3: the prebuilt checksum had a length of zero. */
+		uint32_t sum = (uint16_t)~ip->hdr_checksum + (uint32_t)ip->total_length;
+
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip->hdr_checksum = (rte_be16_t)~sum;
+	}
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer - sizeof(*ip)));
+	if (d->l2_len & 0x80) {
+		uint16_t ns = lns_session_next_ns(rt->sessions, slot);
+		uint8_t *l2tp = (uint8_t *)(udp + 1);
+
+		l2tp[6] = (uint8_t)(ns >> 8);
+		l2tp[7] = (uint8_t)ns;
+	}
+	m->port = p->port_id;
+	{
+		/* only what goes into the tunnel is the subscriber's traffic */
+		struct lns_sess_ctr *c = &w->sctr[slot];
+
+		c->down_pkts++;
+		c->down_bytes += inner;
+	}
+	return LNS_V_TX;
+}
+
+/*
+ * Route an IPv4 packet (data at its header) whose FIB answer is NH (from
+ * the stage before): TTL, then into a session's tunnel or out of a port.
+ */
+static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_t v)
 {
 	const struct lns_runtime *rt = w->rt;
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	const struct lns_nexthop *nh;
 	struct rte_ether_addr mac;
+	uint64_t mw;
 	rte_be32_t gw;
-	uint32_t v;
 
-	if (ip->time_to_live <= 1)
+	if (ip->time_to_live <= 1) {
+		m->hash.usr = LNS_PUNT_ICMP_TTL; /* for a Time Exceeded (dp/mtu.c) */
 		return LNS_V_DROP_TTL;
-	if (lns_fib_lookup(rt->fib, ip->dst_addr, &v) < 0)
+	}
+	if (v == LNS_PCTX_NO_ROUTE)
 		return LNS_V_DROP_NO_ROUTE;
 	/*
 	 * TTL minus one: the checksum follows incrementally (RFC 1624 section 3:
@@ -168,91 +273,215 @@ enum lns_verdict lns_route4(struct lns_worker *w, struct rte_mbuf *m)
 		ip->time_to_live--;
 	}
 	if (v & LNS_NH_SESSION) {
-		const struct lns_dp_session *s = lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
+		uint32_t slot = v & ~LNS_NH_SESSION;
+		struct lns_dp_down d;
 
 		/* Its /32 or a framed route; slots are reused only after a grace period. */
-		if (s == NULL || s->mode != LNS_SESS_FORWARD)
+		if (slot >= rt->sessions->n_slots)
 			return LNS_V_DROP_NO_ROUTE;
-		return lns_encap(w, m, s, PPP_IP);
+		lns_session_read_down(lns_session_entry(rt->sessions, slot), &d);
+		if (d.mode != LNS_SESS_FORWARD)
+			return LNS_V_DROP_NO_ROUTE;
+		return lns_encap(w, m, slot, &d, LNS_PPP_IP);
 	}
 	nh = lns_fib_nexthop(rt->fib, v);
 	if (nh == NULL)
 		return LNS_V_DROP_NO_ROUTE;
-	gw = nh->gw ? nh->gw : ip->dst_addr;
 	/* A route's gateway MAC is kept in its next hop; only connected hosts are looked up. */
-	if ((nh->gw == 0 || lns_nexthop_mac(nh, &mac) < 0) &&
-	    lns_neigh_lookup(rt->neigh, nh->port, AF_INET, &gw, &mac) < 0) {
-		/* The control lcore resolves it and sends the packet on (cp/ip_out.c). */
-		m->hash.usr = LNS_PUNT_ROUTE;
-		return LNS_V_PUNT;
+	mw = __atomic_load_n(&nh->mac, __ATOMIC_ACQUIRE);
+	if (nh->gw && (mw & LNS_MAC64_VALID)) {
+		mw = rte_cpu_to_le_64(mw); /* the address's octets in order, in memory */
+		memcpy(&mac, &mw, sizeof(mac));
+	} else {
+		gw = nh->gw ? nh->gw : ip->dst_addr;
+		if (lns_neigh_lookup(rt->neigh, nh->port, AF_INET, &gw, &mac) < 0) {
+			/* The control lcore resolves it and sends the packet on (cp/ip_out.c). */
+			m->hash.usr = LNS_PUNT_ROUTE;
+			return LNS_V_PUNT;
+		}
 	}
-	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)
-		return LNS_V_DROP_TOO_BIG;
+	if (unlikely(rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)) {
+		/* An ICMP error, or fragments each given their Ethernet header (dp/mtu.c). */
+		enum lns_verdict f = lns_too_big4(w, m, rt->ports[nh->port].mtu);
+
+		if (f != LNS_V_FRAGS)
+			return f;
+		for (unsigned i = LNS_FRAGS_START(m->hash.usr); i < w->n_frag; i++) {
+			enum lns_verdict e =
+				lns_eth_out(rt, w->frag[i], nh->port, &mac, RTE_ETHER_TYPE_IPV4);
+
+			if (e != LNS_V_TX) {
+				lns_frags_free(w, m);
+				return e;
+			}
+		}
+		return f;
+	}
 	return lns_eth_out(rt, m, nh->port, &mac, RTE_ETHER_TYPE_IPV4);
 }
 
-/*
- * An L2TP data message of a forwarding session, its L2TP header at off.
- * IPv4 inside is forwarded; anything else (LCP echo, IPCP, IPv6) goes to the
- * control lcore unchanged.
- */
-enum lns_verdict lns_fwd_upstream(struct lns_worker *w, struct rte_mbuf *m,
-				  const struct lns_dp_session *s, uint32_t off)
+/* An L2TP data message whose session is in slot X->slot (or none). */
+static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const struct lns_pctx *x)
 {
-	struct lns_sess_ctr *c = ctr(w, s);
-	uint32_t end = rte_pktmbuf_data_len(m), pos;
-	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
-	const struct rte_ipv4_hdr *ip;
-	uint16_t flags, proto;
-	uint32_t ihl, tot;
+	struct lns_dp_session s;
+	enum lns_verdict v;
 
-	/* RFC 2661 section 3.1: the data header's optional fields. */
-	flags = (uint16_t)(b[off] << 8 | b[off + 1]);
-	pos = off + 2 + ((flags & 0x4000) ? 2 : 0) + 4 + ((flags & 0x0800) ? 4 : 0);
-	if (flags & 0x0200) {
-		if (pos + 2 > end)
-			return LNS_V_DROP_L2TP_MALFORMED;
-		pos += 2u + (uint32_t)(b[pos] << 8 | b[pos + 1]);
-	}
-	/* RFC 1662: Address and Control may be absent; Protocol may be one octet. */
-	if (pos + 2 <= end && b[pos] == 0xff && b[pos + 1] == 0x03)
-		pos += 2;
-	if (pos + 1 > end)
-		return LNS_V_DROP_L2TP_MALFORMED;
-	if (b[pos] & 1) {
-		proto = b[pos];
-		pos += 1;
-	} else {
-		if (pos + 2 > end)
-			return LNS_V_DROP_L2TP_MALFORMED;
-		proto = (uint16_t)(b[pos] << 8 | b[pos + 1]);
-		pos += 2;
-	}
-	if (proto == PPP_IPV6)
-		return lns_fwd6_upstream(w, m, s, pos); /* dp/fwd6.c */
-	if (proto != PPP_IP)
-		return LNS_V_PUNT;
-	if (pos + sizeof(*ip) > end)
-		return LNS_V_DROP_BAD_IP;
-	ip = (const struct rte_ipv4_hdr *)(b + pos);
-	ihl = (ip->version_ihl & 0x0f) * 4u;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
-	    pos + tot > rte_pktmbuf_pkt_len(m) || pos + ihl > end)
-		return LNS_V_DROP_BAD_IP;
-	if (ip->src_addr != s->sub_ip || s->sub_ip == 0) /* 0: IPCP is not open (IPv6 only) */
-		return LNS_V_DROP_SPOOFED;
-	rte_pktmbuf_adj(m, (uint16_t)pos);
-	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
-	{
-		/* Counted when it leaves, or goes to the control lcore to be sent on. */
-		enum lns_verdict v = lns_route4(w, m);
-
-		if (v == LNS_V_TX || v == LNS_V_PUNT) {
-			c->up_pkts++;
-			c->up_bytes += tot;
+	if (x->slot == LNS_SESSION_SLOT_NONE)
+		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
+	lns_session_read(lns_session_entry(w->rt->sessions, x->slot), &s);
+	if (s.mode == LNS_SESS_NONE || s.tid != x->tid || s.sid != x->sid)
+		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
+	if (x->inner6 && s.mode == LNS_SESS_FORWARD) {
+		v = lns_fwd6_upstream(w, m, x->slot, x->ip_off); /* dp/fwd6.c */
+		if (v == LNS_V_PUNT && m->hash.usr == LNS_PUNT_FRAME) {
+			m->l2_len = x->l2_len; /* link-local or multicast: the frame as received */
+			m->l3_len = x->l3_len;
 		}
 		return v;
+	}
+	if (s.mode == LNS_SESS_PUNT || x->up_v == LNS_V_PUNT) {
+		/* PPP is negotiating, or not IP (LCP echo, IPCP, IPv6CP): the control lcore's */
+		m->l2_len = x->l2_len;
+		m->l3_len = x->l3_len;
+		return LNS_V_PUNT;
+	}
+	if (x->up_v != LNS_V_PENDING)
+		return x->up_v; /* malformed */
+	{
+		rte_be32_t src = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, x->ip_off)
+					 ->src_addr;
+		uint32_t nh;
+
+		/* Its address, or one in a framed route to it (RFC 2865 5.22: the network
+		 * behind the subscriber), as a strict reverse-path check would find. */
+		if (src != s.sub_ip &&
+		    (!(s.flags & LNS_SESS_F_ROUTES) || lns_fib_lookup(w->rt->fib, src, &nh) < 0 ||
+		     nh != (LNS_NH_SESSION | x->slot)))
+			return LNS_V_DROP_SPOOFED;
+		if (unlikely(s.sub_ip == 0)) /* IPCP is not open (IPv6 only): no IPv4 at all */
+			return LNS_V_DROP_SPOOFED;
+	}
+	rte_pktmbuf_adj(m, x->ip_off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - x->ip_len);
+	lns_mss_clamp4(w, m, s.mtu);
+	/* Counted when it leaves, or goes to the control lcore to be sent on. */
+	v = route4(w, m, x->nh);
+	if (v == LNS_V_TX || v == LNS_V_PUNT || v == LNS_V_FRAGS) {
+		struct lns_sess_ctr *c = &w->sctr[x->slot];
+
+		c->up_pkts++;
+		c->up_bytes += x->ip_len;
+	}
+	return v;
+}
+
+/* ---- the burst ----------------------------------------------------------------------------- */
+
+/* The FIB's tbl24 entry of DST, to prefetch (rte_lpm's layout is public: rte_lpm.h). */
+static inline const void *tbl24_of(const struct lns_fib *f, rte_be32_t dst)
+{
+	return &f->lpm->tbl24[rte_be_to_cpu_32(dst) >> 8];
+}
+
+static inline void prefetch_tbl8(const struct lns_fib *f, rte_be32_t dst)
+{
+	uint32_t ip = rte_be_to_cpu_32(dst);
+	uint32_t e;
+
+	memcpy(&e, &f->lpm->tbl24[ip >> 8], sizeof(e)); /* as rte_lpm_lookup() reads it */
+
+	if ((e & RTE_LPM_VALID_EXT_ENTRY_BITMASK) == RTE_LPM_VALID_EXT_ENTRY_BITMASK)
+		rte_prefetch0(&f->lpm->tbl8[(uint8_t)ip +
+					    (e & 0x00ffffff) * RTE_LPM_TBL8_GROUP_NUM_ENTRIES]);
+}
+
+void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,
+		       uint16_t n, uint8_t *verdicts)
+{
+	const struct lns_runtime *rt = w->rt;
+	const struct lns_fib *fib = rt->fib;
+	const struct lns_session_table *st = rt->sessions;
+	struct lns_pctx x[n];
+	uint16_t fast[n], n_fast = 0;
+
+	/* 1: parse; prefetch the session index word (classify did) and the tbl24 entry. */
+	for (uint16_t i = 0; i < n; i++) {
+		x[i].kind = 0;
+		verdicts[i] = (uint8_t)lns_classify(w, p, pkts[i], &x[i]);
+		if (verdicts[i] != LNS_V_PENDING)
+			continue;
+		if (x[i].kind == LNS_PK_UP && rt->handoff) {
+			unsigned o = lns_session_owner(x[i].tid, x[i].sid, rt->n_workers);
+
+			if (o != w->idx) {
+				verdicts[i] = LNS_V_HANDOFF;
+				pkts[i]->hash.usr = o;
+				continue;
+			}
+		}
+		fast[n_fast++] = i;
+		if (x[i].kind == LNS_PK_ROUTE || x[i].up_v == LNS_V_PENDING)
+			rte_prefetch0(tbl24_of(fib, x[i].dst));
+	}
+	/* 2: the session index's page word; the FIB's tbl8 entry. */
+	for (uint16_t k = 0; k < n_fast; k++) {
+		struct lns_pctx *c = &x[fast[k]];
+
+		if (c->kind == LNS_PK_UP) {
+			const uint32_t *pg = NULL;
+
+			if (c->dir)
+				pg = __atomic_load_n(&c->dir->page[c->sid / LNS_SESS_PAGE],
+						     __ATOMIC_ACQUIRE);
+			c->ix = pg ? &pg[c->sid % LNS_SESS_PAGE] : NULL;
+			if (c->ix)
+				rte_prefetch0(c->ix);
+			if (c->up_v != LNS_V_PENDING)
+				continue;
+		}
+		prefetch_tbl8(fib, c->dst);
+	}
+	/* 3: the session's slot: its entry and counters, from DRAM at a million sessions,
+	 * so as far ahead of their use as can be. */
+	for (uint16_t k = 0; k < n_fast; k++) {
+		struct lns_pctx *c = &x[fast[k]];
+
+		if (c->kind != LNS_PK_UP)
+			continue;
+		c->slot = lns_session_index_slot(c->ix);
+		if (c->slot < st->n_slots) {
+			rte_prefetch0(lns_session_entry(st, c->slot));
+			rte_prefetch0(&w->sctr[c->slot]);
+		} else {
+			c->slot = LNS_SESSION_SLOT_NONE;
+		}
+	}
+	/* 4: the route; a downstream session's entry and counters. */
+	for (uint16_t k = 0; k < n_fast; k++) {
+		struct lns_pctx *c = &x[fast[k]];
+
+		c->nh = LNS_PCTX_NO_ROUTE;
+		if (c->kind == LNS_PK_UP && c->up_v != LNS_V_PENDING)
+			continue;
+		if (lns_fib_lookup(fib, c->dst, &c->nh) < 0) {
+			c->nh = LNS_PCTX_NO_ROUTE;
+		} else if (c->nh & LNS_NH_SESSION) {
+			uint32_t slot = c->nh & ~LNS_NH_SESSION;
+
+			if (slot < st->n_slots) {
+				rte_prefetch0(&lns_session_entry(st, slot)->d);
+				rte_prefetch0(&w->sctr[slot]);
+			}
+		}
+	}
+	/* 5: the work. */
+	for (uint16_t k = 0; k < n_fast; k++) {
+		uint16_t i = fast[k];
+
+		if (x[i].kind == LNS_PK_UP)
+			verdicts[i] = (uint8_t)upstream(w, pkts[i], &x[i]);
+		else
+			verdicts[i] = (uint8_t)route4(w, pkts[i], x[i].nh);
 	}
 }
 

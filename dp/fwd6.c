@@ -16,7 +16,11 @@
  * (RFC 3704-style strict reverse-path check; a link-local source never
  * passes, so it cannot reach beyond the link).
  *
- * No checksum in IPv6: routing is the hop limit, minus one.
+ * No checksum in IPv6: routing is the hop limit, minus one. IPv6 is not
+ * fragmented on the way: too big gets a Packet Too Big, as an expired hop
+ * limit a Time Exceeded, from the control lcore (the LNS_PUNT_ICMP6_* reasons
+ * in m->hash.usr, dp/mtu.c lns_icmp_punt). Not staged like IPv4 (dp/fwd.c):
+ * each packet's lookups are made when it is handled.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -29,8 +33,6 @@
 #include "dp/fib6.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
-
-#define PPP_IPV6 0x0057
 
 static bool is_multicast(const uint8_t a[16])
 {
@@ -57,11 +59,6 @@ static bool is_unspec_or_loopback(const uint8_t a[16])
 	return memcmp(a, zero, 15) == 0 && a[15] <= 1;
 }
 
-static struct lns_sess_ctr *ctr(struct lns_worker *w, const struct lns_dp_session *s)
-{
-	return &w->rt->sess_ctr[(size_t)w->idx * w->rt->n_slots + s->slot];
-}
-
 enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 {
 	const struct lns_runtime *rt = w->rt;
@@ -74,19 +71,24 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 	if (is_multicast(ip->dst_addr) || is_link_local(ip->dst_addr) ||
 	    is_unspec_or_loopback(ip->dst_addr))
 		return LNS_V_DROP_NO_ROUTE;
-	if (ip->hop_limits <= 1)
+	if (ip->hop_limits <= 1) {
+		m->hash.usr = LNS_PUNT_ICMP6_HOP_LIMIT; /* for a Time Exceeded */
 		return LNS_V_DROP_TTL;
+	}
 	if (lns_fib6_lookup(rt->fib6, ip->dst_addr, &v) < 0)
 		return LNS_V_DROP_NO_ROUTE;
 	ip->hop_limits--;
 	if (v & LNS_NH_SESSION) {
-		const struct lns_dp_session *s =
-			lns_session_by_slot(rt->sessions, v & ~LNS_NH_SESSION);
+		uint32_t slot = v & ~LNS_NH_SESSION;
+		struct lns_dp_down d;
 
 		/* Its /64 or delegated prefix; slots are reused only after a grace period. */
-		if (s == NULL || s->mode != LNS_SESS_FORWARD)
+		if (slot >= rt->sessions->n_slots)
 			return LNS_V_DROP_NO_ROUTE;
-		return lns_encap(w, m, s, PPP_IPV6);
+		lns_session_read_down(lns_session_entry(rt->sessions, slot), &d);
+		if (d.mode != LNS_SESS_FORWARD)
+			return LNS_V_DROP_NO_ROUTE;
+		return lns_encap(w, m, slot, &d, LNS_PPP_IPV6);
 	}
 	nh = lns_fib6_nexthop(rt->fib6, v);
 	if (nh == NULL)
@@ -99,17 +101,20 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 		m->hash.usr = LNS_PUNT_ROUTE6;
 		return LNS_V_PUNT;
 	}
-	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu)
+	if (rte_pktmbuf_pkt_len(m) > rt->ports[nh->port].mtu) {
+		m->hash.usr = LNS_PUNT_WITH_MTU(LNS_PUNT_ICMP6_TOO_BIG, rt->ports[nh->port].mtu);
 		return LNS_V_DROP_TOO_BIG;
+	}
 	return lns_eth_out(rt, m, nh->port, &mac, RTE_ETHER_TYPE_IPV6);
 }
 
 /*
- * An IPv6 packet in a forwarding session's PPP frame, its header at off
- * (dp/fwd.c lns_fwd_upstream has undone L2TP and PPP framing).
+ * An IPv6 packet in the PPP frame of the forwarding session in SLOT, its
+ * header at off (dp/classify.c parse_up found it, dp/fwd.c upstream() the
+ * session).
  */
-enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m,
-				   const struct lns_dp_session *s, uint32_t off)
+enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
+				   uint32_t off)
 {
 	const struct rte_ipv6_hdr *ip;
 	uint32_t tot, v;
@@ -123,7 +128,7 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m,
 	/* Router/neighbour solicitations, MLD, pings of our link-local address. */
 	if (is_multicast(ip->dst_addr) || is_link_local(ip->dst_addr))
 		return LNS_V_PUNT;
-	if (lns_fib6_lookup(w->rt->fib6, ip->src_addr, &v) < 0 || v != (LNS_NH_SESSION | s->slot))
+	if (lns_fib6_lookup(w->rt->fib6, ip->src_addr, &v) < 0 || v != (LNS_NH_SESSION | slot))
 		return LNS_V_DROP_SPOOFED;
 	rte_pktmbuf_adj(m, (uint16_t)off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
@@ -132,7 +137,7 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m,
 		enum lns_verdict verdict = lns_route6(w, m);
 
 		if (verdict == LNS_V_TX || verdict == LNS_V_PUNT) {
-			struct lns_sess_ctr *c = ctr(w, s);
+			struct lns_sess_ctr *c = &w->sctr[slot];
 
 			c->up_pkts++;
 			c->up_bytes += tot;

@@ -1,45 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Session table. Writer: the control lcore. Readers: workers, lock-free
- * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF); the hash's own key slots and our
- * entries are reclaimed through RCU QSBR defer queues.
+ * Session table (dp/session.h). Writer: the control lcore. Readers: workers.
+ *
+ * Why not rte_hash: a worker's upstream lookup there is a bucket, a key slot
+ * and a memcmp() of the key before the entry can even be asked for: three
+ * dependent misses per packet at a million sessions, none of which can be
+ * started before the previous one ends. The LNS assigns tunnel and session
+ * IDs itself (densely, cp/l2tp_session.c), so the IDs can index arrays
+ * directly: a tunnel's directory is hot, its page of 256 session IDs one
+ * line, the entry the next, and a worker prefetches each across a burst.
  */
 #include <errno.h>
 #include <stdio.h>
 
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dp/session.h"
 
-struct lns_session_table {
-	struct rte_hash *h;
-	struct rte_rcu_qsbr_dq *dq; /* entries waiting for their grace period */
-	/* downstream: slot -> the entry published for it (same pointer as in h) */
-	struct lns_dp_session **slots;
-	uint32_t n_slots;
-	uint32_t *free_slots; /* a stack, control lcore only */
-	uint32_t n_free;
-	/* Released slots wait a grace period before reuse: a worker that read the
-	 * FIB before the session's routes went may still name the slot. */
-	struct rte_rcu_qsbr *qsbr;
-	struct pending_slot {
-		uint32_t slot;
-		uint64_t token;
-	} *pending;
-	uint32_t pend_head, pend_len; /* a ring of n_slots entries */
-};
-
-static void slots_reclaim(struct lns_session_table *t);
-
-static uint32_t key_of(uint16_t tid, uint16_t sid)
-{
-	return (uint32_t)tid << 16 | sid;
-}
-
-static void free_entry(void *p, void *e, unsigned n)
+static void free_ptr(void *p, void *e, unsigned n)
 {
 	RTE_SET_USED(p);
 	for (unsigned i = 0; i < n; i++)
@@ -50,49 +29,48 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 						   struct rte_rcu_qsbr *qsbr)
 {
 	char dqname[RTE_RCU_QSBR_DQ_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		/* A cuckoo table fills before 100 %: room to spare, and an extendable
-		 * bucket table, so that `entries` sessions always fit. */
-		.entries = entries + entries / 8 + 64,
-		.key_len = sizeof(uint32_t),
-		.hash_func = rte_hash_crc,
-		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-	struct rte_hash_rcu_config hrc = {.v = qsbr, .mode = RTE_HASH_QSBR_MODE_DQ};
 	struct rte_rcu_qsbr_dq_parameters dp = {
 		.name = dqname,
-		.size = entries,
+		/* at most a page per live session and a directory per tunnel */
+		.size = 2 * entries + 64,
 		.esize = sizeof(void *),
 		.trigger_reclaim_limit = 64,
 		.max_reclaim_size = 256,
-		.free_fn = free_entry,
+		.free_fn = free_ptr,
 		.v = qsbr,
 	};
-	struct lns_session_table *t = rte_zmalloc("sessions", sizeof(*t), 0);
+	struct lns_session_table *t;
 
+	if (entries == 0 || entries >= UINT32_MAX)
+		return NULL;
+	t = rte_zmalloc("sessions", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return NULL;
-	snprintf(dqname, sizeof(dqname), "%s_dq", name);
-	t->h = rte_hash_create(&p);
-	if (t->h == NULL || rte_hash_rcu_qsbr_add(t->h, &hrc) != 0)
-		goto err;
-	t->dq = rte_rcu_qsbr_dq_create(&dp);
-	if (t->dq == NULL)
-		goto err;
+	for (unsigned i = 0; i < LNS_MAX_PORTS; i++)
+		t->vlan[i] = -1;
 	t->n_slots = entries;
-	t->slots = rte_zmalloc("session_slots", entries * sizeof(*t->slots), RTE_CACHE_LINE_SIZE);
-	t->free_slots = rte_malloc("session_free_slots", entries * sizeof(uint32_t), 0);
-	if (t->slots == NULL || t->free_slots == NULL)
-		goto err;
-	for (uint32_t i = 0; i < entries; i++)
-		t->free_slots[i] = entries - 1 - i;
-	t->n_free = entries;
 	t->qsbr = qsbr;
-	t->pending = rte_malloc("session_pending", entries * sizeof(*t->pending), 0);
-	if (t->pending == NULL)
+	t->e = rte_zmalloc("session_entries", (size_t)entries * sizeof(*t->e),
+			   2 * RTE_CACHE_LINE_SIZE);
+	t->dir = rte_zmalloc("session_dirs", 65536 * sizeof(*t->dir), RTE_CACHE_LINE_SIZE);
+	t->ns = rte_zmalloc("session_ns", (size_t)entries * sizeof(*t->ns), RTE_CACHE_LINE_SIZE);
+	t->free_slots = rte_malloc("session_free_slots", (size_t)entries * sizeof(uint32_t), 0);
+	t->pending = rte_malloc("session_pending", (size_t)entries * sizeof(*t->pending), 0);
+	if (t->e == NULL || t->dir == NULL || t->ns == NULL || t->free_slots == NULL ||
+	    t->pending == NULL)
 		goto err;
+	for (uint32_t i = 0; i < entries; i++) {
+		rte_seqcount_init(&t->e[i].sn);
+		rte_seqcount_init(&t->e[i].d.sn);
+		t->free_slots[i] = entries - 1 - i;
+	}
+	t->n_free = entries;
+	if (qsbr) {
+		snprintf(dqname, sizeof(dqname), "%s_dq", name);
+		t->dq = rte_rcu_qsbr_dq_create(&dp);
+		if (t->dq == NULL)
+			goto err;
+	}
 	return t;
 err:
 	lns_session_table_free(t);
@@ -101,83 +79,157 @@ err:
 
 void lns_session_table_free(struct lns_session_table *t)
 {
-	uint32_t next = 0;
-	const void *key;
-	void *data;
-
 	if (t == NULL)
 		return;
 	/* Workers have stopped: everything can go now. */
-	while (t->h && rte_hash_iterate(t->h, &key, &data, &next) >= 0)
-		rte_free(data);
 	if (t->dq)
 		rte_rcu_qsbr_dq_delete(t->dq);
-	rte_hash_free(t->h);
-	rte_free(t->slots);
+	if (t->dir) {
+		for (unsigned i = 0; i < 65536; i++) {
+			struct lns_session_dir *d = t->dir[i];
+
+			if (d == NULL)
+				continue;
+			for (unsigned p = 0; p < RTE_DIM(d->page); p++)
+				rte_free(d->page[p]);
+			rte_free(d);
+		}
+	}
+	rte_free(t->e);
+	rte_free(t->dir);
+	rte_free(t->ns);
 	rte_free(t->free_slots);
 	rte_free(t->pending);
 	rte_free(t);
 }
 
+void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int vlan)
+{
+	if (port < LNS_MAX_PORTS)
+		t->vlan[port] = vlan;
+}
+
+size_t lns_session_table_bytes(const struct lns_session_table *t)
+{
+	return sizeof(*t->e) + sizeof(*t->ns) + sizeof(*t->free_slots) + sizeof(*t->pending) +
+	       sizeof(uint32_t) /* its place in a page */;
+}
+
+/* Give a page or a directory back once no worker can hold it. */
+static void retire(struct lns_session_table *t, void *p)
+{
+	if (t->dq == NULL) {
+		rte_free(p);
+		return;
+	}
+	if (rte_rcu_qsbr_dq_enqueue(t->dq, &p) != 0) {
+		/* The queue is sized for the worst case; should it fill, wait. */
+		rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+		rte_free(p);
+	}
+}
+
+/* The index entry for (tid, sid), creating its directory and page. */
+static uint32_t *index_make(struct lns_session_table *t, uint16_t tid, uint16_t sid, bool *fresh)
+{
+	struct lns_session_dir *d = t->dir[tid];
+	unsigned p = sid / LNS_SESS_PAGE;
+	uint32_t *pg;
+
+	if (d == NULL) {
+		d = rte_zmalloc("session_dir", sizeof(*d), RTE_CACHE_LINE_SIZE);
+		if (d == NULL)
+			return NULL;
+		__atomic_store_n(&t->dir[tid], d, __ATOMIC_RELEASE);
+	}
+	pg = d->page[p];
+	if (pg == NULL) {
+		pg = rte_zmalloc("session_page", LNS_SESS_PAGE * sizeof(*pg), RTE_CACHE_LINE_SIZE);
+		if (pg == NULL) {
+			if (d->n_pages == 0) {
+				__atomic_store_n(&t->dir[tid], NULL, __ATOMIC_RELEASE);
+				retire(t, d);
+			}
+			return NULL;
+		}
+		__atomic_store_n(&d->page[p], pg, __ATOMIC_RELEASE);
+		d->n_pages++;
+	}
+	*fresh = pg[sid % LNS_SESS_PAGE] == 0;
+	return &pg[sid % LNS_SESS_PAGE];
+}
+
+/* The index entry's session is gone: drop the page and directory that are empty now. */
+static void index_drop(struct lns_session_table *t, uint16_t tid, uint16_t sid)
+{
+	struct lns_session_dir *d = t->dir[tid];
+	unsigned p = sid / LNS_SESS_PAGE;
+
+	if (d == NULL || d->page[p] == NULL || d->page[p][sid % LNS_SESS_PAGE] == 0)
+		return;
+	__atomic_store_n(&d->page[p][sid % LNS_SESS_PAGE], 0, __ATOMIC_RELEASE);
+	if (--d->used[p] > 0)
+		return;
+	retire(t, d->page[p]);
+	__atomic_store_n(&d->page[p], NULL, __ATOMIC_RELEASE);
+	if (--d->n_pages > 0)
+		return;
+	__atomic_store_n(&t->dir[tid], NULL, __ATOMIC_RELEASE);
+	retire(t, d);
+}
+
 int lns_session_publish(struct lns_session_table *t, const struct lns_dp_session *s)
 {
-	uint32_t k = key_of(s->tid, s->sid);
-	struct lns_dp_session *e = rte_malloc("session", sizeof(*e), RTE_CACHE_LINE_SIZE);
-	void *old = NULL;
-	int ret;
+	struct lns_dp_session *e, n;
+	uint32_t *ix;
+	bool fresh = false;
 
-	if (e == NULL)
+	if (s->slot >= t->n_slots || s->port >= LNS_MAX_PORTS)
+		return -EINVAL;
+	e = &t->e[s->slot];
+	if (e->mode != LNS_SESS_NONE && (e->tid != s->tid || e->sid != s->sid))
+		return -EBUSY; /* the slot holds another session */
+	ix = index_make(t, s->tid, s->sid, &fresh);
+	if (ix == NULL)
 		return -ENOMEM;
-	*e = *s;
-	if (rte_hash_lookup_data(t->h, &k, &old) < 0)
-		old = NULL;
-	ret = rte_hash_add_key_data(t->h, &k, e); /* one atomic store for readers */
-	if (ret < 0) {
-		rte_free(e);
-		return ret;
+	if (!fresh && *ix != s->slot + 1)
+		return -EEXIST; /* the IDs lead to another slot */
+	n = *s;
+	lns_fwd_hdr_build(&n, t->vlan[n.port]);
+	/* Everything but the sequence counts, which readers watch. */
+	rte_seqcount_write_begin(&e->sn);
+	rte_seqcount_write_begin(&e->d.sn);
+	memcpy((uint8_t *)e + sizeof(e->sn), (uint8_t *)&n + sizeof(n.sn),
+	       offsetof(struct lns_dp_session, d) - sizeof(n.sn));
+	memcpy((uint8_t *)&e->d + sizeof(e->d.sn), (uint8_t *)&n.d + sizeof(n.d.sn),
+	       sizeof(n.d) - sizeof(n.d.sn));
+	rte_seqcount_write_end(&e->d.sn);
+	rte_seqcount_write_end(&e->sn);
+	if (fresh) {
+		t->dir[s->tid]->used[s->sid / LNS_SESS_PAGE]++;
+		__atomic_store_n(ix, s->slot + 1, __ATOMIC_RELEASE);
 	}
-	if (s->slot < t->n_slots)
-		__atomic_store_n(&t->slots[s->slot], e, __ATOMIC_RELEASE);
-	if (old && rte_rcu_qsbr_dq_enqueue(t->dq, &old) != 0)
-		return -ENOSPC; /* cannot happen: the queue holds as many as the table */
 	return 0;
+}
+
+static void set_none(struct lns_dp_session *e)
+{
+	rte_seqcount_write_begin(&e->sn);
+	rte_seqcount_write_begin(&e->d.sn);
+	e->mode = LNS_SESS_NONE;
+	e->d.mode = LNS_SESS_NONE;
+	rte_seqcount_write_end(&e->d.sn);
+	rte_seqcount_write_end(&e->sn);
 }
 
 int lns_session_withdraw(struct lns_session_table *t, uint16_t tid, uint16_t sid)
 {
-	uint32_t k = key_of(tid, sid);
-	void *old;
-	int32_t ret;
-
-	if (rte_hash_lookup_data(t->h, &k, &old) < 0)
+	uint32_t slot = lns_session_index_slot(lns_session_index(t, tid, sid));
+	if (slot >= t->n_slots)
 		return -ENOENT;
-	{
-		const struct lns_dp_session *e = old;
-
-		if (e->slot < t->n_slots && t->slots[e->slot] == e)
-			__atomic_store_n(&t->slots[e->slot], NULL, __ATOMIC_RELEASE);
-	}
-	ret = rte_hash_del_key(t->h, &k);
-	if (ret < 0)
-		return ret;
-	return rte_rcu_qsbr_dq_enqueue(t->dq, &old) == 0 ? 0 : -ENOSPC;
-}
-
-void lns_session_reclaim(struct lns_session_table *t)
-{
-	rte_rcu_qsbr_dq_reclaim(t->dq, 256, NULL, NULL, NULL);
-	slots_reclaim(t);
-}
-
-const struct lns_dp_session *lns_session_lookup(const struct lns_session_table *t, uint16_t tid,
-						uint16_t sid)
-{
-	uint32_t k = key_of(tid, sid);
-	void *data;
-
-	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
-		return NULL;
-	return data;
+	index_drop(t, tid, sid);
+	set_none(&t->e[slot]);
+	return 0;
 }
 
 /* Move released slots whose grace period is over to the free stack (oldest first). */
@@ -194,17 +246,36 @@ static void slots_reclaim(struct lns_session_table *t)
 	}
 }
 
+void lns_session_reclaim(struct lns_session_table *t)
+{
+	if (t->dq)
+		rte_rcu_qsbr_dq_reclaim(t->dq, 256, NULL, NULL, NULL);
+	slots_reclaim(t);
+}
+
 uint32_t lns_session_slot_alloc(struct lns_session_table *t)
 {
 	if (t->n_free == 0)
 		slots_reclaim(t);
-	return t->n_free ? t->free_slots[--t->n_free] : LNS_SESSION_SLOT_NONE;
+	if (t->n_free == 0)
+		return LNS_SESSION_SLOT_NONE;
+	{
+		uint32_t slot = t->free_slots[--t->n_free];
+
+		__atomic_store_n(&t->ns[slot], 0, __ATOMIC_RELAXED);
+		return slot;
+	}
 }
 
 void lns_session_slot_free(struct lns_session_table *t, uint32_t slot)
 {
 	if (slot >= t->n_slots || t->pend_len + t->n_free >= t->n_slots)
 		return;
+	if (t->e[slot].mode != LNS_SESS_NONE) {
+		/* Freed while still published: no key may lead to it any longer. */
+		index_drop(t, t->e[slot].tid, t->e[slot].sid);
+		set_none(&t->e[slot]);
+	}
 	t->pending[(t->pend_head + t->pend_len) % t->n_slots] = (struct pending_slot){
 		.slot = slot,
 		.token = t->qsbr ? rte_rcu_qsbr_start(t->qsbr) : 0,
@@ -212,8 +283,25 @@ void lns_session_slot_free(struct lns_session_table *t, uint32_t slot)
 	t->pend_len++;
 }
 
-const struct lns_dp_session *lns_session_by_slot(const struct lns_session_table *t,
-						 uint32_t slot)
+uint16_t lns_session_next_ns(struct lns_session_table *t, uint32_t slot)
 {
-	return slot < t->n_slots ? __atomic_load_n(&t->slots[slot], __ATOMIC_ACQUIRE) : NULL;
+	return slot < t->n_slots ? __atomic_fetch_add(&t->ns[slot], 1, __ATOMIC_RELAXED) : 0;
+}
+
+bool lns_session_get_slot(const struct lns_session_table *t, uint32_t slot,
+			  struct lns_dp_session *out)
+{
+	if (slot >= t->n_slots)
+		return false;
+	lns_session_read(&t->e[slot], out);
+	lns_session_read_down(&t->e[slot], &out->d);
+	return out->mode != LNS_SESS_NONE;
+}
+
+bool lns_session_get(const struct lns_session_table *t, uint16_t tid, uint16_t sid,
+		     struct lns_dp_session *out)
+{
+	uint32_t slot = lns_session_index_slot(lns_session_index(t, tid, sid));
+
+	return lns_session_get_slot(t, slot, out) && out->tid == tid && out->sid == sid;
 }

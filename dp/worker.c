@@ -19,6 +19,7 @@
 #include <rte_ring.h>
 
 #include "dp/dp.h"
+#include "dp/mtu.h"
 
 #define BURST_MAX 256
 
@@ -32,23 +33,39 @@ static void wake_control(struct lns_runtime *rt)
 		(void)!write(rt->punt_efd, &one, sizeof(one));
 }
 
-static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsigned burst)
+/* Send what is queued for output port O; whatever its TX queue does not take is dropped. */
+static void tx_flush(struct lns_worker *w, unsigned o, struct rte_mbuf **pkts, uint16_t *n,
+		     struct lns_worker_counters *c)
+{
+	uint16_t sent;
+
+	if (*n == 0)
+		return;
+	sent = rte_eth_tx_burst(w->rt->ports[o].port_id, w->idx, pkts, *n);
+	c->tx += sent;
+	if (sent < *n) {
+		c->drop_tx_full += *n - sent;
+		rte_pktmbuf_free_bulk(&pkts[sent], *n - sent);
+	}
+	*n = 0;
+}
+
+/* Act on a processed burst's verdicts: send, punt, hand over or drop, and count. */
+static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		     const uint8_t *verdict, struct lns_worker_counters *c)
 {
 	struct lns_runtime *rt = w->rt;
-	const struct lns_port *p = &rt->ports[q->port_idx];
-	struct rte_mbuf *pkts[BURST_MAX], *punt[BURST_MAX];
+	struct rte_mbuf *punt[BURST_MAX];
 	struct rte_mbuf *tx[LNS_MAX_PORTS][BURST_MAX];
-	uint16_t n, n_punt = 0, n_tx[LNS_MAX_PORTS] = {0};
-	struct lns_worker_counters c = {0};
+	uint16_t n_punt = 0, n_tx[LNS_MAX_PORTS] = {0};
+	struct rte_mbuf *ho[LNS_MAX_WORKERS][BURST_MAX / 4 + 1];
+	uint16_t n_ho[LNS_MAX_WORKERS];
+	uint64_t ho_mask = 0; /* workers with packets in ho[] */
 
-	n = rte_eth_rx_burst(p->port_id, q->queue, pkts, burst);
-	if (n == 0)
-		return 0;
-	c.rx = n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		switch (lns_classify(w, p, m)) {
+		switch ((enum lns_verdict)verdict[i]) {
 		case LNS_V_PUNT:
 			punt[n_punt++] = m;
 			continue;
@@ -58,75 +75,164 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 			tx[out][n_tx[out]++] = m;
 			continue;
 		}
+		case LNS_V_HANDOFF: {
+			unsigned o = m->hash.usr;
+
+			if (!(ho_mask & (UINT64_C(1) << o))) {
+				ho_mask |= UINT64_C(1) << o;
+				n_ho[o] = 0;
+			}
+			ho[o][n_ho[o]++] = m;
+			if (n_ho[o] == RTE_DIM(ho[o])) { /* full: pass this part on now */
+				unsigned done = rte_ring_mp_enqueue_burst(
+					rt->workers[o].handoff, (void **)ho[o], n_ho[o], NULL);
+
+				c->handoff += done;
+				c->drop_handoff_full += n_ho[o] - done;
+				rte_pktmbuf_free_bulk(&ho[o][done], n_ho[o] - done);
+				n_ho[o] = 0;
+			}
+			continue;
+		}
 		case LNS_V_DROP_SPOOFED:
-			c.drop_spoofed++;
+			c->drop_spoofed++;
 			break;
 		case LNS_V_DROP_TTL:
-			c.drop_ttl++;
+			c->drop_ttl++;
+			if (lns_icmp_punt(w, m)) { /* for a Time Exceeded (dp/mtu.c) */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
 		case LNS_V_DROP_NO_ROUTE:
-			c.drop_no_route++;
+			c->drop_no_route++;
 			break;
 		case LNS_V_DROP_NO_NEIGHBOUR:
-			c.drop_no_neighbour++;
+			c->drop_no_neighbour++;
 			break;
 		case LNS_V_DROP_TOO_BIG:
-			c.drop_too_big++;
+			c->drop_too_big++;
+			if (lns_icmp_punt(w, m)) { /* for a Fragmentation Needed */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
+		case LNS_V_FRAGS: {
+			/* m's fragments (dp/mtu.c), sent at once behind what this burst
+			 * queued for that port before them: order kept, tx[] never full. */
+			unsigned start = LNS_FRAGS_START(m->hash.usr);
+			uint16_t nf = (uint16_t)LNS_FRAGS_COUNT(m->hash.usr);
+			int16_t out = rt->port_by_id[w->frag[start]->port];
+
+			tx_flush(w, (unsigned)out, tx[out], &n_tx[out], c);
+			tx_flush(w, (unsigned)out, &w->frag[start], &nf, c);
+			break; /* m itself is freed below */
+		}
 		case LNS_V_DROP_NO_HEADROOM:
-			c.drop_no_headroom++;
+			c->drop_no_headroom++;
 			break;
 		case LNS_V_DROP_RUNT:
-			c.drop_runt++;
+			c->drop_runt++;
 			break;
 		case LNS_V_DROP_BAD_VLAN:
-			c.drop_bad_vlan++;
+			c->drop_bad_vlan++;
 			break;
 		case LNS_V_DROP_UNKNOWN_ETHERTYPE:
-			c.drop_unknown_ethertype++;
+			c->drop_unknown_ethertype++;
 			break;
 		case LNS_V_DROP_BAD_IP:
-			c.drop_bad_ip++;
+			c->drop_bad_ip++;
 			break;
 		case LNS_V_DROP_NOT_FOR_US:
-			c.drop_not_for_us++;
+			c->drop_not_for_us++;
 			break;
 		case LNS_V_DROP_L2TP_MALFORMED:
-			c.drop_l2tp_malformed++;
+			c->drop_l2tp_malformed++;
 			break;
 		case LNS_V_DROP_L2TP_UNKNOWN_SESSION:
-			c.drop_l2tp_unknown_session++;
+			c->drop_l2tp_unknown_session++;
+			break;
+		case LNS_V_PENDING: /* lns_process_burst() leaves none */
 			break;
 		}
 		rte_pktmbuf_free(m);
 	}
-	for (unsigned o = 0; o < rt->n_ports; o++) {
-		uint16_t sent;
+	while (ho_mask) {
+		unsigned o = (unsigned)__builtin_ctzll(ho_mask), done;
 
-		if (n_tx[o] == 0)
+		ho_mask &= ho_mask - 1;
+		if (n_ho[o] == 0)
 			continue;
-		sent = rte_eth_tx_burst(rt->ports[o].port_id, w->idx, tx[o], n_tx[o]);
-		c.tx += sent;
-		if (sent < n_tx[o]) {
-			c.drop_tx_full += n_tx[o] - sent;
-			rte_pktmbuf_free_bulk(&tx[o][sent], n_tx[o] - sent);
-		}
+		done = rte_ring_mp_enqueue_burst(rt->workers[o].handoff, (void **)ho[o], n_ho[o],
+						 NULL);
+		c->handoff += done;
+		c->drop_handoff_full += n_ho[o] - done;
+		rte_pktmbuf_free_bulk(&ho[o][done], n_ho[o] - done);
 	}
+	w->n_frag = 0; /* every fragment of the burst went out above */
+	for (unsigned o = 0; o < rt->n_ports; o++)
+		tx_flush(w, o, tx[o], &n_tx[o], c);
 	if (n_punt) {
 		unsigned done = rte_ring_mp_enqueue_burst(rt->punt, (void **)punt, n_punt, NULL);
 
-		c.punt = done;
+		c->punt += done;
 		if (done < n_punt) {
-			c.drop_punt_ring_full = n_punt - done;
+			c->drop_punt_ring_full += n_punt - done;
 			rte_pktmbuf_free_bulk(&punt[done], n_punt - done);
 		}
 		if (done)
 			wake_control(rt);
 	}
-	/* Flush the burst's counters once. */
-#define X(name, help) w->c.name += c.name;
+}
+
+static void flush_counters(struct lns_worker *w, const struct lns_worker_counters *c)
+{
+#define X(name, help) w->c.name += c->name;
 	LNS_WORKER_COUNTERS(X)
 #undef X
+}
+
+static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsigned burst)
+{
+	struct lns_runtime *rt = w->rt;
+	const struct lns_port *p = &rt->ports[q->port_idx];
+	struct rte_mbuf *pkts[BURST_MAX];
+	struct lns_worker_counters c = {0};
+	uint8_t verdict[BURST_MAX];
+	uint16_t n;
+
+	n = rte_eth_rx_burst(p->port_id, q->queue, pkts, burst);
+	if (n == 0)
+		return 0;
+	c.rx = n;
+	lns_process_burst(w, p, pkts, n, verdict);
+	dispatch(w, pkts, n, verdict, &c);
+	flush_counters(w, &c); /* once per burst */
+	return n;
+}
+
+/* Packets other workers handed over (dataplane.handoff): processed as if received here,
+ * in runs of one input port. Counted as received by the worker that received them. */
+static unsigned poll_handoff(struct lns_worker *w, unsigned burst)
+{
+	struct lns_runtime *rt = w->rt;
+	struct rte_mbuf *pkts[BURST_MAX];
+	struct lns_worker_counters c = {0};
+	uint8_t verdict[BURST_MAX];
+	unsigned n = rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
+
+	for (unsigned i = 0; i < n;) {
+		unsigned j = i + 1;
+
+		while (j < n && pkts[j]->port == pkts[i]->port)
+			j++;
+		lns_process_burst(w, &rt->ports[rt->port_by_id[pkts[i]->port]], &pkts[i],
+				  (uint16_t)(j - i), &verdict[i]);
+		dispatch(w, &pkts[i], (uint16_t)(j - i), &verdict[i], &c);
+		i = j;
+	}
+	if (n)
+		flush_counters(w, &c);
 	return n;
 }
 
@@ -146,6 +252,8 @@ int lns_worker_main(void *arg)
 
 		for (unsigned i = 0; i < w->n_rxq; i++)
 			got += poll_queue(w, &w->rxq[i], burst);
+		if (w->handoff)
+			got += poll_handoff(w, burst);
 		rte_rcu_qsbr_quiescent(rt->qsbr, w->idx);
 
 		if (got) {

@@ -298,8 +298,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ls->proxy_auth_type = type;
 		ls->proxy_auth_id = id;
 		get_blob(&in, &b, &n);
-		n = n < sizeof(ls->proxy_auth_name) - 1 ? n : sizeof(ls->proxy_auth_name) - 1;
-		memcpy(ls->proxy_auth_name, b, n); /* NUL-terminated: the codec's promise */
+		/* Allocated and NUL-terminated, at most 63 characters: the codec's promise
+		 * (cp/l2tp_session.c l2tp_dup_str); h_ppp_free frees it. */
+		n = n < 63 ? n : 63;
+		ls->proxy_auth_name = malloc(n + 1);
+		check(ls->proxy_auth_name != NULL);
+		if (n)
+			memcpy(ls->proxy_auth_name, b, n);
 		ls->proxy_auth_name[n] = '\0';
 		get_blob(&in, &b, &n);
 		h_blob_set(&ls->proxy_auth_chal, b, n);

@@ -347,16 +347,17 @@ topo_basic() {
 # config_basic FILE: lnsd's configuration for topo_basic. The file prefix and
 # the socket are unique to this test, so DPDK processes never collide.
 # LNS_EXTRA_ROUTES: more routes, YAML list items indented by two spaces, one
-# per line ("  - {prefix: 203.0.113.0/24, via: 192.0.2.254}").
+# per line ("  - {prefix: 203.0.113.0/24, via: 192.0.2.254}"). LNS_LCORES:
+# eal.lcores (default "0-1": one worker).
 config_basic() {
 	LNS_PREFIX=lns$T_SUFFIX
 	LNS_SOCK=$T_TMP/lnsd.sock
 	record dpdk "$LNS_PREFIX"
 	cat >"$1" <<-EOF
 		# written by tests/netns/lib.sh for $T_NAME
-		eal: {lcores: "0-1", memory-mb: 256, no-huge: true, file-prefix: $LNS_PREFIX}
+		eal: {lcores: "${LNS_LCORES:-0-1}", memory-mb: 256, no-huge: true, file-prefix: $LNS_PREFIX}
 		log: {level: ${LNS_LOG_LEVEL:-info}}
-		dataplane: {mbufs: 8191, idle-sleep-us: 100}
+		dataplane: {mbufs: 8191, idle-sleep-us: 100${LNS_DP_EXTRA:+, $LNS_DP_EXTRA}}
 		ports:
 		  - {name: access0, device: "net_af_packet0,iface=$LN_ACC", role: access, addresses: ["$LNS_ACC4/24", "$LNS_ACC6/64"]}
 		  - {name: core0, device: "net_af_packet1,iface=$LN_CORE", role: core, addresses: ["$LNS_CORE4/24", "$LNS_CORE6/64"]}

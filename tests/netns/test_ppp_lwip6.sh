@@ -12,6 +12,9 @@
 #     identifier; lnsctl shows the delegated /56; the core pings the SLAAC
 #     address through lnsd (total.tx grows by both ways, nothing spoofed,
 #     ppp.ra_out and ppp.ipv6_up counted).
+#  a2. a ping from the core with hop limit 1 draws an ICMPv6 Time Exceeded from
+#     lnsd, one larger than the session's MTU (lwIP's MRU, 1450) a Packet Too Big
+#     with that MTU; counted.
 #  b. the delegated prefix is routed to the session: a ping from the core to
 #     an address in it leaves lnsd into the subscriber's tunnel as PPP 0x0057
 #     (seen by tshark on the access side; lwIP does not answer for it).
@@ -117,8 +120,32 @@ if lac_start one --secret "$SECRET" --user u --password p --auth pap --ipv6 &&
 	assert_eq "ppp.ipv6_up increase" 1 "$(jdelta "$T_OUT/c-a.json" "$T_OUT/c-a-ping1.json" ppp.ipv6_up)"
 	assert_ge "ppp.ra_out increase" 1 "$(jdelta "$T_OUT/c-a.json" "$T_OUT/c-a-ping1.json" ppp.ra_out)"
 	assert_eq "ppp.ipv6_no_prefix increase" 0 "$(jdelta "$T_OUT/c-a.json" "$T_OUT/c-a-ping1.json" ppp.ipv6_no_prefix)"
+	# lwIP solicits (RS); its link-local traffic reaches PPP on the control lcore whole
+	assert_ge "ppp.rs_in increase (lwIP's Router Solicitations answered)" 1 \
+		"$(jdelta "$T_OUT/c-a.json" "$T_OUT/c-a-ping1.json" ppp.rs_in)"
+	assert_eq "control.drop_malformed increase" 0 \
+		"$(jdelta "$T_OUT/c-a.json" "$T_OUT/c-a-ping1.json" control.drop_malformed)"
 else
 	fail "lwIP: no SLAAC address: $(grep -E '^session 1 (up|up6|addr6|down)' "${LAC_LOG[one]}" | tr '\n' ' ')"
+fi
+
+step "a2. hop limit 1 and too big: ICMPv6 errors from lnsd"
+if [ -n "$ADDR" ]; then
+	snap c-a2 show counters
+	out=$(ip netns exec "$NS_CORE" ping -c 1 -W 2 -t 1 "$ADDR" 2>&1 || true)
+	assert_match "ping -t 1 from the core: Time Exceeded from lnsd's core address" \
+		"From $LNS_CORE6.*(Time exceeded|Hop limit)" "$out"
+	# 1440 + 8 + 40 = 1488 octets: through the core link (1500), not the tunnel: its MTU is
+	# lwIP's MRU (1450) within the 1462 octets a 1500-octet access port leaves.
+	out=$(ip netns exec "$NS_CORE" ping -c 2 -i 0.5 -W 2 -s 1440 -M do "$ADDR" 2>&1 || true)
+	printf '%s\n' "$out" >"$T_OUT/ping-too-big.log"
+	assert_match "ping -s 1440 -M do from the core: Packet Too Big from lnsd with the session's MTU" \
+		"From $LNS_CORE6 icmp_seq=1 Packet too big: mtu=1450" "$out"
+	snap c-a2b show counters
+	assert_eq "control.icmp6_time_exceeded_out increase" 1 \
+		"$(jdelta "$T_OUT/c-a2.json" "$T_OUT/c-a2b.json" control.icmp6_time_exceeded_out)"
+	assert_eq "control.icmp6_too_big_out increase" 1 \
+		"$(jdelta "$T_OUT/c-a2.json" "$T_OUT/c-a2b.json" control.icmp6_too_big_out)"
 fi
 
 step "b. the delegated /56 is routed into the session's tunnel"

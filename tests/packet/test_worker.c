@@ -42,6 +42,7 @@
 #include "config/config.h"
 #include "dp/dp.h"
 #include "dp/fib.h"
+#include "dp/mac64.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -148,9 +149,12 @@ static int port_start(unsigned idx)
 	return lns_port_fill(rt, idx, p->port_id, NQ);
 }
 
-/* cp/ppp_fwd.c publish(): a forwarding session and its /32. */
-static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
-			uint16_t mtu)
+/* cp/ppp_fwd.c publish(): a forwarding session and its /32; FLAGS and the LAC's MAC
+ * (LAC_MAC NULL: unknown, the worker asks the neighbour table) as the control plane
+ * would set them. */
+static uint32_t publish_ex(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid,
+			   uint32_t sub_ip, uint16_t mtu, uint8_t flags,
+			   const struct rte_ether_addr *lac_mac)
 {
 	struct lns_dp_session s = {0};
 
@@ -163,8 +167,9 @@ static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid
 	s.peer_port = LAC_PORT;
 	s.port = ACC;
 	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
-	s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
 	s.mode = LNS_SESS_FORWARD;
+	s.flags = flags;
+	s.lac_mac = lac_mac ? lns_mac64(lac_mac) : 0;
 	s.sub_ip = rte_cpu_to_be_32(sub_ip);
 	s.peer_mru = 1500;
 	s.mtu = mtu;
@@ -173,6 +178,12 @@ static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid
 	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
 	assert_int_equal(lns_fib_add_session(E.rt->fib, s.sub_ip, s.slot), 0);
 	return s.slot;
+}
+
+static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
+			uint16_t mtu)
+{
+	return publish_ex(tid, sid, ptid, psid, sub_ip, mtu, 0, NULL);
 }
 
 /* cp/ppp_fwd.c's withdrawal: route, entry, then the slot (after a grace period). */
@@ -344,9 +355,11 @@ static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
 
 static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
 {
-	enum lns_verdict v = lns_classify(E.w, &E.rt->ports[port], m);
+	uint8_t v;
 
-	return v;
+	/* the worker's own path for a burst, here of one */
+	lns_process_burst(E.w, &E.rt->ports[port], &m, 1, &v);
+	return (enum lns_verdict)v;
 }
 
 /* ------------------------------------------------------------ checking */
@@ -749,15 +762,25 @@ static void test_down_mtu(void **state)
 	rte_pktmbuf_free(m);
 	check_ctr_delta(&before, E.slot_a, 0, 0, 1, A_MTU);
 
-	/* Too big: dropped with DF and without (no ICMP, no fragmenting yet). */
-	for (int df = 0; df < 2; df++) {
-		before = ctr(E.slot_a);
-		ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, df);
-		m = down_frame(in, ilen);
-		assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
-		rte_pktmbuf_free(m);
-		check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
-	}
+	/* Too big with DF: dropped, for an ICMP error with the session's MTU. */
+	before = ctr(E.slot_a);
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, true);
+	m = down_frame(in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
+	assert_int_equal(m->hash.usr, LNS_PUNT_WITH_MTU(LNS_PUNT_ICMP_TOO_BIG, A_MTU));
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+	/* Without: two fragments into the tunnel (tests/packet/test_mtu.c checks their bytes). */
+	before = ctr(E.slot_a);
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, false);
+	m = down_frame(in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_FRAGS);
+	assert_int_equal(E.w->n_frag, 2);
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free_bulk(E.w->frag, E.w->n_frag);
+	E.w->n_frag = 0;
+	/* each fragment counted as it went in: both IP headers, the payload once */
+	check_ctr_delta(&before, E.slot_a, 0, 0, 2, A_MTU + 1 + 20);
 }
 
 static void test_down_ttl(void **state)
@@ -942,6 +965,153 @@ static void runtime_dir_remove(const char *dir)
 	rmdir(dir);
 }
 
+/* ------------------------------------------- prebuilt headers, sequencing */
+
+#define B_TID  101
+#define B_SID  5
+#define B_PTID 17
+#define B_PSID 19
+
+/* The LAC's MAC the control plane put in the prebuilt header is the one used, without
+ * asking the neighbour table (whose entry differs here). */
+static void test_down_lac_mac_prebuilt(void **state)
+{
+	static const struct rte_ether_addr lac_mac = {{0x02, 0x1a, 0xc0, 0, 0, 0x01}};
+	uint32_t slot = publish_ex(B_TID, B_SID, B_PTID, B_PSID, SUB2_IP, 1400, 0, &lac_mac);
+	uint8_t in[100];
+	size_t ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), false);
+	struct rte_mbuf *m = down_frame(in, ilen);
+	enum lns_verdict v = classify(CORE, m);
+
+	(void)state;
+	assert_int_equal(v, LNS_V_TX);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), &lac_mac, 6);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + 6, &E.rt->ports[ACC].mac, 6);
+	rte_pktmbuf_free(m);
+	withdraw(B_TID, B_SID, SUB2_IP, slot);
+}
+
+/* Sequencing Required (RFC 2661 5.4.4 / ICCN): S set, Ns counting up from 0 per session,
+ * Nr zero; the control lcore's own data messages continue the same sequence. */
+static void test_down_sequencing(void **state)
+{
+	uint32_t slot = publish_ex(B_TID, B_SID, B_PTID, B_PSID, SUB2_IP, 1400, LNS_SESS_F_SEQ,
+				   &acc_gw_mac);
+	uint8_t in[80];
+	size_t ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), true);
+
+	(void)state;
+	for (unsigned k = 0; k < 3; k++) {
+		struct rte_mbuf *m = down_frame(in, ilen);
+		enum lns_verdict v = classify(CORE, m);
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+		const uint8_t want[14] = {0x08,        0x02,          B_PTID >> 8, B_PTID & 0xff,
+					  B_PSID >> 8, B_PSID & 0xff, 0x00,        (uint8_t)k,
+					  0x00,        0x00,          0xff,        0x03,
+					  0x00,        0x21};
+		struct rte_ipv4_hdr ip;
+
+		assert_int_equal(v, LNS_V_TX);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + 14 + ilen);
+		memcpy(&ip, p + 14, sizeof(ip));
+		assert_int_equal(rte_be_to_cpu_16(ip.total_length), 20 + 8 + 14 + ilen);
+		check_ipv4_cksum(&ip);
+		assert_memory_equal(p + 14 + 20 + 8, want, sizeof(want));
+		check_inner(p + 14 + 20 + 8 + 14, in, ilen);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(lns_session_next_ns(E.rt->sessions, slot), 3);
+	withdraw(B_TID, B_SID, SUB2_IP, slot);
+}
+
+/* A source inside a framed route of the session passes the spoofing check; the same
+ * source from another session does not. */
+static void test_up_framed_source(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	const uint8_t hb[] = {0x00,         0x02, B_TID >> 8, B_TID & 0xff, B_SID >> 8,
+			      B_SID & 0xff, 0xff, 0x03,       0x00,         0x21};
+	uint32_t slot_b = publish(B_TID, B_SID, B_PTID, B_PSID, SUB2_IP, 1400);
+	struct lns_dp_session a;
+	uint8_t in[100];
+	size_t ilen = inner_ip(in, FRAMED_NET | 9, NET_IP, 64, sizeof(in), false);
+	struct rte_mbuf *m;
+
+	(void)state;
+	/* no framed route yet: spoofed */
+	up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_SPOOFED);
+	assert_int_equal(
+		lns_fib_add_session_route(E.rt->fib, rte_cpu_to_be_32(FRAMED_NET), 24, E.slot_a),
+		0);
+	/* routed to A, but A's entry does not say so yet (cp/ppp_fwd.c republishes) */
+	up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_SPOOFED);
+	assert_true(lns_session_get(E.rt->sessions, A_TID, A_SID, &a));
+	a.flags |= LNS_SESS_F_ROUTES;
+	assert_int_equal(lns_session_publish(E.rt->sessions, &a), 0);
+	m = up_frame(h, sizeof(h), in, ilen);
+	check_to_core(m, classify(ACC, m), in, ilen);
+	rte_pktmbuf_free(m);
+	/* from B, the same source is spoofed: the route leads to A */
+	m = up_frame(hb, sizeof(hb), in, ilen);
+	assert_int_equal(classify(ACC, m), LNS_V_DROP_SPOOFED);
+	rte_pktmbuf_free(m);
+	/* back as it was */
+	a.flags &= (uint8_t)~LNS_SESS_F_ROUTES;
+	assert_int_equal(lns_session_publish(E.rt->sessions, &a), 0);
+	assert_int_equal(lns_fib_del_route(E.rt->fib, rte_cpu_to_be_32(FRAMED_NET), 24), 0);
+	withdraw(B_TID, B_SID, SUB2_IP, slot_b);
+}
+
+/* dataplane.handoff: the receiving worker passes a session it does not own to its owner
+ * (LNS_V_HANDOFF, the owner in hash.usr) and does nothing else with it; the owner
+ * forwards it. Two workers are pretended on the one the test has. */
+static void test_handoff(void **state)
+{
+	uint8_t in[100];
+	size_t ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), false);
+	uint16_t sid_other = 0, sid_own = 0;
+	uint32_t slot_o, slot_s;
+
+	(void)state;
+	for (uint16_t sid = 1; sid < 100 && (!sid_other || !sid_own); sid++)
+		*(lns_session_owner(B_TID, sid, 2) ? &sid_other : &sid_own) = sid;
+	assert_true(sid_other && sid_own);
+	slot_o = publish(B_TID, sid_other, B_PTID, 1, SUB2_IP, 1400);
+	slot_s = publish(B_TID, sid_own, B_PTID, 2, SUB2_IP + 1, 1400);
+	E.rt->n_workers = 2;
+	E.rt->handoff = true;
+	{
+		const uint8_t h[] = {0x00,         0x02,           B_TID >> 8,
+				     B_TID & 0xff, sid_other >> 8, sid_other & 0xff,
+				     0x21};
+		struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+		uint16_t len = rte_pktmbuf_pkt_len(m);
+
+		assert_int_equal(classify(ACC, m), LNS_V_HANDOFF);
+		assert_int_equal(m->hash.usr, 1);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), len); /* untouched */
+		m->port = E.rt->ports[ACC].port_id;            /* as received */
+		E.w->idx = 1;                                  /* the owner takes it */
+		check_to_core(m, classify(ACC, m), in, ilen);
+		E.w->idx = 0;
+		rte_pktmbuf_free(m);
+	}
+	{
+		uint8_t in2[100];
+		size_t ilen2 = inner_ip(in2, SUB2_IP + 1, NET_IP, 64, sizeof(in2), false);
+		const uint8_t h[] = {0x00,         0x02,           B_TID >> 8, B_TID & 0xff,
+				     sid_own >> 8, sid_own & 0xff, 0x21};
+		struct rte_mbuf *m = up_frame(h, sizeof(h), in2, ilen2);
+
+		check_to_core(m, classify(ACC, m), in2, ilen2); /* its own: forwarded here */
+		rte_pktmbuf_free(m);
+	}
+	E.rt->handoff = false;
+	E.rt->n_workers = 1;
+	withdraw(B_TID, sid_other, SUB2_IP, slot_o);
+	withdraw(B_TID, sid_own, SUB2_IP + 1, slot_s);
+}
+
 int main(void)
 {
 	char prefix[64], rundir[PATH_MAX];
@@ -949,20 +1119,36 @@ int main(void)
 			"--no-telemetry", "--file-prefix", prefix, "--lcores", "0@0,1@0",
 			"--log-level",    "lib.eal:error", NULL};
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_up_plain),           cmocka_unit_test(test_up_length),
+		cmocka_unit_test(test_up_plain),
+		cmocka_unit_test(test_up_length),
 		cmocka_unit_test(test_up_gateway_mac_cached),
-		cmocka_unit_test(test_up_sequence),        cmocka_unit_test(test_up_offset0),
-		cmocka_unit_test(test_up_offset4),         cmocka_unit_test(test_up_priority),
-		cmocka_unit_test(test_up_all_flags),       cmocka_unit_test(test_up_ppp_acfc),
-		cmocka_unit_test(test_up_ppp_pfc),         cmocka_unit_test(test_up_ppp_acfc_pfc),
-		cmocka_unit_test(test_up_spoofed),         cmocka_unit_test(test_up_ttl),
-		cmocka_unit_test(test_up_lcp_punt),        cmocka_unit_test(test_up_control_punt),
-		cmocka_unit_test(test_up_unknown_session), cmocka_unit_test(test_up_malformed),
-		cmocka_unit_test(test_up_hairpin),         cmocka_unit_test(test_down_ok),
-		cmocka_unit_test(test_down_mtu),           cmocka_unit_test(test_down_ttl),
-		cmocka_unit_test(test_down_no_session),    cmocka_unit_test(test_down_framed_route),
-		cmocka_unit_test(test_counters_exact),     cmocka_unit_test(test_counters_up_drop),
+		cmocka_unit_test(test_up_sequence),
+		cmocka_unit_test(test_up_offset0),
+		cmocka_unit_test(test_up_offset4),
+		cmocka_unit_test(test_up_priority),
+		cmocka_unit_test(test_up_all_flags),
+		cmocka_unit_test(test_up_ppp_acfc),
+		cmocka_unit_test(test_up_ppp_pfc),
+		cmocka_unit_test(test_up_ppp_acfc_pfc),
+		cmocka_unit_test(test_up_spoofed),
+		cmocka_unit_test(test_up_ttl),
+		cmocka_unit_test(test_up_lcp_punt),
+		cmocka_unit_test(test_up_control_punt),
+		cmocka_unit_test(test_up_unknown_session),
+		cmocka_unit_test(test_up_malformed),
+		cmocka_unit_test(test_up_hairpin),
+		cmocka_unit_test(test_down_ok),
+		cmocka_unit_test(test_down_mtu),
+		cmocka_unit_test(test_down_ttl),
+		cmocka_unit_test(test_down_no_session),
+		cmocka_unit_test(test_down_framed_route),
+		cmocka_unit_test(test_counters_exact),
+		cmocka_unit_test(test_counters_up_drop),
 		cmocka_unit_test(test_slot_reuse),
+		cmocka_unit_test(test_down_lac_mac_prebuilt),
+		cmocka_unit_test(test_down_sequencing),
+		cmocka_unit_test(test_up_framed_source),
+		cmocka_unit_test(test_handoff),
 	};
 	int ret;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packet tests of the workers' IPv6 stages (dp/fwd6.c, dp/fib6.c), as
- * test_worker.c does for IPv4: crafted frames through lns_classify() on
+ * test_worker.c does for IPv4: crafted frames through lns_process_burst() on
  * lnsd's own runtime (app/runtime.c) built from a YAML configuration, two
  * net_ring ports, sessions and their prefixes published as the control plane
  * publishes them (cp/ppp_fwd.c). Each case checks the verdict and, where a
@@ -192,7 +192,6 @@ static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid
 	s.peer_port = LAC_PORT;
 	s.port = ACC;
 	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
-	s.outer_csum = lns_tunnel_csum_base(s.local_ip, s.peer_ip);
 	s.mode = LNS_SESS_FORWARD;
 	s.peer_mru = 1500;
 	s.mtu = A_MTU;
@@ -379,7 +378,11 @@ static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
 
 static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
 {
-	return lns_classify(E.w, &E.rt->ports[port], m);
+	uint8_t v;
+
+	/* the worker's own path for a burst, here of one */
+	lns_process_burst(E.w, &E.rt->ports[port], &m, 1, &v);
+	return (enum lns_verdict)v;
 }
 
 /* ------------------------------------------------------------ checking */
@@ -598,7 +601,10 @@ static void test_up_spoofed(void **state)
 	withdraw(101, 201, B_PFX, slot_b);
 }
 
-/* Hop limit 0 or 1: dropped as drop_ttl, not counted as the session's traffic. */
+/*
+ * Hop limit 0 or 1: dropped as drop_ttl, not counted as the session's traffic;
+ * marked for a Time Exceeded (the packet as received, at its IPv6 header).
+ */
 static void test_up_hop_limit(void **state)
 {
 	const uint8_t h[] = {H_A};
@@ -607,8 +613,15 @@ static void test_up_hop_limit(void **state)
 	(void)state;
 	for (uint8_t hops = 0; hops < 2; hops++) {
 		size_t ilen = inner6(in, A_SUB, NET6, hops, sizeof(in));
+		struct rte_mbuf *m;
 
 		up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_TTL);
+		m = up_frame(h, sizeof(h), in, ilen);
+		assert_int_equal(classify(ACC, m), LNS_V_DROP_TTL);
+		assert_int_equal(m->hash.usr, LNS_PUNT_ICMP6_HOP_LIMIT);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), ilen);
+		assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), in, ilen);
+		rte_pktmbuf_free(m);
 	}
 }
 
@@ -640,6 +653,8 @@ static void test_up_link_local_punted(void **state)
 		m = up_frame(h, sizeof(h), in, ilen);
 		assert_int_equal(classify(ACC, m), LNS_V_PUNT);
 		assert_int_equal(m->hash.usr, LNS_PUNT_FRAME);
+		assert_int_equal(m->l2_len, 14); /* what the control lcore parses it by */
+		assert_int_equal(m->l3_len, 20);
 		assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + sizeof(h) + ilen);
 		assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 42), h, sizeof(h));
 		assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 42 + sizeof(h)), in,
@@ -759,9 +774,12 @@ static void test_down_mtu(void **state)
 	m = down_frame(in, ilen);
 	check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
 	rte_pktmbuf_free(m);
+	/* IPv6 is not fragmented on the way: marked for a Packet Too Big with the MTU */
 	ilen = inner6(in, NET6, A_SUB, 64, A_MTU + 1);
 	m = down_frame(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
+	assert_int_equal(m->hash.usr, LNS_PUNT_WITH_MTU(LNS_PUNT_ICMP6_TOO_BIG, A_MTU));
+	assert_int_equal(rte_pktmbuf_pkt_len(m), ilen);
 	rte_pktmbuf_free(m);
 }
 

@@ -333,8 +333,10 @@ struct ppp_session *h_ppp_start(struct h_env *e, struct l2tp_session *ls)
 		return NULL;
 	p->cp = e->cp;
 	p->ls = ls;
+	p->user = (char *)ppp_no_user; /* as cp/ppp.c's ppp_session_start */
 	p->pool = -1;
 	p->pfx.pool = p->pd.pool = -1;
+	p->auth_reply.pool = p->auth_reply.pool6 = p->auth_reply.pd_pool = -1;
 	p->started_ms = ppp_now();
 	ls->ppp = p;
 	e->cp->ppp_c.sessions_started++;
@@ -357,6 +359,7 @@ void h_ppp_free(struct ppp_session *p)
 	ppp_auth_cancel(p);
 	ppp_ncp_release(p);
 	s->ppp = NULL;
+	ppp_user_free(p);
 	free(p);
 	/* and the L2TP session, as l2tp_session_close frees it */
 	for (unsigned i = 0; i < e->n_frames; i++)
@@ -370,6 +373,10 @@ void h_ppp_free(struct ppp_session *p)
 	free(s->lcp_last_rx.p);
 	free(s->proxy_auth_chal.p);
 	free(s->proxy_auth_resp.p);
+	free(s->calling);
+	free(s->called);
+	free(s->sub_address);
+	free(s->proxy_auth_name);
 	free(s);
 }
 

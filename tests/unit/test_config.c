@@ -188,6 +188,12 @@ static const struct {
 				  "address 100.64.9.9 (also users[0])"},
 	{"ring-pow2.yaml", "ring-pow2.yaml:2:19: dataplane.punt-ring-size: expected a power of "
 			   "two between 64 and 1048576, got 1000"},
+	{"mss-word.yaml", "mss-word.yaml:2:18: dataplane.tcp-mss-clamp: expected auto, off or an "
+			  "integer between 536 and 65495, got \"on\""},
+	{"mss-small.yaml", "mss-small.yaml:2:18: dataplane.tcp-mss-clamp: expected auto, off or "
+			   "an integer between 536 and 65495, got \"500\""},
+	{"icmp-rate.yaml", "icmp-rate.yaml:2:27: dataplane.icmp-errors-per-second: expected an "
+			   "integer between 0 and 1000000, got \"-1\""},
 	{"main-lcore.yaml", "main-lcore.yaml:3:15: eal.main-lcore: expected one of the lcores "
 			    "\"0-1\", got 2"},
 	{"metrics.yaml", "metrics.yaml:11:12: management.metrics: expected \"ADDRESS:PORT\" or "
@@ -301,6 +307,8 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg->dataplane.mbufs, 16383);
 	assert_int_equal(cfg->dataplane.punt_ring_size, 2048);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 100);
+	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 200);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 1420);
 
 	assert_int_equal(cfg->n_ports, 2);
 	assert_string_equal(cfg->ports[0].name, "access0");
@@ -407,6 +415,8 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(cfg->dataplane.tx_desc, 1024);
 	assert_int_equal(cfg->dataplane.idle_polls, 64);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 100);
+	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 100);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_AUTO);
 	assert_int_equal(cfg->ports[0].mtu, 1500);
 	assert_int_equal(cfg->ports[0].vlan, -1);
 	assert_int_equal(cfg->n_routes, 1);
@@ -575,11 +585,89 @@ static void test_parse_buffer(void **state)
 	parse_fails(PORTS "log: {components: {lns.cp: debug, lns.cp: info}}\n",
 		    "test.yaml:3:35: duplicate key \"lns.cp\" in log.components (first at line "
 		    "3)");
-	parse_fails(PORTS "eal: {lcores: \"1-0\"}\n",
-		    "test.yaml:3:15: eal.lcores: expected an lcore list such as \"0-3\" or "
-		    "\"0,2-3\" (ids up to 1023), got \"1-0\"");
 	parse_fails(PORTS "users: [{name: a, password: b, pool: p}]\n",
 		    "test.yaml:3:38: users[0].pool: unknown pool \"p\" (no pools are defined)");
+
+	/* tcp-mss-clamp: auto, off, the bounds; a list is no value */
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: off, icmp-errors-per-second: 0}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_OFF);
+	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 0);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: auto}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_AUTO);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: 536}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 536);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "dataplane: {tcp-mss-clamp: 65495}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 65495);
+	lns_config_free(cfg);
+	parse_fails(PORTS "dataplane: {tcp-mss-clamp: 65496}\n",
+		    "test.yaml:3:28: dataplane.tcp-mss-clamp: expected auto, off or an integer "
+		    "between 536 and 65495, got \"65496\"");
+	parse_fails(PORTS "dataplane: {tcp-mss-clamp: [1]}\n",
+		    "test.yaml:3:28: dataplane.tcp-mss-clamp: expected auto, off or an integer "
+		    "between 536 and 65495, got a list");
+}
+
+/* eal.lcores: EAL's --lcores syntax, plain lists and lcores mapped to CPUs. */
+static void test_lcores(void **state)
+{
+	static const struct {
+		const char *lcores;
+		int main_lcore; /* -1: none given */
+	} good[] = {
+		{"0-1", 1},           {"0,2-3", 3},        {"7", 7},           {"0,(1-2)@1", 2},
+		{"0,(1-2)@(0-1)", 1}, {"(0,3-4)@0", 4},    {"0@0,1@1,2@1", 2}, {"0,1@0-1", 1},
+		{"1023", 1023},       {"(0-1)@(0,1)", -1},
+	};
+	static const char *const bad[] = {
+		"1-0", "",     "a",    "0,",    "0-",    "(0-1",        "0-1)",  "0@",
+		"@1",  "0@@1", "0,,1", "()",    "(1,)",  "0@(1",        "1024",  "0-1024",
+		"0 1", "-1",   "0;1",  "((0))", "0@1@2", "0,(1-2)@1-0", "0-3@1", "0,(1-2)@",
+	};
+	char yaml[256], err[512];
+	struct lns_config *cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (good[i].main_lcore >= 0)
+			snprintf(yaml, sizeof(yaml),
+				 PORTS "eal: {lcores: \"%s\", main-lcore: %d}\n", good[i].lcores,
+				 good[i].main_lcore);
+		else
+			snprintf(yaml, sizeof(yaml), PORTS "eal: {lcores: \"%s\"}\n",
+				 good[i].lcores);
+		cfg = parse(yaml);
+		if (cfg == NULL)
+			fail_msg("lcores \"%s\" refused", good[i].lcores);
+		assert_string_equal(cfg->eal.lcores, good[i].lcores);
+		lns_config_free(cfg);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[512];
+
+		snprintf(yaml, sizeof(yaml), PORTS "eal: {lcores: \"%s\"}\n", bad[i]);
+		cfg = lns_config_parse("test.yaml", yaml, strlen(yaml), err, sizeof(err));
+		if (cfg != NULL)
+			fail_msg("lcores \"%s\" accepted", bad[i]);
+		if (bad[i][0] == '\0') /* an empty string is refused as such */
+			continue;
+		snprintf(want, sizeof(want),
+			 "test.yaml:3:15: eal.lcores: expected an lcore list such as \"0-3\" or "
+			 "\"0,2-3\", or lcores on CPUs such as \"0,(1-2)@1\" (ids up to 1023), got "
+			 "\"%s\"",
+			 bad[i]);
+		assert_string_equal(err, want);
+	}
+	/* main-lcore must be one of the lcores, not one of the CPUs */
+	parse_fails(
+		PORTS "eal: {lcores: \"0,(1-2)@3\", main-lcore: 3}\n",
+		"test.yaml:3:40: eal.main-lcore: expected one of the lcores \"0,(1-2)@3\", got 3");
 }
 
 static void test_addr_parse(void **state)
@@ -692,6 +780,7 @@ int main(void)
 		cmocka_unit_test(test_full_example),
 		cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_parse_buffer),
+		cmocka_unit_test(test_lcores),
 		cmocka_unit_test(test_addr_parse),
 		cmocka_unit_test(test_addr_str),
 		cmocka_unit_test(test_addr_in_prefix),

@@ -1124,7 +1124,8 @@ static void set_proxy(struct l2tp_session *ls, uint16_t type, uint16_t id, const
 {
 	ls->proxy_auth_type = type;
 	ls->proxy_auth_id = id;
-	snprintf(ls->proxy_auth_name, sizeof(ls->proxy_auth_name), "%s", name);
+	free(ls->proxy_auth_name);
+	ls->proxy_auth_name = strdup(name); /* as l2tp_dup_str() keeps it */
 	h_blob_set(&ls->proxy_auth_chal, chal, chal_len);
 	h_blob_set(&ls->proxy_auth_resp, resp, resp_len);
 }
@@ -1774,7 +1775,8 @@ static void proxy_lcp_off_or_absent(void **state)
 	assert_int_equal(p->lcp.state, PPP_REQ_SENT);
 }
 
-/* ---- defects this file found in cp/, fixed: regression tests ------------------------------------ */
+/* ---- defects this file found in cp/, fixed: regression tests ------------------------------------
+ */
 
 /*
  * A Configure-Request longer than PPP_MAX_PKT (possible when the access port's

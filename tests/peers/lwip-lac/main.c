@@ -15,6 +15,8 @@
  *   session I up6 ll=fe80::X ifid=X peer_ifid=Y   IPv6CP up
  *   session I addr6 ADDR                     a further IPv6 address (SLAAC)
  *   session I down err=PPPERR_NAME (CODE)   the session is dead
+ *   session I udp start to=A:P count=N size=S  (--udp-to, on SIGUSR1)
+ *   session I udp sent=N failed=F            the stream is done
  *   lwip-lac exit status=S up=U down=D
  * Diagnostics go to stderr (with --debug: lwIP's PPP debug messages).
  */
@@ -70,6 +72,9 @@ struct session {
 	void *l2tp_input_arg;
 	int up4, up6, was_up;
 	int addr6_seen[LWIP_IPV6_NUM_ADDRESSES];
+	struct udp_pcb *udp_pcb; /* --udp-to: the session's stream */
+	unsigned udp_sent, udp_failed;
+	int udp_active;
 };
 
 static struct {
@@ -87,11 +92,21 @@ static struct {
 	int keep_orphan;
 	u8_t mac[6];
 	int have_mac;
-} opt = {.port = 1701, .authtype = PPPAUTHTYPE_PAP, .sessions = 1, .echo_fails = 3};
+	ip_addr_t udp_to; /* --udp-to */
+	u16_t udp_port;
+	int have_udp;
+	unsigned udp_count, udp_size, udp_interval;
+} opt = {.port = 1701,
+	 .authtype = PPPAUTHTYPE_PAP,
+	 .sessions = 1,
+	 .echo_fails = 3,
+	 .udp_count = 10,
+	 .udp_size = 64,
+	 .udp_interval = 10};
 
 static struct netif tapnif;
 static struct session *sess;
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_usr1;
 static int n_up, n_down;
 
 static const char *const ppp_err_names[] = {
@@ -134,7 +149,10 @@ static void __attribute__((format(printf, 1, 2))) ev(const char *fmt, ...)
 
 static void on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_signal = sig;
 }
 
 static void usage(FILE *f)
@@ -159,6 +177,11 @@ static void usage(FILE *f)
 		"  --restart S           PPP restart timer: Configure- and Terminate-Request\n"
 		"                        retransmission (lwIP's default 6)\n"
 		"  --duration S          exit after S seconds (0 = until SIGTERM/SIGINT)\n"
+		"  --udp-to A.B.C.D:PORT on SIGUSR1, every session that is up sends a UDP\n"
+		"                        stream there from its PPP address\n"
+		"  --udp-count N         datagrams per session and SIGUSR1 (10)\n"
+		"  --udp-size S          UDP payload octets, 0..1400 (64)\n"
+		"  --udp-interval MS     milliseconds between a session's datagrams (10)\n"
 		"  --debug               lwIP's PPP debug messages on stderr\n"
 		"  --timestamps          each event line ends in t=SECONDS.ms since start\n"
 		"  --no-parent-death     keep running when the parent process dies\n"
@@ -226,6 +249,10 @@ static void parse_args(int argc, char **argv)
 		O_NO_PDEATH,
 		O_TIMESTAMPS,
 		O_RESTART,
+		O_UDP_TO,
+		O_UDP_COUNT,
+		O_UDP_SIZE,
+		O_UDP_INTERVAL,
 		O_HELP
 	};
 	static const struct option lo[] = {
@@ -250,6 +277,10 @@ static void parse_args(int argc, char **argv)
 		{"no-parent-death", no_argument, NULL, O_NO_PDEATH},
 		{"timestamps", no_argument, NULL, O_TIMESTAMPS},
 		{"restart", required_argument, NULL, O_RESTART},
+		{"udp-to", required_argument, NULL, O_UDP_TO},
+		{"udp-count", required_argument, NULL, O_UDP_COUNT},
+		{"udp-size", required_argument, NULL, O_UDP_SIZE},
+		{"udp-interval", required_argument, NULL, O_UDP_INTERVAL},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -348,6 +379,29 @@ static void parse_args(int argc, char **argv)
 			break;
 		case O_TIMESTAMPS:
 			opt_timestamps = 1;
+			break;
+		case O_UDP_TO: {
+			const char *colon = strrchr(optarg, ':');
+
+			if (colon == NULL || (size_t)(colon - optarg) >= sizeof(buf))
+				die("bad --udp-to '%s' (expected A.B.C.D:PORT)", optarg);
+			memcpy(buf, optarg, colon - optarg);
+			buf[colon - optarg] = '\0';
+			if (!ipaddr_aton(buf, &opt.udp_to) || !IP_IS_V4(&opt.udp_to))
+				die("bad --udp-to address '%s' (IPv4 only)", buf);
+			opt.udp_port = (u16_t)parse_num(colon + 1, "--udp-to port", 1, 65535);
+			opt.have_udp = 1;
+			break;
+		}
+		case O_UDP_COUNT:
+			opt.udp_count = (unsigned)parse_num(optarg, "--udp-count", 1, 1000000);
+			break;
+		case O_UDP_SIZE:
+			/* below any PPP MTU: no IP fragments to count */
+			opt.udp_size = (unsigned)parse_num(optarg, "--udp-size", 0, 1400);
+			break;
+		case O_UDP_INTERVAL:
+			opt.udp_interval = (unsigned)parse_num(optarg, "--udp-interval", 1, 60000);
 			break;
 		case O_NO_PDEATH:
 			opt.keep_orphan = 1;
@@ -590,6 +644,62 @@ static void l2tp_peek(void *arg, struct udp_pcb *upcb, struct pbuf *p, const ip_
 	}
 }
 
+/*
+ * --udp-to: one datagram of the session's stream every --udp-interval ms,
+ * from its PPP address (udp_sendto_if takes the netif's), until --udp-count
+ * have gone. A datagram lwIP could not send (the session went down, no
+ * memory) is counted as failed, so sent + failed = count in the end line.
+ */
+static void udp_tick(void *arg)
+{
+	struct session *s = arg;
+	err_t err = ERR_CONN;
+
+	if (s->up4) {
+		struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)opt.udp_size, PBUF_RAM);
+
+		err = ERR_MEM;
+		if (p != NULL) {
+			memset(p->payload, 'a' + s->idx % 26, p->len); /* PBUF_RAM: one piece */
+			err = udp_sendto_if(s->udp_pcb, p, &opt.udp_to, opt.udp_port, &s->pppif);
+			pbuf_free(p); /* udp_sendto_if does not take it */
+		}
+	}
+	if (err == ERR_OK)
+		s->udp_sent++;
+	else
+		s->udp_failed++;
+	if (s->udp_sent + s->udp_failed < opt.udp_count) {
+		sys_timeout(opt.udp_interval, udp_tick, s);
+		return;
+	}
+	s->udp_active = 0;
+	ev("session %d udp sent=%u failed=%u\n", s->idx, s->udp_sent, s->udp_failed);
+}
+
+/* SIGUSR1: every session that is up starts a stream (one at a time each). */
+static void udp_start_all(void)
+{
+	char a[48];
+
+	ipaddr_ntoa_r(&opt.udp_to, a, sizeof(a));
+	for (int i = 0; i < opt.sessions; i++) {
+		struct session *s = &sess[i];
+
+		if (!s->up4 || s->udp_active)
+			continue;
+		if (s->udp_pcb == NULL && (s->udp_pcb = udp_new()) == NULL) {
+			ev("session %d udp failed=%u no pcb\n", s->idx, opt.udp_count);
+			continue;
+		}
+		s->udp_active = 1;
+		s->udp_sent = s->udp_failed = 0;
+		ev("session %d udp start to=%s:%u count=%u size=%u\n", s->idx, a, opt.udp_port,
+		   opt.udp_count, opt.udp_size);
+		udp_tick(s);
+	}
+}
+
 /* The TAP must exist already (TUNSETIFF would quietly make a new one) and be
  * up (else every write fails with EIO): bring it up if it is not. */
 static void check_tap(const char *name)
@@ -710,17 +820,20 @@ int main(int argc, char **argv)
 	}
 	srand((unsigned)getpid() ^ (unsigned)time(NULL));
 
-	/* SIGTERM/SIGINT are only delivered inside ppoll: no lost wake-ups. */
+	/* SIGTERM/SIGINT/SIGUSR1 are only delivered inside ppoll: no lost wake-ups. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGUSR1);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 
 	lwip_init();
 	t0 = sys_now();
@@ -807,6 +920,11 @@ int main(int argc, char **argv)
 
 		sys_check_timeouts();
 		check_addr6();
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (opt.have_udp && !stopping)
+				udp_start_all();
+		}
 		now = sys_now();
 		if (!stopping &&
 		    (got_signal || (opt.duration && now - start >= opt.duration * 1000u))) {

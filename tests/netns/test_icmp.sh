@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The data plane's MTU policy end to end (docs/dataplane.md): lnsd between
+# the core namespace and an lwIP subscriber (tests/peers/lwip-lac), its
+# session's inner MTU 1450: lwIP's MRU (PPPOL2TP_DEFMRU), below what the
+# access port's 1500 leaves after 38 octets of tunnel.
+#
+#  1. Fragmentation: the core pings the subscriber with 1500-octet packets
+#     without DF; lnsd cuts them to fit the tunnel, lwIP reassembles and
+#     answers; the worker counts what it fragmented.
+#  1b. A TCP SYN from the core (MSS 1460, its port's MTU less 40) reaches
+#     lwIP with the MSS clamped to the tunnel's MTU less 40 (tcp-mss-clamp:
+#     auto, the default); mss_clamped grows. Before step 3, which teaches the
+#     core kernel a smaller path MTU (and so a smaller MSS of its own).
+#  2. `ping -t 1` from the core: "Time to live exceeded" from lnsd's core
+#     address; drop_ttl and icmp_time_exceeded_out grow.
+#  3. `ping -M do -s 1472` from the core: "Frag needed and DF set (mtu =
+#     1450)" from lnsd's core address, and the core kernel takes that MTU
+#     for the subscriber's address; drop_too_big and icmp_frag_needed_out grow.
+#  4. Rate limit (dataplane.icmp-errors-per-second: 10): 60 TTL-1 pings in
+#     about 0.2 s draw no more errors than the bucket holds plus what it
+#     refills meanwhile; every expired packet is accounted for exactly once
+#     (sent, held back by the worker, or by the control lcore); ping saw as
+#     many errors as lnsd counted sent.
+#  5. From the subscriber side: an L2TP data message as lwIP's LAC would send
+#     it (scapy, lwIP's tunnel and session), carrying the subscriber's packet
+#     with TTL 1: lnsd answers inside the tunnel, from the address it has on
+#     the PPP link (its access address), to the subscriber's address.
+#  6. tshark: lnsd's ICMP errors on both sides decode cleanly (checksums
+#     checked, the quoted header too), with the types, codes and MTU above.
+#  7. The new counters in `lnsctl show counters` and in the metrics.
+set -euo pipefail
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+t_init
+require_root
+require_lnsd
+require_cmd ethtool ping tcpdump tshark
+"$PY" -c 'import scapy.all' 2>/dev/null || t_skip "$PY has no scapy (package python3-scapy)"
+
+SECRET=s
+POOL=100.64.0.0/24
+RATE=10
+# min(lwIP's MRU 1450, access port MTU 1500 - IPv4 20 - UDP 8 - L2TP 6 - PPP 4)
+TUNNEL_MTU=1450
+NET_IP=203.0.113.5
+METRICS=127.0.0.1:9109
+
+topo_basic
+lac_setup || t_skip "cannot build lwip-lac: $LAC_BUILD_ERR (scripts/deps.sh enables deb-src)"
+ip -n "$NS_CORE" route add "$POOL" via "$LNS_CORE4"
+
+LNS_EXTRA_CONFIG="l2tp:
+  peers:
+    - {name: lac1, match: [\"192.0.2.0/24\"], secret: $SECRET}
+ppp: {auth: [pap]}
+pools:
+  - {name: default, ranges: [\"$POOL\"]}
+users:
+  - {name: u, password: p, pool: default}"
+config_basic "$T_OUT/lnsd.yaml"
+# this test's rate, and metrics inside lnsd's namespace
+sed -i -e "s/^dataplane: {\(.*\)}$/dataplane: {\1, icmp-errors-per-second: $RATE}/" \
+	-e "s|^management: {socket: \(.*\)}$|management: {socket: \1, metrics: \"$METRICS\"}|" \
+	"$T_OUT/lnsd.yaml"
+grep -q "icmp-errors-per-second: $RATE" "$T_OUT/lnsd.yaml" || die "could not set the rate in lnsd.yaml"
+lnsd_start "$T_OUT/lnsd.yaml"
+
+capture_start core "$NS_CORE" "$PE_CORE" icmp
+capture_start acc "$NS_ACC" "$PE_ACC" udp port 1701
+lac_start sub --secret "$SECRET" --user u --password p --auth pap || die "lwip-lac did not start"
+lac_wait_up sub 1 20 || die "the lwIP session did not come up"
+SUB=$(lac_addrs sub | head -n 1)
+say "subscriber: $SUB behind lwIP ${LAC_IP[sub]}"
+
+# delta KEY: how much counter KEY grew from c0.json to c1.json
+delta() { jdelta "$T_OUT/c0.json" "$T_OUT/c1.json" "$1"; }
+
+# ---------------------------------------------------------------------------
+step "1. 1500-octet pings without DF: fragmented into the tunnel, answered"
+snap c0 show counters || die "show counters failed"
+out=$(ip netns exec "$NS_CORE" ping -c 3 -i 0.2 -W 3 -M dont -s 1472 "$SUB" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping-frag.log"
+assert_match "ping -M dont -s 1472: 3 answered" '3 packets transmitted, 3 received' "$out"
+snap c1 show counters || die "show counters failed"
+assert_ge "total.fragmented increase" 3 "$(delta total.fragmented)"
+assert_ge "total.frag_out increase (two fragments each)" 6 "$(delta total.frag_out)"
+assert_eq "total.drop_too_big increase" 0 "$(delta total.drop_too_big)"
+
+# ---------------------------------------------------------------------------
+step "1b. a TCP SYN from the core: MSS clamped to $((TUNNEL_MTU - 40)) in the tunnel"
+snap c0 show counters || die "show counters failed"
+# a connection attempt: the SYN is what matters, whatever lwIP answers
+ip netns exec "$NS_CORE" timeout 1 bash -c "exec 3<>/dev/tcp/$SUB/5001" 2>/dev/null || true
+# shellcheck disable=SC2317 # called through wait_for
+clamped() { snap c1 show counters && [ "$(delta total.mss_clamped)" -ge 1 ]; }
+wait_for 5 "mss_clamped to count the SYN" clamped || true
+assert_ge "total.mss_clamped increase" 1 "$(delta total.mss_clamped)"
+
+# ---------------------------------------------------------------------------
+step "2. ping -t 1: Time to live exceeded from lnsd"
+snap c0 show counters || die "show counters failed"
+out=$(ip netns exec "$NS_CORE" ping -c 1 -W 2 -t 1 "$SUB" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping-ttl.log"
+assert_match "ping -t 1: Time to live exceeded from $LNS_CORE4" \
+	"From $LNS_CORE4 icmp_seq=1 Time to live exceeded" "$out"
+# shellcheck disable=SC2317 # called through wait_for
+sent_one() { snap c1 show counters && [ "$(delta control.icmp_time_exceeded_out)" -ge 1 ]; }
+wait_for 5 "icmp_time_exceeded_out to count it" sent_one || true
+assert_eq "total.drop_ttl increase" 1 "$(delta total.drop_ttl)"
+assert_eq "control.icmp_time_exceeded_out increase" 1 "$(delta control.icmp_time_exceeded_out)"
+
+# ---------------------------------------------------------------------------
+step "3. ping -M do -s 1472: Frag needed (mtu = $TUNNEL_MTU) from lnsd"
+snap c0 show counters || die "show counters failed"
+out=$(ip netns exec "$NS_CORE" ping -c 1 -W 2 -M "do" -s 1472 "$SUB" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping-df.log"
+assert_match "ping -M do: Frag needed with the tunnel's MTU, from $LNS_CORE4" \
+	"From $LNS_CORE4 icmp_seq=1 Frag needed and DF set \(mtu = $TUNNEL_MTU\)" "$out"
+# shellcheck disable=SC2317 # called through wait_for
+fn_one() { snap c1 show counters && [ "$(delta control.icmp_frag_needed_out)" -ge 1 ]; }
+wait_for 5 "icmp_frag_needed_out to count it" fn_one || true
+assert_eq "total.drop_too_big increase" 1 "$(delta total.drop_too_big)"
+assert_eq "control.icmp_frag_needed_out increase" 1 "$(delta control.icmp_frag_needed_out)"
+assert_match "the core kernel learnt the path MTU to $SUB" "mtu $TUNNEL_MTU" \
+	"$(ip -n "$NS_CORE" route get "$SUB" 2>&1)"
+
+# ---------------------------------------------------------------------------
+step "4. rate limit: 60 TTL-1 pings at once, $RATE errors a second"
+sleep 1.1 # both buckets full again (one second refills $RATE)
+snap c0 show counters || die "show counters failed"
+t0=$(now_ms)
+out=$(ip netns exec "$NS_CORE" ping -c 60 -i 0.002 -W 1 -t 1 "$SUB" 2>&1) || true
+t1=$(now_ms)
+printf '%s\n' "$out" >"$T_OUT/ping-flood.log"
+got=$(grep -c "Time to live exceeded" <<<"$out" || true)
+# shellcheck disable=SC2317 # called through wait_for
+all_seen() { snap c1 show counters && [ "$(delta total.drop_ttl)" -ge 60 ]; }
+wait_for 5 "the 60 expired packets to be counted" all_seen || true
+sent=$(delta control.icmp_time_exceeded_out)
+wl=$(delta total.icmp_punt_limited)
+cl=$(delta control.icmp_err_rate_limited)
+say "60 expired in $((t1 - t0)) ms (ping's span): $sent errors sent, $wl held back by the worker, $cl by the control lcore; ping saw $got"
+assert_eq "total.drop_ttl increase" 60 "$(delta total.drop_ttl)"
+assert_eq "each expired packet: sent, or held back by one bucket (sent + worker + control)" 60 \
+	$((sent + wl + cl))
+# a full bucket, and what $RATE a second refills while ping ran (rounded up)
+max=$((RATE + (RATE * (t1 - t0) + 999) / 1000))
+assert_le "errors sent" "$max" "$sent"
+assert_ge "errors sent (the bucket was full)" "$RATE" "$sent"
+assert_eq "errors ping received = errors lnsd sent" "$sent" "$got"
+assert_eq "control.icmp_err_suppressed increase" 0 "$(delta control.icmp_err_suppressed)"
+
+# ---------------------------------------------------------------------------
+step "5. from the subscriber's side: Time Exceeded inside its tunnel"
+sleep 1.1
+snap tunnels show tunnels || die "show tunnels failed"
+snap sessions show sessions || die "show sessions failed"
+peer=$(jget "$T_OUT/tunnels.json" "tunnels[0].peer")
+tid=$(jget "$T_OUT/sessions.json" "sessions[0].tunnel_id")
+sid=$(jget "$T_OUT/sessions.json" "sessions[0].session_id")
+say "lwIP's tunnel: peer $peer, lnsd's tunnel $tid session $sid"
+snap c0 show counters || die "show counters failed"
+ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$tid" "$sid" \
+	"$SUB" "$NET_IP" >"$T_OUT/scapy.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy.log")"
+	import struct, sys
+	from scapy.all import Ether, IP, UDP, Raw, sendp, conf
+	conf.verb = 0
+	iface, mac, peer, lns, tid, sid, sub, net = sys.argv[1:9]
+	lac, port = peer.rsplit(":", 1)
+	# RFC 2661 3.1: T=0, no L/S/O, version 2; PPP ff 03 0021 (IPv4)
+	l2tp = struct.pack("!HHH", 0x0002, int(tid), int(sid)) + b"\xff\x03\x00\x21"
+	inner = IP(src=sub, dst=net, ttl=1, id=0x4242) / UDP(sport=33434, dport=33435) / Raw(b"lns-icmp-test")
+	sendp(Ether(dst=mac) / IP(src=lac, dst=lns) / UDP(sport=int(port), dport=1701) / Raw(l2tp + bytes(inner)),
+	      iface=iface)
+	print("sent")
+EOF
+# shellcheck disable=SC2317 # called through wait_for
+sub_sent() { snap c1 show counters && [ "$(delta control.icmp_time_exceeded_out)" -ge 1 ]; }
+wait_for 5 "the error toward the subscriber" sub_sent || true
+assert_eq "total.drop_ttl increase" 1 "$(delta total.drop_ttl)"
+assert_eq "control.icmp_time_exceeded_out increase" 1 "$(delta control.icmp_time_exceeded_out)"
+assert_ge "ppp.tx_frames increase (the error went into the tunnel)" 1 "$(delta ppp.tx_frames)"
+
+# ---------------------------------------------------------------------------
+step "6. tshark: lnsd's ICMP errors decode cleanly"
+sleep 0.5
+capture_stop core
+capture_stop acc
+TS=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
+n_te=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && icmp.type==11 && icmp.code==0 && icmp.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "core side: Time Exceeded from $LNS_CORE4, checksum good (step 2 and 4)" $((1 + sent)) "$n_te"
+n_fn=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && icmp.type==3 && icmp.code==4 && icmp.mtu==$TUNNEL_MTU && icmp.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "core side: Frag needed with mtu $TUNNEL_MTU from $LNS_CORE4, checksum good" 1 "$n_fn"
+# the worker had taken one off the TTL of the DF ping before it found it too big; the
+# quote must carry it as sent (64), with a header checksum that matches (checked below)
+assert_eq "core side: Frag needed's TTLs (its own, the quoted header's)" "64,64" \
+	"$(tshark -r "$T_OUT/core.pcap" -Y "icmp.type==3" -T fields -e ip.ttl 2>/dev/null)"
+n_q=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && icmp.type==11 && ip.dst==$SUB && ip.ttl==1" 2>/dev/null | wc -l)
+assert_ge "core side: the quoted header is the ping's as it arrived (TTL 1, checksum good)" 1 "$n_q"
+bad=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
+	grep -v 'Running as user "root"' || true)
+if [ -z "$bad" ]; then
+	ok "tshark: none of lnsd's ICMP errors on the core side is malformed or draws a warning"
+else
+	fail "tshark flags lnsd's ICMP errors on the core side (${T_OUT#"$LNS_ROOT"/}/core.pcap):"
+	printf '%s\n' "$bad" | head -n 20 | sed 's/^/        | /'
+fi
+MSS_F="l2tp && tcp.flags.syn==1 && tcp.flags.ack==0 && ip.dst==$SUB"
+assert_match "access side: the core's SYNs inside the tunnel carry MSS $((TUNNEL_MTU - 40))" \
+	"^($((TUNNEL_MTU - 40))\s*)+$" \
+	"$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$MSS_F" -T fields -e tcp.options.mss_val 2>/dev/null)"
+n_syn=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$MSS_F && tcp.checksum.status==1" 2>/dev/null | wc -l)
+assert_ge "access side: and a TCP checksum that verifies" 1 "$n_syn"
+ACC_F="ip.src==$LNS_ACC4 && l2tp && icmp.type==11 && icmp.code==0"
+n_sub=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$ACC_F && ip.src==$LNS_ACC4 && ip.dst==$SUB && icmp.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "access side: Time Exceeded from $LNS_ACC4 to $SUB inside L2TP/PPP, checksum good" 1 "$n_sub"
+n_sq=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$ACC_F && ip.id==0x4242 && ip.dst==$NET_IP" 2>/dev/null | wc -l)
+assert_eq "access side: it quotes the subscriber's packet" 1 "$n_sq"
+bad=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && icmp && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
+	grep -v 'Running as user "root"' || true)
+if [ -z "$bad" ]; then
+	ok "tshark: lnsd's ICMP error inside the tunnel is neither malformed nor warned about"
+else
+	fail "tshark flags lnsd's ICMP inside the tunnel (${T_OUT#"$LNS_ROOT"/}/acc.pcap):"
+	printf '%s\n' "$bad" | head -n 20 | sed 's/^/        | /'
+fi
+
+# ---------------------------------------------------------------------------
+step "7. the counters in lnsctl and the metrics"
+lnsctl show counters >"$T_OUT/counters.txt" 2>&1 || fail "lnsctl show counters exited $?"
+for k in icmp_time_exceeded_out icmp_frag_needed_out icmp_err_rate_limited icmp_err_suppressed \
+	icmp_punt_limited fragmented frag_out mss_clamped; do
+	assert_match "show counters names $k" "$k" "$(cat "$T_OUT/counters.txt")"
+done
+ip netns exec "$NS_LNS" "$PY" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/metrics", timeout=5).read().decode())' \
+	"$METRICS" >"$T_OUT/metrics.txt" 2>&1 || fail "metrics: $(tail -n 3 "$T_OUT/metrics.txt")"
+for m in 'lns_control_icmp_time_exceeded_out_total [1-9]' 'lns_control_icmp_frag_needed_out_total 1' \
+	'lns_control_icmp_err_rate_limited_total [0-9]' 'lns_worker_fragmented_total\{lcore="[0-9]+"\} [1-9]' \
+	'lns_worker_icmp_punt_limited_total\{lcore="[0-9]+"\} [0-9]' 'lns_worker_mss_clamped_total\{lcore="[0-9]+"\} [0-9]'; do
+	assert_match "metrics: $m" "$m" "$(cat "$T_OUT/metrics.txt")"
+done
+
+lac_stop sub
+lnsd_stop TERM 3000 || true
+assert_eq "lnsd exit status" 0 "${LNSD_EXIT:-none}"
+t_finish
