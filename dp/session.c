@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dp/rcu_free.h"
 #include "dp/session.h"
 
 struct lns_session_table {
@@ -138,8 +139,8 @@ int lns_session_publish(struct lns_session_table *t, const struct lns_dp_session
 	}
 	if (s->slot < t->n_slots)
 		__atomic_store_n(&t->slots[s->slot], e, __ATOMIC_RELEASE);
-	if (old && rte_rcu_qsbr_dq_enqueue(t->dq, &old) != 0)
-		return -ENOSPC; /* cannot happen: the queue holds as many as the table */
+	if (old)
+		lns_rcu_free(t->dq, t->n_slots, t->qsbr, old);
 	return 0;
 }
 
@@ -160,7 +161,8 @@ int lns_session_withdraw(struct lns_session_table *t, uint16_t tid, uint16_t sid
 	ret = rte_hash_del_key(t->h, &k);
 	if (ret < 0)
 		return ret;
-	return rte_rcu_qsbr_dq_enqueue(t->dq, &old) == 0 ? 0 : -ENOSPC;
+	lns_rcu_free(t->dq, t->n_slots, t->qsbr, old);
+	return 0;
 }
 
 void lns_session_reclaim(struct lns_session_table *t)
