@@ -34,6 +34,8 @@
  *    punt mode; nothing else comes out;
  *  - the generation's slot counters (lns_sess_ctr_sum) never go backwards
  *    and never lag a packet already seen.
+ * And on every slot reuse, the contract of lns_session_slot_alloc(): a grace
+ * period of rt->qsbr has passed since the slot was released.
  * At the end, with everything withdrawn and the workers stopped: every fed
  * packet is accounted for by an output or its drop counter, each generation's
  * counters equal exactly what it sent, the session table, its slots and the
@@ -70,6 +72,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_random.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 #include <rte_udp.h>
 
@@ -87,7 +90,7 @@
 #define RING_SIZE 4096            /* more than the pool: a TX ring or the punt ring never fills */
 
 #define N_POS       64         /* subscriber positions */
-#define MAX_GENS    (1u << 18) /* generations logged; churn stops when the log is full */
+#define GENS_PER_S  (1u << 17) /* generations logged per second of run; when full, churn stops */
 #define CHURN_STEPS 4          /* table changes between two feeding rounds */
 #define FLAP_EVERY  1000       /* rounds between two flaps of every session */
 #define FLAP_TIMES  4          /* each flap: every session torn down and back, this often */
@@ -190,6 +193,7 @@ struct gen {
 	uint64_t t_end;       /* after withdrawal */
 	bool sub_route, framed_route; /* FIB routes installed now */
 	bool ended;                   /* its slot has another generation or is free */
+	uint64_t free_token;          /* rt->qsbr's token when its slot was released */
 	uint64_t n_up, n_down;        /* packets seen out of it */
 	struct lns_sess_ctr base, last, final;
 };
@@ -213,7 +217,8 @@ struct env {
 	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
 	bool ports_up[2], running;
 	struct pos pos[N_POS];
-	struct gen *gens; /* MAX_GENS, gid 0 unused */
+	struct gen *gens; /* max_gens, gid 0 unused */
+	uint32_t max_gens;
 	uint32_t n_gens;
 	uint32_t *slot_gid; /* per slot: its last generation (0: never used) */
 	uint64_t clock;
@@ -354,6 +359,14 @@ static void templates(unsigned j)
 	inner_ip(p->up_tpl + 42 + L2TP_HLEN, sub_addr(j), NET_IP, j, TAG_UP);
 }
 
+static double run_seconds(void)
+{
+	const char *s = getenv("LNS_CHURN_SECONDS");
+	double v = s ? atof(s) : 3.0;
+
+	return v > 0 ? v : 3.0;
+}
+
 static int setup(void **state)
 {
 	char err[256];
@@ -393,7 +406,8 @@ static int setup(void **state)
 	a = rte_cpu_to_be_32(CORE_GW);
 	if (lns_neigh_set(E.rt->neigh, CORE, AF_INET, &a, &core_gw_mac) < 0)
 		return -1;
-	E.gens = calloc(MAX_GENS, sizeof(*E.gens));
+	E.max_gens = (uint32_t)RTE_MIN(run_seconds() * GENS_PER_S + GENS_PER_S, 1u << 24);
+	E.gens = calloc(E.max_gens, sizeof(*E.gens));
 	E.slot_gid = calloc(E.rt->n_slots, sizeof(*E.slot_gid));
 	if (E.gens == NULL || E.slot_gid == NULL)
 		return -1;
@@ -497,7 +511,7 @@ static void gen_new(unsigned j)
 	uint32_t slot, gid, prev;
 	int ret;
 
-	if (E.n_gens == MAX_GENS)
+	if (E.n_gens == E.max_gens)
 		return;
 	slot = lns_session_slot_alloc(E.rt->sessions);
 	if (slot == LNS_SESSION_SLOT_NONE) {
@@ -522,6 +536,11 @@ static void gen_new(unsigned j)
 	prev = E.slot_gid[slot];
 	g->base = slot_ctr(slot);
 	if (prev) {
+		/* session.h: a released slot comes back only after a grace period. */
+		if (rte_rcu_qsbr_check(E.rt->qsbr, E.gens[prev].free_token, false) != 1)
+			violation("slot %u handed out again before a grace period since generation "
+				  "%u released it",
+				  slot, prev);
 		E.gens[prev].final = g->base;
 		E.gens[prev].ended = true;
 		E.st.reuse++;
@@ -534,6 +553,7 @@ static void gen_new(unsigned j)
 	if (ret == -ENOSPC) {
 		/* Every key of the hash waits for a grace period: lnsd refuses the session. */
 		E.st.refused_hash++;
+		g->free_token = rte_rcu_qsbr_start(E.rt->qsbr);
 		lns_session_slot_free(E.rt->sessions, slot);
 		g->t_punt1_end = g->t_end = ++E.clock;
 		return;
@@ -585,6 +605,7 @@ static void gen_end(unsigned j)
 	if (ret != 0)
 		fail_msg("withdraw of session %u/%u (generation %u): %d", g->tid, g->sid, p->gid,
 			 ret);
+	g->free_token = rte_rcu_qsbr_start(E.rt->qsbr);
 	lns_session_slot_free(E.rt->sessions, g->slot);
 	g->t_end = ++E.clock;
 	if (p->state == ST_FWD)
@@ -921,14 +942,6 @@ static uint64_t accounted(void)
 	return n;
 }
 
-static double run_seconds(void)
-{
-	const char *s = getenv("LNS_CHURN_SECONDS");
-	double v = s ? atof(s) : 3.0;
-
-	return v > 0 ? v : 3.0;
-}
-
 /* Everything withdrawn and the workers stopped: nothing may be left anywhere. */
 static void check_empty(void)
 {
@@ -1070,7 +1083,7 @@ static void test_churn(void **state)
 	printf("# %" PRIu64 " flaps; %" PRIu64 " violations, %" PRIu64
 	       " generations whose counters differ from their traffic%s\n",
 	       E.st.flaps, E.st.violations, mismatched,
-	       E.n_gens == MAX_GENS ? "; generation log full, churn stopped early" : "");
+	       E.n_gens == E.max_gens ? "; generation log full, churn stopped early" : "");
 	assert_int_equal(E.st.violations, 0);
 	assert_int_equal(mismatched, 0);
 	/* Every fed packet accounted for, for the right reasons only. */
