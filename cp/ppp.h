@@ -213,6 +213,9 @@ void ppp_fwd6_down(struct ppp_session *p); /* and back; with neither, the contro
 void ppp_v6_up(struct ppp_session *p);	 /* IPv6CP opened: prefixes, workers, RAs */
 void ppp_v6_down(struct ppp_session *p); /* IPv6CP closed or session gone */
 void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len); /* protocol 0x0057 */
+/* cp/ppp_input.c: an IPv4 packet from the subscriber to one of lnsd's addresses (its gateway
+ * in IPCP among them): an ICMP echo request is answered into the tunnel, the rest dropped. */
+void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len);
 void ppp_v6_tick(struct ppp_session *p, uint64_t now);			   /* RAs due */
 /* "2001:db8::/64" or "" */
 const char *ppp_prefix_str(const struct ppp_prefix *x, char *buf, size_t len);

@@ -7,6 +7,9 @@
  */
 #include <string.h>
 
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
 #include "cp/cp.h"
 #include "cp/ppp.h"
 
@@ -75,9 +78,53 @@ void ppp_session_input(struct ppp_session *p, const uint8_t *f, size_t len)
 		ppp_v6_input(p, f, len);
 		break;
 	case PPP_IP:
-		break; /* data before the workers forward for the session: dropped */
+		/* to lnsd itself (punted by the workers), or before they forward: dropped */
+		ppp_ip4_local(p, f, len);
+		break;
 	default:
 		proto_reject(p, proto, f, len);
 	}
 	ppp_arm(p);
+}
+
+void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len)
+{
+	struct lns_cp *cp = p->cp;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)pkt;
+	uint8_t out[PPP_MAX_PKT];
+	struct rte_ipv4_hdr *rip = (struct rte_ipv4_hdr *)out;
+	struct rte_icmp_hdr *icmp;
+	size_t ihl, tot;
+	bool ours = false;
+
+	if (!p->ls->forwarding || len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
+		goto drop;
+	ihl = (ip->version_ihl & 0x0f) * 4u;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (ihl < sizeof(*ip) || tot < ihl + sizeof(*icmp) || tot > len || tot > sizeof(out) ||
+	    ip->src_addr != p->peer_ip.s_addr || ip->next_proto_id != IPPROTO_ICMP ||
+	    (ip->fragment_offset & RTE_BE16(0x3fff)) || rte_raw_cksum(ip, ihl) != 0xffff)
+		goto drop;
+	for (unsigned i = 0; i < cp->rt->n_ports; i++)
+		for (unsigned a = 0; a < cp->rt->ports[i].n_v4; a++)
+			ours |= cp->rt->ports[i].v4[a] == ip->dst_addr;
+	icmp = (struct rte_icmp_hdr *)(out + ihl);
+	memcpy(out, pkt, tot);
+	if (!ours || icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 ||
+	    rte_raw_cksum(icmp, tot - ihl) != 0xffff)
+		goto drop;
+	cp->c.icmp_echo_in++;
+	rip->dst_addr = ip->src_addr;
+	rip->src_addr = ip->dst_addr;
+	rip->time_to_live = 64;
+	rip->hdr_checksum = 0;
+	rip->hdr_checksum = rte_ipv4_cksum(rip);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, tot - ihl);
+	ppp_send(p, PPP_IP, out, tot);
+	cp->c.icmp_echo_reply_out++;
+	return;
+drop:
+	cp->c.drop_unhandled++;
 }

@@ -108,8 +108,9 @@ void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan)
  * written, and a header built aside and copied as a whole costs
  * store-forwarding stalls.
  */
-enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
-			     const void *dst, uint16_t ethertype)
+static inline __rte_always_inline enum lns_verdict eth_out(const struct lns_runtime *rt,
+							   struct rte_mbuf *m, unsigned port,
+							   const void *dst, uint16_t ethertype)
 {
 	const struct lns_port *p = &rt->ports[port];
 	uint8_t *out;
@@ -136,9 +137,16 @@ enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, u
 	return LNS_V_TX;
 }
 
-/* Larger than the tunnel takes: an ICMP error, or fragments each sent in (dp/mtu.c). */
-static enum lns_verdict encap_too_big(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
-				      const struct lns_dp_down *d)
+enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
+			     const void *dst, uint16_t ethertype)
+{
+	return eth_out(rt, m, port, dst, ethertype);
+}
+
+/* Larger than the tunnel takes: an ICMP error, or fragments each sent in (dp/mtu.c). Out of
+ * line: rare, and it encapsulates each fragment with lns_encap(). */
+static __rte_noinline enum lns_verdict encap_too_big(struct lns_worker *w, struct rte_mbuf *m,
+						     uint32_t slot, const struct lns_dp_down *d)
 {
 	enum lns_verdict v = lns_too_big4(w, m, d->mtu);
 
@@ -157,8 +165,9 @@ static enum lns_verdict encap_too_big(struct lns_worker *w, struct rte_mbuf *m, 
 
 /* Into the session's tunnel (in SLOT, read as D): the prebuilt header in front of the packet,
  * its PPP protocol field PPP_PROTO (the header is built for IPv4). */
-enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
-			   const struct lns_dp_down *d, uint16_t ppp_proto)
+static inline __rte_always_inline enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
+							 uint32_t slot, const struct lns_dp_down *d,
+							 uint16_t ppp_proto)
 {
 	const struct lns_runtime *rt = w->rt;
 	const struct lns_port *p = &rt->ports[d->port];
@@ -241,6 +250,12 @@ enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t sl
 	return LNS_V_TX;
 }
 
+enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
+			   const struct lns_dp_down *d, uint16_t ppp_proto)
+{
+	return encap(w, m, slot, d, ppp_proto);
+}
+
 /*
  * Route an IPv4 packet (data at its header) whose FIB answer is NH (from
  * the stage before): TTL, then into a session's tunnel or out of a port.
@@ -282,7 +297,7 @@ static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_
 		lns_session_read_down(lns_session_entry(rt->sessions, slot), &d);
 		if (d.mode != LNS_SESS_FORWARD)
 			return LNS_V_DROP_NO_ROUTE;
-		return lns_encap(w, m, slot, &d, LNS_PPP_IP);
+		return encap(w, m, slot, &d, LNS_PPP_IP);
 	}
 	nh = lns_fib_nexthop(rt->fib, v);
 	if (nh == NULL)
@@ -308,7 +323,7 @@ static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_
 			return f;
 		for (unsigned i = LNS_FRAGS_START(m->hash.usr); i < w->n_frag; i++) {
 			enum lns_verdict e =
-				lns_eth_out(rt, w->frag[i], nh->port, &mac, RTE_ETHER_TYPE_IPV4);
+				eth_out(rt, w->frag[i], nh->port, &mac, RTE_ETHER_TYPE_IPV4);
 
 			if (e != LNS_V_TX) {
 				lns_frags_free(w, m);
@@ -317,7 +332,19 @@ static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_
 		}
 		return f;
 	}
-	return lns_eth_out(rt, m, nh->port, &mac, RTE_ETHER_TYPE_IPV4);
+	return eth_out(rt, m, nh->port, &mac, RTE_ETHER_TYPE_IPV4);
+}
+
+/* Whether an upstream packet's destination is one of our addresses: only a connected
+ * subnet's next hop can lead there, so nothing is looked at for packets going elsewhere. */
+static inline bool to_us(const struct lns_runtime *rt, const struct lns_pctx *x)
+{
+	const struct lns_nexthop *nh;
+
+	if (x->nh == LNS_PCTX_NO_ROUTE || (x->nh & LNS_NH_SESSION))
+		return false;
+	nh = lns_fib_nexthop(rt->fib, x->nh);
+	return nh && nh->gw == 0 && lns_port_has_v4(&rt->ports[nh->port], x->dst);
 }
 
 /* An L2TP data message whose session is in slot X->slot (or none). */
@@ -360,6 +387,13 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 			return LNS_V_DROP_SPOOFED;
 		if (unlikely(s.sub_ip == 0)) /* IPCP is not open (IPv6 only): no IPv4 at all */
 			return LNS_V_DROP_SPOOFED;
+	}
+	if (unlikely(to_us(w->rt, x))) {
+		/* For lnsd itself (its gateway address in IPCP, a ping): the frame as received,
+		 * through L2TP and PPP on the control lcore (cp/ppp_input.c). */
+		m->l2_len = x->l2_len;
+		m->l3_len = x->l3_len;
+		return LNS_V_PUNT;
 	}
 	rte_pktmbuf_adj(m, x->ip_off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - x->ip_len);

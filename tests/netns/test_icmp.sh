@@ -184,6 +184,27 @@ assert_eq "total.drop_ttl increase" 1 "$(delta total.drop_ttl)"
 assert_eq "control.icmp_time_exceeded_out increase" 1 "$(delta control.icmp_time_exceeded_out)"
 assert_ge "ppp.tx_frames increase (the error went into the tunnel)" 1 "$(delta ppp.tx_frames)"
 
+step "5b. from the subscriber's side: a ping to lnsd's own address (its gateway) answered"
+snap c0 show counters || die "show counters failed"
+ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$tid" "$sid" \
+	"$SUB" >"$T_OUT/scapy-echo.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy-echo.log")"
+	import struct, sys
+	from scapy.all import Ether, IP, ICMP, UDP, Raw, sendp, conf
+	conf.verb = 0
+	iface, mac, peer, lns, tid, sid, sub = sys.argv[1:8]
+	lac, port = peer.rsplit(":", 1)
+	l2tp = struct.pack("!HHH", 0x0002, int(tid), int(sid)) + b"\xff\x03\x00\x21"
+	inner = IP(src=sub, dst=lns, id=0x4343) / ICMP(type=8, id=0x77, seq=1) / Raw(b"lns-echo-test")
+	sendp(Ether(dst=mac) / IP(src=lac, dst=lns) / UDP(sport=int(port), dport=1701) / Raw(l2tp + bytes(inner)),
+	      iface=iface)
+	print("sent")
+EOF
+# shellcheck disable=SC2317 # called through wait_for
+echo_sent() { snap c1 show counters && [ "$(delta control.icmp_echo_reply_out)" -ge 1 ]; }
+wait_for 5 "the echo reply toward the subscriber" echo_sent || true
+assert_eq "control.icmp_echo_in increase" 1 "$(delta control.icmp_echo_in)"
+assert_eq "control.icmp_echo_reply_out increase" 1 "$(delta control.icmp_echo_reply_out)"
+
 # ---------------------------------------------------------------------------
 step "6. tshark: lnsd's ICMP errors decode cleanly"
 sleep 0.5
@@ -219,6 +240,8 @@ n_sub=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$ACC_F
 assert_eq "access side: Time Exceeded from $LNS_ACC4 to $SUB inside L2TP/PPP, checksum good" 1 "$n_sub"
 n_sq=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$ACC_F && ip.id==0x4242 && ip.dst==$NET_IP" 2>/dev/null | wc -l)
 assert_eq "access side: it quotes the subscriber's packet" 1 "$n_sq"
+n_er=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB && icmp.ident==0x77 && icmp.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "access side: the echo reply from $LNS_ACC4 to $SUB inside L2TP/PPP, checksum good" 1 "$n_er"
 bad=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && icmp && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
 	grep -v 'Running as user "root"' || true)
 if [ -z "$bad" ]; then

@@ -1062,6 +1062,27 @@ static void test_up_framed_source(void **state)
 	withdraw(B_TID, B_SID, SUB2_IP, slot_b);
 }
 
+/* A subscriber's packet to lnsd's own address (its gateway in IPCP) is the control lcore's:
+ * punted as the frame it arrived in (cp/ppp_input.c answers a ping), not routed. */
+static void test_up_to_lns(void **state)
+{
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	uint8_t in[84];
+	size_t ilen = inner_ip(in, SUB_IP, LNS_ACC_IP, 64, sizeof(in), false);
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	(void)state;
+	assert_int_equal(classify(ACC, m), LNS_V_PUNT);
+	assert_int_equal(m->hash.usr, LNS_PUNT_FRAME);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), len); /* untouched */
+	assert_int_equal(m->l2_len, 14);
+	assert_int_equal(m->l3_len, 20);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
 /* dataplane.handoff: the receiving worker passes a session it does not own to its owner
  * (LNS_V_HANDOFF, the owner in hash.usr) and does nothing else with it; the owner
  * forwards it. Two workers are pretended on the one the test has. */
@@ -1149,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(test_down_sequencing),
 		cmocka_unit_test(test_up_framed_source),
 		cmocka_unit_test(test_handoff),
+		cmocka_unit_test(test_up_to_lns),
 	};
 	int ret;
 
