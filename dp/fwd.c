@@ -108,7 +108,7 @@ void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan)
  * written, and a header built aside and copied as a whole costs
  * store-forwarding stalls.
  */
-static inline __rte_always_inline enum lns_verdict eth_out(const struct lns_runtime *rt,
+static __rte_always_inline enum lns_verdict eth_out(const struct lns_runtime *rt,
 							   struct rte_mbuf *m, unsigned port,
 							   const void *dst, uint16_t ethertype)
 {
@@ -165,7 +165,7 @@ static __rte_noinline enum lns_verdict encap_too_big(struct lns_worker *w, struc
 
 /* Into the session's tunnel (in SLOT, read as D): the prebuilt header in front of the packet,
  * its PPP protocol field PPP_PROTO (the header is built for IPv4). */
-static inline __rte_always_inline enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
+static __rte_always_inline enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
 							 uint32_t slot, const struct lns_dp_down *d,
 							 uint16_t ppp_proto)
 {
