@@ -579,6 +579,18 @@ capture_stop() {
 	unset "CAP_PID[$1]"
 }
 
+# capture_wait NAME FILTER [COUNT [SECONDS]]: wait until capture NAME holds COUNT (default 1)
+# packets matching the tshark display FILTER (L2TP decoded on 1701): what a test checks in a
+# capture must be in it before capture_stop, or tcpdump may be stopped with it still queued.
+capture_wait() {
+	local name=$1 filter=$2 want=${3:-1} secs=${4:-5}
+	# shellcheck disable=SC2317 # called through wait_for
+	cap_has() {
+		[ "$(tshark -r "$T_OUT/$1.pcap" -d udp.port==1701,l2tp -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ]
+	}
+	wait_for "$secs" "$want packet(s) matching '$filter' in capture $name" cap_has "$name" "$filter" "$want"
+}
+
 # ---------------------------------------------------------------------------
 # xl2tpd as a LAC (user space: no PPP or L2TP in the kernel here).
 #

@@ -207,7 +207,9 @@ assert_eq "control.icmp_echo_reply_out increase" 1 "$(delta control.icmp_echo_re
 
 # ---------------------------------------------------------------------------
 step "6. tshark: lnsd's ICMP errors decode cleanly"
-sleep 0.5
+# the last packets each capture must hold (tcpdump writes each as it reads it)
+capture_wait acc "icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB" || true
+capture_wait core "ip.src==$LNS_CORE4 && icmp.type==11" $((1 + sent)) || true
 capture_stop core
 capture_stop acc
 TS=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
