@@ -485,7 +485,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		c->slot = lns_session_index_slot(c->ix);
 		if (c->slot < st->n_slots) {
 			rte_prefetch0(lns_session_entry(st, c->slot));
-			rte_prefetch0(&w->sctr[c->slot]);
+			rte_prefetch0_write(&w->sctr[c->slot]);
 		} else {
 			c->slot = LNS_SESSION_SLOT_NONE;
 		}
@@ -504,7 +504,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 
 			if (slot < st->n_slots) {
 				rte_prefetch0(&lns_session_entry(st, slot)->d);
-				rte_prefetch0(&w->sctr[slot]);
+				rte_prefetch0_write(&w->sctr[slot]);
 			}
 		}
 	}
