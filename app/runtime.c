@@ -86,6 +86,11 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 		return -ENOMEM;
 	m.neigh = lns_heap_used() - m.neigh;
 	m.sessions = lns_heap_used();
+	if (cfg->l2tp.max_sessions > LNS_NH_MAX_SLOTS + 1) {
+		LNS_LOG(ERR, app, "l2tp.max-sessions %u: at most %u", cfg->l2tp.max_sessions,
+			LNS_NH_MAX_SLOTS + 1);
+		return -EINVAL;
+	}
 	rt->sessions = lns_session_table_create("lns_sessions", cfg->l2tp.max_sessions, rt->qsbr);
 	if (rt->sessions == NULL) {
 		LNS_LOG(ERR, app, "session table of %u: out of memory (raise eal.memory-mb?)",
@@ -158,6 +163,17 @@ int lns_fib_fill(struct lns_runtime *rt)
 			if (lns_fib_add_route(rt->fib, net, p->v4_plen[a], &nh) < 0)
 				return -ENOSPC;
 		}
+	}
+	/* Pools are routes to arrays of slots (dp/fib.h): a subscriber is one store. */
+	for (size_t i = 0; i < cfg->n_pools; i++) {
+		const struct lns_pool_cfg *pc = &cfg->pools[i];
+
+		if (pc->family != AF_INET)
+			continue;
+		for (size_t r = 0; r < pc->n_ranges; r++)
+			if (lns_fib_add_pool_range(rt->fib, pc->ranges[r].first.v4.s_addr,
+						   pc->ranges[r].last.v4.s_addr) < 0)
+				return -ENOSPC;
 	}
 	for (size_t i = 0; i < cfg->n_routes; i++) {
 		const struct lns_route_cfg *r = &cfg->routes[i];

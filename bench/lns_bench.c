@@ -699,8 +699,8 @@ int main(int argc, char **argv)
 		perror(b.o.json);
 		goto out;
 	}
-	if (bench_env_init(e, b.o.config, b.o.sessions, b.o.spt,
-			   b.o.fib < 0 ? b.o.sessions > 65536 : b.o.fib, err, sizeof(err)) < 0) {
+	if (bench_env_init(e, b.o.config, b.o.sessions, b.o.spt, b.o.fib < 0 ? 0 : b.o.fib, err,
+			   sizeof(err)) < 0) {
 		fprintf(stderr, "lns_bench: %s\n", err);
 		goto out;
 	}

@@ -33,6 +33,8 @@ void lns_fib_free(struct lns_fib *f)
 {
 	if (f == NULL)
 		return;
+	for (uint32_t i = 0; i < f->n_pool; i++)
+		rte_free(f->pool[i].slot);
 	rte_lpm_free(f->lpm);
 	rte_free(f);
 }
@@ -58,16 +60,76 @@ int lns_fib_add_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen,
 	return rte_lpm_add(f->lpm, rte_be_to_cpu_32(prefix), plen, i);
 }
 
+int lns_fib_add_pool_range(struct lns_fib *f, rte_be32_t first, rte_be32_t last)
+{
+	uint32_t a = rte_be_to_cpu_32(first), z = rte_be_to_cpu_32(last), idx = f->n_pool;
+	struct lns_fib_pool *p = &f->pool[idx];
+	int ret = 0;
+
+	if (z < a || idx == LNS_FIB_MAX_POOL_RANGES)
+		return -ENOSPC;
+	p->slot = rte_zmalloc("fib_pool", ((size_t)z - a + 1) * sizeof(uint32_t),
+			      RTE_CACHE_LINE_SIZE);
+	if (p->slot == NULL)
+		return -ENOMEM;
+	p->first = a;
+	p->n = z - a + 1;
+	/* The range as the fewest prefixes that cover exactly it, each leading here: the
+	 * largest aligned block at x that does not pass z, then on from its end. */
+	for (uint64_t x = a; x <= z && ret >= 0;) {
+		unsigned len = 32;
+
+		while (len > 1 && (x & ((UINT64_C(1) << (33 - len)) - 1)) == 0 &&
+		       x + (UINT64_C(1) << (33 - len)) - 1 <= z)
+			len--;
+		ret = rte_lpm_add(f->lpm, (uint32_t)x, (uint8_t)len, LNS_NH_POOL | idx);
+		x += UINT64_C(1) << (32 - len);
+	}
+	if (ret < 0) {
+		rte_free(p->slot);
+		p->slot = NULL;
+		return ret;
+	}
+	f->n_pool++;
+	return 0;
+}
+
+/* The pool word of IP, or NULL when no pool has it (the control lcore's view). */
+static uint32_t *pool_word(struct lns_fib *f, rte_be32_t ip)
+{
+	uint32_t a = rte_be_to_cpu_32(ip);
+
+	for (uint32_t i = 0; i < f->n_pool; i++)
+		if (a - f->pool[i].first < f->pool[i].n)
+			return &f->pool[i].slot[a - f->pool[i].first];
+	return NULL;
+}
+
 int lns_fib_add_session(struct lns_fib *f, rte_be32_t ip, uint32_t slot)
 {
+	uint32_t *w;
+
 	if (slot > LNS_NH_MAX_SLOTS)
 		return -ERANGE;
-	return rte_lpm_add(f->lpm, rte_be_to_cpu_32(ip), 32, LNS_NH_SESSION | slot);
+	w = pool_word(f, ip);
+	if (w == NULL)
+		return rte_lpm_add(f->lpm, rte_be_to_cpu_32(ip), 32, LNS_NH_SESSION | slot);
+	if (*w != 0 && *w != slot + 1)
+		return -EEXIST;
+	__atomic_store_n(w, slot + 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 int lns_fib_del_session(struct lns_fib *f, rte_be32_t ip)
 {
-	return rte_lpm_delete(f->lpm, rte_be_to_cpu_32(ip), 32);
+	uint32_t *w = pool_word(f, ip);
+
+	if (w == NULL)
+		return rte_lpm_delete(f->lpm, rte_be_to_cpu_32(ip), 32);
+	if (*w == 0)
+		return -ENOENT;
+	__atomic_store_n(w, 0, __ATOMIC_RELEASE);
+	return 0;
 }
 
 int lns_fib_add_session_route(struct lns_fib *f, rte_be32_t prefix, uint8_t plen, uint32_t slot)

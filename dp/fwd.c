@@ -109,8 +109,8 @@ void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan)
  * store-forwarding stalls.
  */
 static __rte_always_inline enum lns_verdict eth_out(const struct lns_runtime *rt,
-							   struct rte_mbuf *m, unsigned port,
-							   const void *dst, uint16_t ethertype)
+						    struct rte_mbuf *m, unsigned port,
+						    const void *dst, uint16_t ethertype)
 {
 	const struct lns_port *p = &rt->ports[port];
 	uint8_t *out;
@@ -166,8 +166,8 @@ static __rte_noinline enum lns_verdict encap_too_big(struct lns_worker *w, struc
 /* Into the session's tunnel (in SLOT, read as D): the prebuilt header in front of the packet,
  * its PPP protocol field PPP_PROTO (the header is built for IPv4). */
 static __rte_always_inline enum lns_verdict encap(struct lns_worker *w, struct rte_mbuf *m,
-							 uint32_t slot, const struct lns_dp_down *d,
-							 uint16_t ppp_proto)
+						  uint32_t slot, const struct lns_dp_down *d,
+						  uint16_t ppp_proto)
 {
 	const struct lns_runtime *rt = w->rt;
 	const struct lns_port *p = &rt->ports[d->port];
@@ -424,9 +424,15 @@ static inline void prefetch_tbl8(const struct lns_fib *f, rte_be32_t dst)
 
 	memcpy(&e, &f->lpm->tbl24[ip >> 8], sizeof(e)); /* as rte_lpm_lookup() reads it */
 
-	if ((e & RTE_LPM_VALID_EXT_ENTRY_BITMASK) == RTE_LPM_VALID_EXT_ENTRY_BITMASK)
+	if ((e & RTE_LPM_VALID_EXT_ENTRY_BITMASK) == RTE_LPM_VALID_EXT_ENTRY_BITMASK) {
 		rte_prefetch0(&f->lpm->tbl8[(uint8_t)ip +
 					    (e & 0x00ffffff) * RTE_LPM_TBL8_GROUP_NUM_ENTRIES]);
+	} else if ((e & RTE_LPM_LOOKUP_SUCCESS) && (e & LNS_NH_POOL)) {
+		const uint32_t *w = lns_fib_pool_word(f, e & 0x00ffffff, dst);
+
+		if (w) /* a pool's address: the word with its session's slot */
+			rte_prefetch0(w);
+	}
 }
 
 void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,

@@ -89,7 +89,7 @@ static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
 #define SUB_IP     0x64400005u /* 100.64.0.5: the subscriber of session A */
 #define SUB2_IP    0x64400006u /* 100.64.0.6: session B */
 #define NET_IP     0xcb007105u /* 203.0.113.5: somewhere behind the core */
-#define FRAMED_NET 0x64410000u /* 100.65.0.0/24: framed route of session A */
+#define FRAMED_NET 0xc6130000u /* 198.19.0.0/24: framed route of session A (no pool's) */
 
 /* Session A: our IDs, the LAC's, its inner MTU. */
 #define A_TID  100
@@ -801,12 +801,23 @@ static void test_down_no_session(void **state)
 {
 	const struct lns_nexthop nh = {.port = CORE, .gw = rte_cpu_to_be_32(CORE_GW)};
 	uint8_t in[60];
-	size_t ilen = inner_ip(in, NET_IP, 0x64400063u /* 100.64.0.99 */, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, NET_IP, 0xc6120063u /* 198.18.0.99 */, 64, sizeof(in), false);
 	struct rte_mbuf *m = down_frame(in, ilen);
 
 	(void)state;
 	check_to_core(m, classify(CORE, m), in, ilen);
 	rte_pktmbuf_free(m);
+	/* An address of the pool (100.64.0.0/10) that no session holds has no route: it
+	 * never goes back toward the core (dp/fib.h). */
+	{
+		uint8_t in2[60];
+		size_t ilen2 = inner_ip(in2, NET_IP, 0x64400063u /* 100.64.0.99 */, 64, sizeof(in2),
+					false);
+
+		m = down_frame(in2, ilen2);
+		assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
+		rte_pktmbuf_free(m);
+	}
 
 	/* The default route is two /1 halves in rte_lpm (dp/fib.c). */
 	assert_int_equal(lns_fib_del_route(E.rt->fib, 0, 1), 0);
@@ -915,10 +926,10 @@ static void test_slot_reuse(void **state)
 	assert_int_equal(slot_c, slot_b);
 	before_c = ctr(slot_c);
 
-	/* to B's old address: not into C's tunnel (the default route takes it) */
+	/* to B's old address: not into C's tunnel (a pool's address nobody holds: no route) */
 	ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), false);
 	m = down_frame(in, ilen);
-	check_to_core(m, classify(CORE, m), in, ilen);
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
 	rte_pktmbuf_free(m);
 	/* B's IDs are gone upstream too */
 	{
@@ -1083,6 +1094,48 @@ static void test_up_to_lns(void **state)
 	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
 }
 
+/* Pool ranges in the FIB (dp/fib.h): an odd range is covered exactly, its addresses are one
+ * store each, and an address of it that no session holds has no route. */
+static void test_fib_pool_range(void **state)
+{
+	struct lns_fib *f = lns_fib_create("t_fib_pool", 256, 64, NULL);
+	const struct lns_nexthop nh = {.port = CORE, .gw = rte_cpu_to_be_32(CORE_GW)};
+	const uint32_t first = 0x0a090005u, last = 0x0a0901c8u; /* 10.9.0.5 - 10.9.1.200 */
+	uint32_t v;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(lns_fib_add_route(f, 0, 0, &nh), 0);
+	assert_int_equal(lns_fib_add_pool_range(f, rte_cpu_to_be_32(first), rte_cpu_to_be_32(last)),
+			 0);
+	/* around the edges: outside, the default route; inside, no route until held */
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(first - 1), &v), 0);
+	assert_int_equal(v & LNS_NH_SESSION, 0);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(last + 1), &v), 0);
+	assert_int_equal(v & LNS_NH_SESSION, 0);
+	for (uint32_t a = first; a <= last; a += 7)
+		assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(a), &v), -ENOENT);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(last), &v), -ENOENT);
+	/* held: that slot; a second holder refused; released: no route again */
+	assert_int_equal(lns_fib_add_session(f, rte_cpu_to_be_32(first), 11), 0);
+	assert_int_equal(lns_fib_add_session(f, rte_cpu_to_be_32(last), 12), 0);
+	assert_int_equal(lns_fib_add_session(f, rte_cpu_to_be_32(last), 13), -EEXIST);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(first), &v), 0);
+	assert_int_equal(v, LNS_NH_SESSION | 11);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(last), &v), 0);
+	assert_int_equal(v, LNS_NH_SESSION | 12);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(first + 1), &v), -ENOENT);
+	assert_int_equal(lns_fib_del_session(f, rte_cpu_to_be_32(first)), 0);
+	assert_int_equal(lns_fib_del_session(f, rte_cpu_to_be_32(first)), -ENOENT);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(first), &v), -ENOENT);
+	/* outside every pool: an rte_lpm /32 as before */
+	assert_int_equal(lns_fib_add_session(f, rte_cpu_to_be_32(0x0a0a0001u), 14), 0);
+	assert_int_equal(lns_fib_lookup(f, rte_cpu_to_be_32(0x0a0a0001u), &v), 0);
+	assert_int_equal(v, LNS_NH_SESSION | 14);
+	assert_int_equal(lns_fib_del_session(f, rte_cpu_to_be_32(0x0a0a0001u)), 0);
+	lns_fib_free(f);
+}
+
 /* dataplane.handoff: the receiving worker passes a session it does not own to its owner
  * (LNS_V_HANDOFF, the owner in hash.usr) and does nothing else with it; the owner
  * forwards it. Two workers are pretended on the one the test has. */
@@ -1171,6 +1224,7 @@ int main(void)
 		cmocka_unit_test(test_up_framed_source),
 		cmocka_unit_test(test_handoff),
 		cmocka_unit_test(test_up_to_lns),
+		cmocka_unit_test(test_fib_pool_range),
 	};
 	int ret;
 
