@@ -213,7 +213,7 @@ static const struct cfg_field l2tp_fields[] = {
 	CFG_UINT("receive-window", receive_window, 1, 65535),
 	CFG_FN("retransmit", l2tp_retransmit),
 	CFG_UINT("max-tunnels", max_tunnels, 1, 65535),
-	CFG_UINT("max-sessions", max_sessions, 1, 16777216),
+	CFG_UINT("max-sessions", max_sessions, 1, 4194304),
 	CFG_BOOL("allow-unknown-peers", allow_unknown_peers),
 	CFG_FN("peers", l2tp_peers),
 };
