@@ -262,7 +262,7 @@ enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, u
  * header at off, checked by classify). Final verdicts: IPv6 is not staged (no prefetch). */
 enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m);
 enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
-				   uint32_t off);
+				   uint32_t off, uint16_t mtu);
 enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
 				  struct rte_mbuf *m, uint32_t off);
 

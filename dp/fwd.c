@@ -359,7 +359,7 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 	if (s.mode == LNS_SESS_NONE || s.tid != x->tid || s.sid != x->sid)
 		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
 	if (x->inner6 && s.mode == LNS_SESS_FORWARD) {
-		v = lns_fwd6_upstream(w, m, x->slot, x->ip_off); /* dp/fwd6.c */
+		v = lns_fwd6_upstream(w, m, x->slot, x->ip_off, s.mtu); /* dp/fwd6.c */
 		if (v == LNS_V_PUNT && m->hash.usr == LNS_PUNT_FRAME) {
 			m->l2_len = x->l2_len; /* link-local or multicast: the frame as received */
 			m->l3_len = x->l3_len;

@@ -31,6 +31,7 @@
 
 #include "dp/dp.h"
 #include "dp/fib6.h"
+#include "dp/mtu.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -88,6 +89,7 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 		lns_session_read_down(lns_session_entry(rt->sessions, slot), &d);
 		if (d.mode != LNS_SESS_FORWARD)
 			return LNS_V_DROP_NO_ROUTE;
+		lns_mss_clamp6(w, m, d.mtu);
 		return lns_encap(w, m, slot, &d, LNS_PPP_IPV6);
 	}
 	nh = lns_fib6_nexthop(rt->fib6, v);
@@ -114,7 +116,7 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
  * session).
  */
 enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
-				   uint32_t off)
+				   uint32_t off, uint16_t mtu)
 {
 	const struct rte_ipv6_hdr *ip;
 	uint32_t tot, v;
@@ -132,6 +134,7 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
 		return LNS_V_DROP_SPOOFED;
 	rte_pktmbuf_adj(m, (uint16_t)off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+	lns_mss_clamp6(w, m, mtu);
 	{
 		/* Counted when it leaves, or goes to the control lcore to be sent on. */
 		enum lns_verdict verdict = lns_route6(w, m);

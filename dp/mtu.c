@@ -133,3 +133,26 @@ void lns_mss_clamp_syn4(struct lns_worker *w, struct rte_mbuf *m, uint16_t tunne
 	if (lns_mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, ihl), len - ihl, mss) > 0)
 		w->c.mss_clamped++;
 }
+
+void lns_mss_clamp_syn6(struct lns_worker *w, struct rte_mbuf *m, uint16_t tunnel_mtu)
+{
+	unsigned mode = w->rt->cfg->dataplane.tcp_mss_clamp;
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	uint32_t len = RTE_MIN((uint32_t)rte_be_to_cpu_16(ip->payload_len),
+			       (uint32_t)rte_pktmbuf_data_len(m) - (uint32_t)sizeof(*ip));
+	uint16_t mss;
+
+	if (mode == LNS_MSS_CLAMP_OFF)
+		return;
+	if (mode == LNS_MSS_CLAMP_AUTO) {
+		/* IPv6 and TCP headers without options (RFC 8200, RFC 9293 3.7.1) */
+		if (tunnel_mtu <= 60)
+			return;
+		mss = (uint16_t)(tunnel_mtu - 60);
+	} else {
+		mss = (uint16_t)mode;
+	}
+	/* The TCP checksum's pseudo-header does not hold the MSS: the same update as IPv4. */
+	if (lns_mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, sizeof(*ip)), len, mss) > 0)
+		w->c.mss_clamped++;
+}

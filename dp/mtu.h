@@ -37,8 +37,25 @@ void lns_frags_free(struct lns_worker *w, struct rte_mbuf *m);
  */
 bool lns_icmp_punt(struct lns_worker *w, struct rte_mbuf *m);
 
-/* The clamp itself, for a TCP SYN at M's IPv4 header (dp/mtu.c). */
+/* The clamp itself, for a TCP SYN at M's IPv4 (IPv6) header (dp/mtu.c). */
 void lns_mss_clamp_syn4(struct lns_worker *w, struct rte_mbuf *m, uint16_t tunnel_mtu);
+void lns_mss_clamp_syn6(struct lns_worker *w, struct rte_mbuf *m, uint16_t tunnel_mtu);
+
+/*
+ * The same for IPv6 (M at its IPv6 header): a TCP segment right behind the
+ * fixed header (a SYN behind extension headers is left alone), auto = the
+ * session's MTU less 60 (IPv6 and TCP headers without options).
+ */
+static inline void lns_mss_clamp6(struct lns_worker *w, struct rte_mbuf *m, uint16_t tunnel_mtu)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	const uint8_t *b = (const uint8_t *)ip;
+
+	if (ip->proto != IPPROTO_TCP || rte_pktmbuf_data_len(m) < sizeof(*ip) + 14 ||
+	    !(b[sizeof(*ip) + 13] & LNS_TCP_FLAG_SYN))
+		return;
+	lns_mss_clamp_syn6(w, m, tunnel_mtu);
+}
 
 /*
  * M (data at its IPv4 header, checked by the caller) goes into or comes out
