@@ -15,6 +15,22 @@
 #define TOS_INTERNETWORK_CONTROL 0xc0 /* precedence 6 (RFC 791, RFC 1812 4.3.2.5) */
 #define ERR_TTL                  64
 
+/*
+ * The 8 octets of an error's ICMP or ICMPv6 header: type, code, the checksum
+ * zeroed, and the word that carries the MTU (ICMPv6 Packet Too Big's 32 bits;
+ * for IPv4, RFC 1191's next-hop MTU in the low 16, the unused high ones zero).
+ */
+static void err_hdr(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t mtu)
+{
+	icmp[0] = type;
+	icmp[1] = code;
+	icmp[2] = icmp[3] = 0;
+	icmp[4] = (uint8_t)(mtu >> 24);
+	icmp[5] = (uint8_t)(mtu >> 16);
+	icmp[6] = (uint8_t)(mtu >> 8);
+	icmp[7] = (uint8_t)mtu;
+}
+
 size_t lns_icmp4_error(uint8_t *out, size_t cap, uint8_t type, uint8_t code, uint16_t mtu,
 		       uint16_t ip_id, rte_be32_t src, const uint8_t *orig, size_t orig_len)
 {
@@ -39,12 +55,7 @@ size_t lns_icmp4_error(uint8_t *out, size_t cap, uint8_t type, uint8_t code, uin
 
 	/* The quote first: ORIG may lie in OUT, right behind the headers. */
 	memmove(icmp + 8, orig, quote);
-	icmp[0] = type;
-	icmp[1] = code;
-	icmp[2] = icmp[3] = 0;
-	icmp[4] = icmp[5] = 0;
-	icmp[6] = (uint8_t)(mtu >> 8);
-	icmp[7] = (uint8_t)mtu;
+	err_hdr(icmp, type, code, mtu);
 	c = (uint16_t)~rte_raw_cksum(icmp, 8 + quote);
 	memcpy(icmp + 2, &c, 2); /* the sum is in memory order: stored as it is */
 
@@ -82,13 +93,7 @@ size_t lns_icmp6_error(uint8_t *out, size_t cap, uint8_t type, uint8_t code, uin
 		return 0;
 
 	memmove(icmp + 8, orig, quote);
-	icmp[0] = type;
-	icmp[1] = code;
-	icmp[2] = icmp[3] = 0;
-	icmp[4] = (uint8_t)(mtu >> 24);
-	icmp[5] = (uint8_t)(mtu >> 16);
-	icmp[6] = (uint8_t)(mtu >> 8);
-	icmp[7] = (uint8_t)mtu;
+	err_hdr(icmp, type, code, mtu);
 
 	memset(&ip, 0, sizeof(ip));
 	ip.vtc_flow = RTE_BE32(6u << 28);

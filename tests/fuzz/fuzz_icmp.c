@@ -17,27 +17,10 @@
 
 #include "cp/icmp_err.h"
 #include "dp/icmp.h"
+#include "tests/fuzz/fuzz_common.h"
+#include "tests/unit/sum16.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define check(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
-static uint16_t sum(const uint8_t *b, size_t len, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		s += (uint32_t)b[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
 
 static const uint8_t src6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
 
@@ -67,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t q = n - LNS_ICMP4_ERR_HDR;
 
 			check(n <= LNS_ICMP4_ERR_MAX && n > LNS_ICMP4_ERR_HDR && q <= len);
-			check(sum(out, 20, 0) == 0xffff);
-			check(sum(out + 20, n - 20, 0) == 0xffff);
+			check(sum16(out, 20, 0) == 0xffff);
+			check(sum16(out + 20, n - 20, 0) == 0xffff);
 			check(memcmp(out + 16, pkt + 12, 4) == 0);
 			check(memcmp(out + 28, pkt, q) == 0);
 			if (len <= sizeof(inplace) - LNS_ICMP4_ERR_HDR) {
@@ -93,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ph[34] = (uint8_t)((n - 40) >> 8);
 			ph[35] = (uint8_t)(n - 40);
 			ph[39] = 58;
-			check(sum(out + 40, n - 40, sum(ph, 40, 0)) == 0xffff);
+			check(sum16(out + 40, n - 40, sum16(ph, 40, 0)) == 0xffff);
 			check(memcmp(out + 24, pkt + 8, 16) == 0);
 			check(memcmp(out + 48, pkt, q) == 0);
 		}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cp/l2tp_codec.h"
+#include "tests/fuzz/fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,14 +23,6 @@ static const uint8_t secret[] = "tunnelsecret";
 
 static struct l2tp_msg m1, m2, m3;
 static uint8_t out1[MAX_MSG], out2[MAX_MSG], out3[MAX_MSG];
-
-#define check(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 static void det_random(void *arg, uint8_t *buf, size_t len)
 {

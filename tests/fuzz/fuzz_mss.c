@@ -16,29 +16,17 @@
 #include <string.h>
 
 #include "dp/mss.h"
+#include "tests/fuzz/fuzz_common.h"
+#include "tests/unit/sum16.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define check(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 /* Ones' complement sum of 16-bit words, -0 and +0 made one (0). */
 static uint16_t sum(const uint8_t *b, size_t len)
 {
-	uint32_t s = 0;
+	uint16_t s = sum16(b, len, 0);
 
-	for (size_t i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		s += (uint32_t)b[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s == 0xffff ? 0 : (uint16_t)s;
+	return s == 0xffff ? 0 : s;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

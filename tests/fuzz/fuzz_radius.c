@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cp/radius_codec.h"
+#include "tests/fuzz/fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,14 +25,6 @@ static const uint8_t req_auth[16] = {0x0f, 0x40, 0x3f, 0x94, 0x73, 0x97, 0x80, 0
 
 static struct radius_pkt p1, p2, p3;
 static uint8_t out1[RADIUS_MAX_LEN], out2[RADIUS_MAX_LEN];
-
-#define check(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 static int inside(const uint8_t *p, size_t len, const uint8_t *base, size_t size)
 {

@@ -45,46 +45,28 @@
  *
  * Needs root (EAL, --no-huge). LNS_CHURN_SECONDS sets the duration (default 3).
  */
-#include <dirent.h>
-#include <limits.h>
+#include <inttypes.h>
 #include <sched.h>
-#include <setjmp.h>
 #include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_eth_ring.h>
-#include <rte_ethdev.h>
 #include <rte_hash.h>
-#include <rte_ip.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_random.h>
 #include <rte_rcu_qsbr.h>
-#include <rte_ring.h>
 #include <rte_udp.h>
 
-#include "app/app.h"
-#include "config/config.h"
-#include "dp/dp.h"
 #include "dp/fib.h"
-#include "dp/neigh.h"
-#include "dp/session.h"
 
-#define ACC       0 /* port indexes, as in the configuration */
-#define CORE      1
+#include "harness.h"
+
 #define N_WORKERS 2
 #define NQ        (N_WORKERS + 1) /* queues per port: the workers' and the control lcore's */
 #define RING_SIZE 4096            /* more than the pool: a TX ring or the punt ring never fills */
@@ -122,16 +104,18 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - name: default\n"
 			       "    ranges: [\"100.64.0.0/10\"]\n";
 
-static const struct rte_ether_addr acc_gw_mac = {{0x02, 0xac, 0, 0, 0, 0xfe}};
-static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
+static const struct pkt_opts opts = {
+	.name = "test_churn",
+	.yaml = cfg_yaml,
+	.n_workers = N_WORKERS,
+	.nq = NQ,
+	.ring_size = RING_SIZE,
+	.rcu_main = false, /* the workers register themselves */
+};
 
-/* Addresses, host order. No default route: a subscriber without a session has no route. */
-#define LNS_ACC_IP    0xc0000201u /* 192.0.2.1 */
-#define ACC_GW        0xc00002feu /* 192.0.2.254: the LAC (10/8) is behind it */
-#define CORE_GW       0xc63364feu /* 198.51.100.254: 203.0.113.0/24 is behind it */
-#define LAC_IP        0x0a010001u /* 10.1.0.1 */
-#define LAC_PORT_BASE 40000       /* the LAC's UDP port for position j: base + j */
-#define NET_IP        0xcb007105u /* 203.0.113.5 */
+/* Addresses, host order (and harness.h's). No default route: a subscriber without a session
+ * has no route. */
+#define LAC_PORT_BASE LAC_PORT /* the LAC's UDP port for position j: base + j */
 #define FRAMED_PLEN   28
 
 /*
@@ -211,11 +195,9 @@ struct stats {
 	uint64_t rounds, flaps, fed_down, fed_up, out_down, out_up, punted, late, violations;
 };
 
-struct env {
-	struct lns_config *cfg;
-	struct lns_runtime *rt;
-	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
-	bool ports_up[2], running;
+/* The run's state beside the harness's E. */
+struct churn {
+	bool running;
 	struct pos pos[N_POS];
 	struct gen *gens; /* max_gens, gid 0 unused */
 	uint32_t max_gens;
@@ -227,7 +209,7 @@ struct env {
 	struct stats st;
 };
 
-static struct env E;
+static struct churn C;
 static unsigned n_cpus; /* the CPUs all lcores float over */
 
 static void violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -235,7 +217,7 @@ static void violation(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (E.st.violations++ >= 10)
+	if (C.st.violations++ >= 10)
 		return;
 	va_start(ap, fmt);
 	fprintf(stderr, "VIOLATION: ");
@@ -249,57 +231,9 @@ static bool in_interval(uint64_t a, uint64_t b, uint64_t s, uint64_t d)
 	return a < d && s < b;
 }
 
-static struct lns_sess_ctr slot_ctr(uint32_t slot)
-{
-	struct lns_sess_ctr c;
-
-	lns_sess_ctr_sum(E.rt, slot, &c);
-	return c;
-}
-
 /* ---------------------------------------------------------------- set-up */
 
-static int port_start(unsigned idx)
-{
-	struct lns_runtime *rt = E.rt;
-	const struct lns_port_cfg *pc = &E.cfg->ports[idx];
-	struct lns_port *p = &rt->ports[idx];
-	struct rte_eth_conf conf = {.rxmode = {.mtu = pc->mtu}};
-	char name[RTE_RING_NAMESIZE];
-	int ret, id;
-
-	for (unsigned q = 0; q < NQ; q++) {
-		snprintf(name, sizeof(name), "c_rx%u_%u", idx, q);
-		E.rxr[idx][q] = rte_ring_create(name, RING_SIZE, rte_socket_id(),
-						RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "c_tx%u_%u", idx, q);
-		E.txr[idx][q] = rte_ring_create(name, RING_SIZE, rte_socket_id(),
-						RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (E.rxr[idx][q] == NULL || E.txr[idx][q] == NULL)
-			return -ENOMEM;
-	}
-	id = rte_eth_from_rings(pc->device, E.rxr[idx], NQ, E.txr[idx], NQ, rte_socket_id());
-	if (id < 0)
-		return -EINVAL;
-	p->port_id = (uint16_t)id;
-	ret = rte_eth_dev_configure(p->port_id, NQ, NQ, &conf);
-	for (unsigned q = 0; ret == 0 && q < NQ; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, RING_SIZE, rte_socket_id(), NULL,
-					     rt->pool);
-		if (ret == 0)
-			ret = rte_eth_tx_queue_setup(p->port_id, q, RING_SIZE, rte_socket_id(),
-						     NULL);
-	}
-	if (ret == 0)
-		ret = rte_eth_dev_start(p->port_id);
-	if (ret < 0)
-		return ret;
-	E.ports_up[idx] = true;
-	memcpy(p->mac.addr_bytes, pc->mac, 6); /* net_ring has no MAC worth having */
-	return lns_port_fill(rt, idx, p->port_id, NQ);
-}
-
-static void inner_ip(uint8_t *b, uint32_t src, uint32_t dst, unsigned pos, unsigned kind)
+static void tagged_ip(uint8_t *b, uint32_t src, uint32_t dst, unsigned pos, unsigned kind)
 {
 	struct rte_ipv4_hdr ip = {0};
 	struct rte_udp_hdr udp = {0};
@@ -332,15 +266,15 @@ static void eth(uint8_t *b, const struct rte_ether_addr *dst, const struct rte_e
 /* Each position's frames, built once; feeding patches the tag and the L2TP IDs. */
 static void templates(unsigned j)
 {
-	struct pos *p = &E.pos[j];
+	struct pos *p = &C.pos[j];
 	struct rte_ipv4_hdr ip = {0};
 	struct rte_udp_hdr udp = {0};
 	const uint8_t l2tp[L2TP_HLEN] = {0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0x00, 0x21};
 
 	eth(p->down_tpl[0], &E.rt->ports[CORE].mac, &core_gw_mac);
-	inner_ip(p->down_tpl[0] + 14, NET_IP, sub_addr(j), j, TAG_DOWN_SUB);
+	tagged_ip(p->down_tpl[0] + 14, NET_IP, sub_addr(j), j, TAG_DOWN_SUB);
 	eth(p->down_tpl[1], &E.rt->ports[CORE].mac, &core_gw_mac);
-	inner_ip(p->down_tpl[1] + 14, NET_IP, framed_prefix(j) | 4, j, TAG_DOWN_FRAMED);
+	tagged_ip(p->down_tpl[1] + 14, NET_IP, framed_prefix(j) | 4, j, TAG_DOWN_FRAMED);
 
 	eth(p->up_tpl, &E.rt->ports[ACC].mac, &acc_gw_mac);
 	ip.version_ihl = RTE_IPV4_VHL_DEF;
@@ -356,7 +290,7 @@ static void templates(unsigned j)
 	udp.dgram_len = RTE_BE16(8 + L2TP_HLEN + INNER_LEN);
 	memcpy(p->up_tpl + 34, &udp, sizeof(udp));
 	memcpy(p->up_tpl + 42, l2tp, sizeof(l2tp));
-	inner_ip(p->up_tpl + 42 + L2TP_HLEN, sub_addr(j), NET_IP, j, TAG_UP);
+	tagged_ip(p->up_tpl + 42 + L2TP_HLEN, sub_addr(j), NET_IP, j, TAG_UP);
 }
 
 static double run_seconds(void)
@@ -369,49 +303,16 @@ static double run_seconds(void)
 
 static int setup(void **state)
 {
-	char err[256];
-	rte_be32_t a;
-
 	(void)state;
-	E.cfg = lns_config_parse("test_churn.yaml", cfg_yaml, strlen(cfg_yaml), err, sizeof(err));
-	if (E.cfg == NULL) {
-		fprintf(stderr, "config: %s\n", err);
+	if (pkt_setup(&opts) < 0 || pkt_neigh4(ACC, ACC_GW, &acc_gw_mac) < 0 ||
+	    pkt_neigh4(CORE, CORE_GW, &core_gw_mac) < 0)
 		return -1;
-	}
-	E.rt = rte_zmalloc("test_rt", sizeof(*E.rt), RTE_CACHE_LINE_SIZE);
-	if (E.rt == NULL || lns_runtime_init(E.rt, E.cfg, E.cfg->dataplane.mbufs, NULL) < 0) {
-		fprintf(stderr, "lns_runtime_init failed\n");
+	C.max_gens = (uint32_t)RTE_MIN(run_seconds() * GENS_PER_S + GENS_PER_S, 1u << 24);
+	C.gens = calloc(C.max_gens, sizeof(*C.gens));
+	C.slot_gid = calloc(E.rt->n_slots, sizeof(*C.slot_gid));
+	if (C.gens == NULL || C.slot_gid == NULL)
 		return -1;
-	}
-	if (E.rt->n_workers != N_WORKERS) {
-		fprintf(stderr, "expected %u worker lcores, got %u\n", N_WORKERS, E.rt->n_workers);
-		return -1;
-	}
-	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
-		E.rt->port_by_id[i] = -1;
-	for (unsigned i = 0; i < 2; i++) {
-		int ret = port_start(i);
-
-		E.rt->n_ports = i + 1;
-		if (ret < 0) {
-			fprintf(stderr, "port %u: %d\n", i, ret);
-			return -1;
-		}
-	}
-	if (lns_fib_fill(E.rt) < 0)
-		return -1;
-	a = rte_cpu_to_be_32(ACC_GW);
-	if (lns_neigh_set(E.rt->neigh, ACC, AF_INET, &a, &acc_gw_mac) < 0)
-		return -1;
-	a = rte_cpu_to_be_32(CORE_GW);
-	if (lns_neigh_set(E.rt->neigh, CORE, AF_INET, &a, &core_gw_mac) < 0)
-		return -1;
-	E.max_gens = (uint32_t)RTE_MIN(run_seconds() * GENS_PER_S + GENS_PER_S, 1u << 24);
-	E.gens = calloc(E.max_gens, sizeof(*E.gens));
-	E.slot_gid = calloc(E.rt->n_slots, sizeof(*E.slot_gid));
-	if (E.gens == NULL || E.slot_gid == NULL)
-		return -1;
-	E.n_gens = 1;
+	C.n_gens = 1;
 	for (unsigned j = 0; j < N_POS; j++)
 		templates(j);
 	return 0;
@@ -427,77 +328,43 @@ static void workers_start(void)
 		assert_int_equal(rte_eal_remote_launch(lns_worker_main, &rt->workers[w],
 						       rt->workers[w].lcore),
 				 0);
-		E.running = true;
+		C.running = true;
 	}
 }
 
 static void workers_stop(void)
 {
-	if (!E.running)
+	if (!C.running)
 		return;
 	E.rt->stop = true;
 	rte_eal_mp_wait_lcore();
-	E.running = false;
+	C.running = false;
 }
 
 static int teardown(void **state)
 {
-	struct lns_runtime *rt = E.rt;
-
 	(void)state;
-	if (rt) {
+	if (E.rt)
 		workers_stop(); /* after a failed assertion they still run */
-		for (unsigned i = 0; i < 2; i++)
-			if (E.ports_up[i]) {
-				rte_eth_dev_stop(rt->ports[i].port_id);
-				rte_eth_dev_close(rt->ports[i].port_id);
-			}
-		for (unsigned i = 0; i < 2; i++)
-			for (unsigned q = 0; q < NQ; q++) {
-				struct rte_mbuf *m;
-
-				while (E.rxr[i][q] &&
-				       rte_ring_dequeue(E.rxr[i][q], (void **)&m) == 0)
-					rte_pktmbuf_free(m);
-				while (E.txr[i][q] &&
-				       rte_ring_dequeue(E.txr[i][q], (void **)&m) == 0)
-					rte_pktmbuf_free(m);
-			}
-		lns_runtime_fini(rt);
-		rte_free(rt);
-	}
-	for (unsigned i = 0; i < 2; i++)
-		for (unsigned q = 0; q < NQ; q++) {
-			rte_ring_free(E.rxr[i][q]);
-			rte_ring_free(E.txr[i][q]);
-		}
-	lns_config_free(E.cfg);
-	free(E.gens);
-	free(E.slot_gid);
-	memset(&E, 0, sizeof(E));
+	pkt_teardown();
+	free(C.gens);
+	free(C.slot_gid);
+	memset(&C, 0, sizeof(C));
 	return 0;
 }
 
 /* ------------------------------------------------------ the control side */
 
 /* cp/ppp_fwd.c publish(): the generation's entry in MODE. */
-static int publish(const struct gen *g, uint32_t gid, enum lns_sess_mode mode)
+static int publish_gen(const struct gen *g, uint32_t gid, enum lns_sess_mode mode)
 {
-	struct lns_dp_session s = {0};
+	struct lns_dp_session s =
+		pkt_session(g->tid, g->sid, (uint16_t)(0x8000 | gid >> 16), (uint16_t)gid);
 
-	s.tid = g->tid;
-	s.sid = g->sid;
-	s.peer_tid = (uint16_t)(0x8000 | gid >> 16);
-	s.peer_sid = (uint16_t)gid;
-	s.local_ip = rte_cpu_to_be_32(LNS_ACC_IP);
-	s.peer_ip = rte_cpu_to_be_32(LAC_IP);
 	s.peer_port = (uint16_t)(LAC_PORT_BASE + g->pos);
-	s.port = ACC;
-	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
 	s.mode = (uint8_t)mode;
 	s.sub_ip = rte_cpu_to_be_32(sub_addr(g->pos));
 	s.slot = g->slot;
-	s.peer_mru = 1500;
 	s.mtu = 1460;
 	/* An entry lives in its slot (dp/session.h): its memory is another session's only
 	 * after the slot's grace period, which gen_new() checks. */
@@ -507,20 +374,20 @@ static int publish(const struct gen *g, uint32_t gid, enum lns_sess_mode mode)
 /* A new generation at position j: a slot and the punt-mode entry (cp/l2tp_session.c). */
 static void gen_new(unsigned j)
 {
-	struct pos *p = &E.pos[j];
+	struct pos *p = &C.pos[j];
 	struct gen *g;
 	uint32_t slot, gid, prev;
 	int ret;
 
-	if (E.n_gens == E.max_gens)
+	if (C.n_gens == C.max_gens)
 		return;
 	slot = lns_session_slot_alloc(E.rt->sessions);
 	if (slot == LNS_SESSION_SLOT_NONE) {
-		E.st.refused_slot++; /* every free slot still waits for its grace period */
+		C.st.refused_slot++; /* every free slot still waits for its grace period */
 		return;
 	}
-	gid = E.n_gens++;
-	g = &E.gens[gid];
+	gid = C.n_gens++;
+	g = &C.gens[gid];
 	*g = (struct gen){
 		.pos = (uint16_t)j,
 		.tid = (uint16_t)(1 + j),
@@ -534,37 +401,37 @@ static void gen_new(unsigned j)
 	};
 	p->next_sid = (uint16_t)(p->next_sid == UINT16_MAX ? 1 : p->next_sid + 1);
 	/* The slot's last generation is over: what its counters hold now is final. */
-	prev = E.slot_gid[slot];
-	g->base = slot_ctr(slot);
+	prev = C.slot_gid[slot];
+	g->base = ctr(slot);
 	if (prev) {
 		/* session.h: a released slot comes back only after a grace period. */
-		if (rte_rcu_qsbr_check(E.rt->qsbr, E.gens[prev].free_token, false) != 1)
+		if (rte_rcu_qsbr_check(E.rt->qsbr, C.gens[prev].free_token, false) != 1)
 			violation("slot %u handed out again before a grace period since generation "
 				  "%u released it",
 				  slot, prev);
-		E.gens[prev].final = g->base;
-		E.gens[prev].ended = true;
-		E.st.reuse++;
-		E.st.reuse_other += E.gens[prev].pos != j;
+		C.gens[prev].final = g->base;
+		C.gens[prev].ended = true;
+		C.st.reuse++;
+		C.st.reuse_other += C.gens[prev].pos != j;
 	}
 	g->last = g->base;
-	E.slot_gid[slot] = gid;
-	g->t_new = ++E.clock;
-	ret = publish(g, gid, LNS_SESS_PUNT);
+	C.slot_gid[slot] = gid;
+	g->t_new = ++C.clock;
+	ret = publish_gen(g, gid, LNS_SESS_PUNT);
 	if (ret == -ENOSPC) {
 		/* Every key of the hash waits for a grace period: lnsd refuses the session. */
-		E.st.refused_hash++;
+		C.st.refused_hash++;
 		g->free_token = rte_rcu_qsbr_start(E.rt->qsbr);
 		lns_session_slot_free(E.rt->sessions, slot);
-		g->t_punt1_end = g->t_end = ++E.clock;
+		g->t_punt1_end = g->t_end = ++C.clock;
 		return;
 	}
 	if (ret != 0)
 		fail_msg("publish of session %u/%u: %d", g->tid, g->sid, ret);
 	p->gid = gid;
 	p->state = ST_PUNT_NEW;
-	E.st.gens++;
-	E.st.changes++;
+	C.st.gens++;
+	C.st.changes++;
 }
 
 static void routes_del(struct gen *g)
@@ -583,22 +450,22 @@ static void routes_del(struct gen *g)
 /* PPP down (cp/ppp_fwd.c ppp_fwd_down): routes gone, the entry back in punt mode. */
 static void gen_down(unsigned j)
 {
-	struct pos *p = &E.pos[j];
-	struct gen *g = &E.gens[p->gid];
+	struct pos *p = &C.pos[j];
+	struct gen *g = &C.gens[p->gid];
 
 	routes_del(g);
-	g->t_punt2 = ++E.clock;
-	assert_int_equal(publish(g, p->gid, LNS_SESS_PUNT), 0);
-	g->t_fwd_end = ++E.clock;
+	g->t_punt2 = ++C.clock;
+	assert_int_equal(publish_gen(g, p->gid, LNS_SESS_PUNT), 0);
+	g->t_fwd_end = ++C.clock;
 	p->state = ST_PUNT_DOWN;
-	E.st.changes++;
+	C.st.changes++;
 }
 
 /* The session goes (cp/l2tp_session.c): withdrawn, its slot freed; from any state. */
 static void gen_end(unsigned j)
 {
-	struct pos *p = &E.pos[j];
-	struct gen *g = &E.gens[p->gid];
+	struct pos *p = &C.pos[j];
+	struct gen *g = &C.gens[p->gid];
 	int ret;
 
 	routes_del(g);
@@ -608,7 +475,7 @@ static void gen_end(unsigned j)
 			 ret);
 	g->free_token = rte_rcu_qsbr_start(E.rt->qsbr);
 	lns_session_slot_free(E.rt->sessions, g->slot);
-	g->t_end = ++E.clock;
+	g->t_end = ++C.clock;
 	if (p->state == ST_FWD)
 		g->t_fwd_end = g->t_end;
 	if (p->state == ST_PUNT_NEW)
@@ -616,21 +483,21 @@ static void gen_end(unsigned j)
 	p->dead_gid = p->gid;
 	p->gid = 0;
 	p->state = ST_NONE;
-	E.st.changes++;
+	C.st.changes++;
 }
 
 /* PPP up (cp/ppp_fwd.c ppp_fwd_up): the forwarding entry, its /32, its framed route. */
 static void gen_forward(unsigned j)
 {
-	struct pos *p = &E.pos[j];
-	struct gen *g = &E.gens[p->gid];
+	struct pos *p = &C.pos[j];
+	struct gen *g = &C.gens[p->gid];
 	int ret;
 
-	g->t_fwd = ++E.clock;
-	assert_int_equal(publish(g, p->gid, LNS_SESS_FORWARD), 0);
-	g->t_punt1_end = ++E.clock;
+	g->t_fwd = ++C.clock;
+	assert_int_equal(publish_gen(g, p->gid, LNS_SESS_FORWARD), 0);
+	g->t_punt1_end = ++C.clock;
 	p->state = ST_FWD;
-	E.st.changes++;
+	C.st.changes++;
 	ret = lns_fib_add_session(E.rt->fib, rte_cpu_to_be_32(sub_addr(j)), g->slot);
 	g->sub_route = ret == 0;
 	if (ret == 0 && has_framed(j)) {
@@ -640,7 +507,7 @@ static void gen_forward(unsigned j)
 	}
 	if (ret == -ENOSPC) {
 		/* rte_lpm's tbl8 groups all wait for a grace period: lnsd kills the session. */
-		E.st.refused_fib++;
+		C.st.refused_fib++;
 		gen_down(j);
 		gen_end(j);
 		return;
@@ -653,7 +520,7 @@ static void churn_step(void)
 {
 	unsigned j = (unsigned)rte_rand_max(N_POS);
 
-	switch (E.pos[j].state) {
+	switch (C.pos[j].state) {
 	case ST_NONE:
 		gen_new(j);
 		break;
@@ -685,15 +552,15 @@ static void flap(void)
 {
 	for (unsigned r = 0; r < FLAP_TIMES; r++)
 		for (unsigned j = 0; j < N_POS; j++) {
-			if (E.pos[j].state == ST_FWD)
+			if (C.pos[j].state == ST_FWD)
 				gen_down(j);
-			if (E.pos[j].state != ST_NONE)
+			if (C.pos[j].state != ST_NONE)
 				gen_end(j);
 			gen_new(j);
-			if (E.pos[j].state == ST_PUNT_NEW)
+			if (C.pos[j].state == ST_PUNT_NEW)
 				gen_forward(j);
 		}
-	E.st.flaps++;
+	C.st.flaps++;
 }
 
 /* ---------------------------------------------------------------- feeding */
@@ -703,7 +570,7 @@ static bool feed(unsigned port, const uint8_t *tpl, uint16_t len, const struct g
 		 uint32_t gid)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-	unsigned q = E.rxq_next[port]++ % NQ;
+	unsigned q = C.rxq_next[port]++ % NQ;
 	uint32_t tag_off = len - INNER_LEN + TAG_OFF;
 	uint8_t *b;
 	struct tag t;
@@ -714,7 +581,7 @@ static bool feed(unsigned port, const uint8_t *tpl, uint16_t len, const struct g
 	assert_non_null(b);
 	memcpy(b, tpl, len);
 	memcpy(&t, b + tag_off, sizeof(t));
-	t.seq = ++E.clock;
+	t.seq = ++C.clock;
 	t.gid = gid;
 	memcpy(b + tag_off, &t, sizeof(t));
 	if (ids) {
@@ -728,9 +595,9 @@ static bool feed(unsigned port, const uint8_t *tpl, uint16_t len, const struct g
 		return false;
 	}
 	if (ids)
-		E.st.fed_up++;
+		C.st.fed_up++;
 	else
-		E.st.fed_down++;
+		C.st.fed_down++;
 	return true;
 }
 
@@ -755,15 +622,15 @@ static void feed_wait(unsigned port, const uint8_t *tpl, uint16_t len, const str
 static void feed_round(void)
 {
 	for (unsigned j = 0; j < N_POS; j++) {
-		struct pos *p = &E.pos[j];
+		struct pos *p = &C.pos[j];
 
 		feed_wait(CORE, p->down_tpl[0], DOWN_IN, NULL, 0);
 		if (has_framed(j))
 			feed_wait(CORE, p->down_tpl[1], DOWN_IN, NULL, 0);
 		if (p->gid)
-			feed_wait(ACC, p->up_tpl, UP_IN, &E.gens[p->gid], p->gid);
+			feed_wait(ACC, p->up_tpl, UP_IN, &C.gens[p->gid], p->gid);
 		if (p->dead_gid)
-			feed_wait(ACC, p->up_tpl, UP_IN, &E.gens[p->dead_gid], p->dead_gid);
+			feed_wait(ACC, p->up_tpl, UP_IN, &C.gens[p->dead_gid], p->dead_gid);
 	}
 }
 
@@ -772,7 +639,7 @@ static void feed_round(void)
 /* Counters of G's slot: never backwards, never behind what was seen. */
 static void check_ctr(struct gen *g, uint32_t gid)
 {
-	struct lns_sess_ctr c = g->ended ? g->final : slot_ctr(g->slot);
+	struct lns_sess_ctr c = g->ended ? g->final : ctr(g->slot);
 
 	if (c.up_pkts < g->last.up_pkts || c.down_pkts < g->last.down_pkts ||
 	    c.up_bytes < g->last.up_bytes || c.down_bytes < g->last.down_bytes)
@@ -793,7 +660,7 @@ static bool read_tag(const uint8_t *inner, struct tag *t)
 
 static struct gen *gen_of(uint32_t gid)
 {
-	return gid && gid < E.n_gens ? &E.gens[gid] : NULL;
+	return gid && gid < C.n_gens ? &C.gens[gid] : NULL;
 }
 
 /* Into a tunnel: the generation named by the LAC's IDs must be this subscriber's, forwarding. */
@@ -826,9 +693,9 @@ static void check_down(const uint8_t *b, uint32_t len, uint64_t d)
 			  t.seq, gid, g->pos, g->t_fwd, g->t_fwd_end);
 		return;
 	}
-	E.st.late += d > g->t_fwd_end;
+	C.st.late += d > g->t_fwd_end;
 	g->n_down++;
-	E.st.out_down++;
+	C.st.out_down++;
 	check_ctr(g, gid);
 }
 
@@ -853,9 +720,9 @@ static void check_up(const uint8_t *b, uint32_t len, uint64_t d)
 			  t.seq, t.gid, g->pos, g->t_fwd, g->t_fwd_end);
 		return;
 	}
-	E.st.late += d > g->t_fwd_end;
+	C.st.late += d > g->t_fwd_end;
 	g->n_up++;
-	E.st.out_up++;
+	C.st.out_up++;
 	check_ctr(g, t.gid);
 }
 
@@ -880,7 +747,7 @@ static void check_punt(struct rte_mbuf *m, uint64_t d)
 			  t.seq, t.gid, g->t_new, g->t_punt1_end, g->t_punt2, g->t_end);
 		return;
 	}
-	E.st.punted++;
+	C.st.punted++;
 }
 
 /* What the workers sent and punted, checked and freed. */
@@ -895,7 +762,7 @@ static void drain(void)
 							      RTE_DIM(m), NULL)) > 0)
 				for (unsigned i = 0; i < n; i++) {
 					const uint8_t *b = rte_pktmbuf_mtod(m[i], const uint8_t *);
-					uint64_t d = ++E.clock;
+					uint64_t d = ++C.clock;
 
 					if (q == NQ - 1) /* the control lcore's queue */
 						violation("a worker sent on queue %u", q);
@@ -910,7 +777,7 @@ static void drain(void)
 				}
 	while ((n = rte_ring_sc_dequeue_burst(E.rt->punt, (void **)m, RTE_DIM(m), NULL)) > 0)
 		for (unsigned i = 0; i < n; i++) {
-			check_punt(m[i], ++E.clock);
+			check_punt(m[i], ++C.clock);
 			rte_pktmbuf_free(m[i]);
 		}
 }
@@ -933,7 +800,7 @@ static uint64_t sum_counter(size_t off)
 /* Every fed packet is out (seen) or dropped (counted); the drop counters are the workers'. */
 static uint64_t accounted(void)
 {
-	uint64_t n = E.st.out_down + E.st.out_up + E.st.punted;
+	uint64_t n = C.st.out_down + C.st.out_up + C.st.punted;
 
 #define X(name, help)                                                                              \
 	if (strncmp(#name, "drop_", 5) == 0)                                                       \
@@ -950,8 +817,8 @@ static uint64_t accounted(void)
  */
 static bool enough(void)
 {
-	return E.st.gens >= 2000 && E.st.reuse_other >= 1000 && E.st.flaps >= 2 &&
-	       E.st.out_down >= 20000 && E.st.out_up >= 20000 && E.st.punted >= 5000 &&
+	return C.st.gens >= 2000 && C.st.reuse_other >= 1000 && C.st.flaps >= 2 &&
+	       C.st.out_down >= 20000 && C.st.out_up >= 20000 && C.st.punted >= 5000 &&
 	       SUM_COUNTER(drop_no_route) >= 5000 && SUM_COUNTER(drop_l2tp_unknown_session) >= 5000;
 }
 
@@ -971,10 +838,10 @@ static void check_empty(void)
 	 * entries (dp/session.c); the defer queue holds at most three per slot. */
 	for (unsigned i = 0; i < 3 * E.rt->n_slots / 256 + 4; i++)
 		lns_session_reclaim(t);
-	for (uint32_t gid = 1; gid < E.n_gens; gid++)
-		if (lns_session_get(t, E.gens[gid].tid, E.gens[gid].sid, &e))
-			fail_msg("session %u/%u still in the table", E.gens[gid].tid,
-				 E.gens[gid].sid);
+	for (uint32_t gid = 1; gid < C.n_gens; gid++)
+		if (lns_session_get(t, C.gens[gid].tid, C.gens[gid].sid, &e))
+			fail_msg("session %u/%u still in the table", C.gens[gid].tid,
+				 C.gens[gid].sid);
 	for (uint32_t s = 0; s < E.rt->n_slots; s++)
 		if (lns_session_get_slot(t, s, &e))
 			fail_msg("slot %u still names a session", s);
@@ -1000,8 +867,8 @@ static void check_empty(void)
 	}
 	/* The entries lived in the DPDK heap, which ASan does not see: count it instead. */
 	heap = lns_heap_used();
-	if (heap != E.heap_base)
-		fail_msg("DPDK heap %zu octets, %zu before the first session", heap, E.heap_base);
+	if (heap != C.heap_base)
+		fail_msg("DPDK heap %zu octets, %zu before the first session", heap, C.heap_base);
 	/* rte_mempool_avail_count() counts the per-lcore caches too. */
 	if (rte_mempool_avail_count(E.rt->pool) != E.rt->pool->size)
 		fail_msg("%u of %u mbufs back in the pool", rte_mempool_avail_count(E.rt->pool),
@@ -1016,9 +883,9 @@ static void test_churn(void **state)
 	uint64_t start, deadline, hard_deadline, elapsed, fed, mismatched = 0;
 
 	(void)state;
-	E.heap_base = lns_heap_used();
+	C.heap_base = lns_heap_used();
 	for (unsigned j = 0; j < N_POS; j++)
-		E.pos[j].next_sid = 1;
+		C.pos[j].next_sid = 1;
 	start = rte_get_timer_cycles();
 	hard_deadline = start + (uint64_t)(4 * secs * (double)hz);
 	/*
@@ -1038,7 +905,7 @@ static void test_churn(void **state)
 				churn_step();
 			feed_round();
 			drain();
-			if (++E.st.rounds % FLAP_EVERY == 0)
+			if (++C.st.rounds % FLAP_EVERY == 0)
 				flap();
 			lns_session_reclaim(E.rt->sessions); /* as the control lcore's loop does */
 		}
@@ -1046,13 +913,13 @@ static void test_churn(void **state)
 			workers_stop(); /* what they have not taken waits in the rings */
 	}
 	for (unsigned j = 0; j < N_POS; j++)
-		if (E.pos[j].state != ST_NONE)
+		if (C.pos[j].state != ST_NONE)
 			gen_end(j);
 
 	elapsed = rte_get_timer_cycles() - start;
 
 	/* Wait for the workers to finish what was fed. */
-	fed = E.st.fed_down + E.st.fed_up;
+	fed = C.st.fed_down + C.st.fed_up;
 	deadline = rte_get_timer_cycles() + 10 * hz;
 	while (accounted() < fed && rte_get_timer_cycles() < deadline) {
 		drain();
@@ -1066,9 +933,9 @@ static void test_churn(void **state)
 			accounted());
 
 	/* Each generation's counters hold exactly what it sent: nothing of another's. */
-	for (uint32_t gid = 1; gid < E.n_gens; gid++) {
-		struct gen *g = &E.gens[gid];
-		struct lns_sess_ctr c = g->ended ? g->final : slot_ctr(g->slot);
+	for (uint32_t gid = 1; gid < C.n_gens; gid++) {
+		struct gen *g = &C.gens[gid];
+		struct lns_sess_ctr c = g->ended ? g->final : ctr(g->slot);
 
 		if (c.up_pkts - g->base.up_pkts != g->n_up ||
 		    c.up_bytes - g->base.up_bytes != g->n_up * INNER_LEN ||
@@ -1087,30 +954,30 @@ static void test_churn(void **state)
 	       " generations, %" PRIu64 " slot reuses (%" PRIu64 " by another subscriber), "
 	       "%" PRIu64 " refused (%" PRIu64 " no slot, %" PRIu64 " table full, %" PRIu64
 	       " FIB full)\n",
-	       (double)elapsed / (double)hz, E.rt->n_workers, n_cpus, E.st.changes, E.st.gens,
-	       E.st.reuse, E.st.reuse_other,
-	       E.st.refused_slot + E.st.refused_hash + E.st.refused_fib, E.st.refused_slot,
-	       E.st.refused_hash, E.st.refused_fib);
+	       (double)elapsed / (double)hz, E.rt->n_workers, n_cpus, C.st.changes, C.st.gens,
+	       C.st.reuse, C.st.reuse_other,
+	       C.st.refused_slot + C.st.refused_hash + C.st.refused_fib, C.st.refused_slot,
+	       C.st.refused_hash, C.st.refused_fib);
 	printf("# fed %" PRIu64 " down, %" PRIu64 " up; out %" PRIu64 " into tunnels, %" PRIu64
 	       " to the core, %" PRIu64 " punted, %" PRIu64
 	       " after their session's change; dropped %" PRIu64 " no route, %" PRIu64
 	       " unknown session\n",
-	       E.st.fed_down, E.st.fed_up, E.st.out_down, E.st.out_up, E.st.punted, E.st.late,
+	       C.st.fed_down, C.st.fed_up, C.st.out_down, C.st.out_up, C.st.punted, C.st.late,
 	       SUM_COUNTER(drop_no_route), SUM_COUNTER(drop_l2tp_unknown_session));
 
 	printf("# %" PRIu64 " flaps; %" PRIu64 " violations, %" PRIu64
 	       " generations whose counters differ from their traffic%s\n",
-	       E.st.flaps, E.st.violations, mismatched,
-	       E.n_gens == E.max_gens ? "; generation log full, churn stopped early" : "");
-	assert_int_equal(E.st.violations, 0);
+	       C.st.flaps, C.st.violations, mismatched,
+	       C.n_gens == C.max_gens ? "; generation log full, churn stopped early" : "");
+	assert_int_equal(C.st.violations, 0);
 	assert_int_equal(mismatched, 0);
 	/* Every fed packet accounted for, for the right reasons only. */
 	assert_int_equal(SUM_COUNTER(rx), fed);
-	assert_int_equal(SUM_COUNTER(tx), E.st.out_down + E.st.out_up);
-	assert_int_equal(SUM_COUNTER(punt), E.st.punted);
-	assert_int_equal(E.st.fed_down, E.st.out_down + SUM_COUNTER(drop_no_route));
-	assert_int_equal(E.st.fed_up,
-			 E.st.out_up + E.st.punted + SUM_COUNTER(drop_l2tp_unknown_session));
+	assert_int_equal(SUM_COUNTER(tx), C.st.out_down + C.st.out_up);
+	assert_int_equal(SUM_COUNTER(punt), C.st.punted);
+	assert_int_equal(C.st.fed_down, C.st.out_down + SUM_COUNTER(drop_no_route));
+	assert_int_equal(C.st.fed_up,
+			 C.st.out_up + C.st.punted + SUM_COUNTER(drop_l2tp_unknown_session));
 	if (!enough())
 		fail_msg("the run did too little to mean anything (the numbers above)");
 	check_empty();
@@ -1118,39 +985,13 @@ static void test_churn(void **state)
 
 /* ------------------------------------------------------------------ main */
 
-/* EAL leaves its runtime directory (/var/run/dpdk/<prefix>) behind: remove it. */
-static void runtime_dir_remove(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX + 256];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int main(void)
 {
-	char prefix[64], lcores[64], rundir[PATH_MAX];
-	char *argv[] = {"test_churn",     "--no-huge",     "-m",   "256",      "--no-pci",
-			"--no-telemetry", "--file-prefix", prefix, "--lcores", lcores,
-			"--log-level",    "lib.eal:error", NULL};
+	char lcores[64];
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_churn)};
 	int cpus[2] = {-1, -1}, n = 0, ret;
 	cpu_set_t cs;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_churn: needs root (EAL); skipped\n");
-		return 77; /* meson: skipped */
-	}
 	/* Main lcore and both workers float over at most two of our CPUs: oversubscribed
 	 * wherever it runs, as on the 2-core machine the issue names. */
 	if (sched_getaffinity(0, sizeof(cs), &cs) != 0)
@@ -1163,14 +1004,10 @@ int main(void)
 	n_cpus = (unsigned)n;
 	snprintf(lcores, sizeof(lcores), "(0-%u)@(%d,%d)", N_WORKERS, cpus[0],
 		 n > 1 ? cpus[1] : cpus[0]);
-	snprintf(prefix, sizeof(prefix), "lnschurn%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_churn: EAL init failed\n");
-		return 1;
-	}
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	ret = pkt_eal_init("test_churn", lcores);
+	if (ret != 0)
+		return ret;
 	ret = cmocka_run_group_tests(tests, setup, teardown);
-	rte_eal_cleanup();
-	runtime_dir_remove(rundir);
+	pkt_eal_fini();
 	return ret;
 }

@@ -13,45 +13,15 @@
  * the ports' TX rings. MSS clamping is checked through lns_process_burst(), the
  * stage that rewrites the packet. Needs root; --no-huge.
  */
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_eth_ring.h>
-#include <rte_ethdev.h>
-#include <rte_ip.h>
 #include <rte_launch.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
-#include <rte_mbuf.h>
-#include <rte_rcu_qsbr.h>
-#include <rte_ring.h>
-#include <rte_udp.h>
 
-#include "app/app.h"
-#include "config/config.h"
-#include "dp/dp.h"
-#include "dp/fib.h"
-#include "dp/neigh.h"
-#include "dp/session.h"
+#include "harness.h"
 
-#define ACC  0
-#define CORE 1
-#define NQ   2
+#define NQ   2 /* queues per port: one worker plus the control lcore's */
 #define RING 256
 
 static const char cfg_yaml[] = "dataplane:\n"
@@ -83,17 +53,18 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - name: default\n"
 			       "    ranges: [\"100.64.0.0/10\"]\n";
 
-static const struct rte_ether_addr acc_gw_mac = {{0x02, 0xac, 0, 0, 0, 0xfe}};
-static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
+static const struct pkt_opts opts = {
+	.name = "test_mtu",
+	.yaml = cfg_yaml,
+	.n_workers = 1,
+	.nq = NQ,
+	.ring_size = RING,
+	.rcu_main = false, /* the worker loop registers itself */
+};
 
-#define LNS_ACC_IP 0xc0000201u /* 192.0.2.1 */
-#define ACC_GW     0xc00002feu /* 192.0.2.254 */
-#define CORE_GW    0xc63364feu /* 198.51.100.254 */
-#define LAC_IP     0x0a010001u /* 10.1.0.1 */
-#define LAC_PORT   40000
-#define SUB_IP     0x64400005u /* 100.64.0.5: session A */
-#define TINY_IP    0x64400007u /* 100.64.0.7: session T, inner MTU 100 */
-#define NET_IP     0xcb007105u /* 203.0.113.5 */
+/* Addresses, host order. */
+#define SUB_IP  0x64400005u /* 100.64.0.5: session A */
+#define TINY_IP 0x64400007u /* 100.64.0.7: session T, inner MTU 100 */
 
 #define A_TID    100
 #define A_SID    200
@@ -104,145 +75,25 @@ static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
 
 #define ID_A A_TID >> 8, A_TID & 0xff, A_SID >> 8, A_SID & 0xff
 
-struct env {
-	struct lns_config *cfg;
-	struct lns_runtime *rt;
-	struct lns_worker *w;
-	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
-	bool ports_up[2];
-	uint32_t slot_a, slot_t;
-};
-
-static struct env E;
+static uint32_t slot_t; /* session T: inner MTU 100 */
 
 /* ---------------------------------------------------------------- set-up */
 
-static int port_start(unsigned idx)
-{
-	struct lns_runtime *rt = E.rt;
-	const struct lns_port_cfg *pc = &E.cfg->ports[idx];
-	struct lns_port *p = &rt->ports[idx];
-	struct rte_eth_conf conf = {.rxmode = {.mtu = pc->mtu}};
-	char name[RTE_RING_NAMESIZE];
-	int ret, id;
-
-	for (unsigned q = 0; q < NQ; q++) {
-		snprintf(name, sizeof(name), "m_rx%u_%u", idx, q);
-		E.rxr[idx][q] =
-			rte_ring_create(name, RING, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "m_tx%u_%u", idx, q);
-		E.txr[idx][q] =
-			rte_ring_create(name, RING, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (E.rxr[idx][q] == NULL || E.txr[idx][q] == NULL)
-			return -ENOMEM;
-	}
-	id = rte_eth_from_rings(pc->device, E.rxr[idx], NQ, E.txr[idx], NQ, rte_socket_id());
-	if (id < 0)
-		return -EINVAL;
-	p->port_id = (uint16_t)id;
-	ret = rte_eth_dev_configure(p->port_id, NQ, NQ, &conf);
-	for (unsigned q = 0; ret == 0 && q < NQ; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, RING, rte_socket_id(), NULL, rt->pool);
-		if (ret == 0)
-			ret = rte_eth_tx_queue_setup(p->port_id, q, RING, rte_socket_id(), NULL);
-	}
-	if (ret == 0)
-		ret = rte_eth_dev_start(p->port_id);
-	if (ret < 0)
-		return ret;
-	E.ports_up[idx] = true;
-	memcpy(p->mac.addr_bytes, pc->mac, 6);
-	return lns_port_fill(rt, idx, p->port_id, NQ);
-}
-
-/* cp/ppp_fwd.c publish(): a forwarding session and its /32. */
-static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
-			uint16_t mtu)
-{
-	struct lns_dp_session s = {0};
-
-	s.tid = tid;
-	s.sid = sid;
-	s.peer_tid = ptid;
-	s.peer_sid = psid;
-	s.local_ip = rte_cpu_to_be_32(LNS_ACC_IP);
-	s.peer_ip = rte_cpu_to_be_32(LAC_IP);
-	s.peer_port = LAC_PORT;
-	s.port = ACC;
-	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
-	s.mode = LNS_SESS_FORWARD;
-	s.sub_ip = rte_cpu_to_be_32(sub_ip);
-	s.peer_mru = 1500;
-	s.mtu = mtu;
-	s.slot = lns_session_slot_alloc(E.rt->sessions);
-	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
-	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
-	assert_int_equal(lns_fib_add_session(E.rt->fib, s.sub_ip, s.slot), 0);
-	return s.slot;
-}
-
 static int setup(void **state)
 {
-	char err[256];
-	rte_be32_t a;
-
 	(void)state;
-	E.cfg = lns_config_parse("test_mtu.yaml", cfg_yaml, strlen(cfg_yaml), err, sizeof(err));
-	if (E.cfg == NULL) {
-		fprintf(stderr, "config: %s\n", err);
-		return -1;
-	}
-	E.rt = rte_zmalloc("test_rt", sizeof(*E.rt), RTE_CACHE_LINE_SIZE);
-	if (E.rt == NULL || lns_runtime_init(E.rt, E.cfg, E.cfg->dataplane.mbufs, NULL) < 0)
-		return -1;
-	if (E.rt->n_workers != 1)
-		return -1;
-	E.w = &E.rt->workers[0];
-	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
-		E.rt->port_by_id[i] = -1;
-	for (unsigned i = 0; i < 2; i++) {
-		int ret = port_start(i);
-
-		E.rt->n_ports = i + 1;
-		if (ret < 0) {
-			fprintf(stderr, "port %u: %d\n", i, ret);
-			return -1;
-		}
-	}
-	if (lns_fib_fill(E.rt) < 0)
-		return -1;
-	a = rte_cpu_to_be_32(ACC_GW);
-	if (lns_neigh_set(E.rt->neigh, ACC, AF_INET, &a, &acc_gw_mac) < 0)
-		return -1;
-	a = rte_cpu_to_be_32(CORE_GW);
-	if (lns_neigh_set(E.rt->neigh, CORE, AF_INET, &a, &core_gw_mac) < 0)
+	if (pkt_setup(&opts) < 0 || pkt_neigh4(ACC, ACC_GW, &acc_gw_mac) < 0 ||
+	    pkt_neigh4(CORE, CORE_GW, &core_gw_mac) < 0)
 		return -1;
 	E.slot_a = publish(A_TID, A_SID, A_PTID, A_PSID, SUB_IP, A_MTU);
-	E.slot_t = publish(101, 201, 8, 10, TINY_IP, 100);
+	slot_t = publish(101, 201, 8, 10, TINY_IP, 100);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct lns_runtime *rt = E.rt;
-
 	(void)state;
-	if (rt) {
-		for (unsigned i = 0; i < 2; i++)
-			if (E.ports_up[i]) {
-				rte_eth_dev_stop(rt->ports[i].port_id);
-				rte_eth_dev_close(rt->ports[i].port_id);
-			}
-		lns_runtime_fini(rt);
-		rte_free(rt);
-	}
-	for (unsigned i = 0; i < 2; i++)
-		for (unsigned q = 0; q < NQ; q++) {
-			rte_ring_free(E.rxr[i][q]);
-			rte_ring_free(E.txr[i][q]);
-		}
-	lns_config_free(E.cfg);
-	memset(&E, 0, sizeof(E));
+	pkt_teardown();
 	return 0;
 }
 
@@ -254,91 +105,8 @@ static int each(void **state)
 	return 0;
 }
 
-/* ------------------------------------------------------- packet building */
-
-static void put(struct rte_mbuf *m, const void *src, size_t len)
-{
-	char *p = rte_pktmbuf_append(m, (uint16_t)len);
-
-	assert_non_null(p);
-	memcpy(p, src, len);
-}
-
-static void put_eth(struct rte_mbuf *m, const struct rte_ether_addr *dst,
-		    const struct rte_ether_addr *src)
-{
-	struct rte_ether_hdr eth = {
-		.dst_addr = *dst, .src_addr = *src, .ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4)};
-
-	put(m, &eth, sizeof(eth));
-}
-
-/* IPv4 header of a packet of tot octets into buf; FRAG: the flags and offset word. */
-static void ip_hdr(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t ttl, size_t tot, uint16_t frag,
-		   uint8_t proto)
-{
-	struct rte_ipv4_hdr ip = {0};
-
-	ip.version_ihl = RTE_IPV4_VHL_DEF;
-	ip.total_length = rte_cpu_to_be_16((uint16_t)tot);
-	ip.packet_id = RTE_BE16(0x1234);
-	ip.fragment_offset = rte_cpu_to_be_16(frag);
-	ip.time_to_live = ttl;
-	ip.next_proto_id = proto;
-	ip.src_addr = rte_cpu_to_be_32(src);
-	ip.dst_addr = rte_cpu_to_be_32(dst);
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
-	memcpy(buf, &ip, sizeof(ip));
-}
-
-/* A UDP-carrying IPv4 packet of tot octets, a byte pattern after the header. */
-static size_t inner_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t ttl, size_t tot,
-		       uint16_t frag)
-{
-	ip_hdr(buf, src, dst, ttl, tot, frag, IPPROTO_UDP);
-	for (size_t i = 20; i < tot; i++)
-		buf[i] = (uint8_t)(i * 7 + 3);
-	return tot;
-}
-
-/* Upstream: Eth/IPv4/UDP 1701 from the LAC, then hdr (L2TP and PPP) and the inner packet. */
-static struct rte_mbuf *up_frame(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-	struct rte_ipv4_hdr ip = {0};
-	struct rte_udp_hdr udp = {0};
-	size_t l4 = sizeof(udp) + hlen + ilen;
-
-	assert_non_null(m);
-	put_eth(m, &E.rt->ports[ACC].mac, &acc_gw_mac);
-	ip.version_ihl = RTE_IPV4_VHL_DEF;
-	ip.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(ip) + l4));
-	ip.time_to_live = 60;
-	ip.next_proto_id = IPPROTO_UDP;
-	ip.src_addr = rte_cpu_to_be_32(LAC_IP);
-	ip.dst_addr = rte_cpu_to_be_32(LNS_ACC_IP);
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
-	put(m, &ip, sizeof(ip));
-	udp.src_port = RTE_BE16(LAC_PORT);
-	udp.dst_port = RTE_BE16(1701);
-	udp.dgram_len = rte_cpu_to_be_16((uint16_t)l4);
-	put(m, &udp, sizeof(udp));
-	put(m, hdr, hlen);
-	put(m, in, ilen);
-	return m;
-}
-
+/* session A's L2TP data header and PPP, IPv4 */
 static const uint8_t hdr_a[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
-
-static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-
-	assert_non_null(m);
-	put_eth(m, &E.rt->ports[CORE].mac, &core_gw_mac);
-	put(m, in, ilen);
-	return m;
-}
 
 /* ------------------------------------------------ the worker loop, once */
 
@@ -376,14 +144,6 @@ static unsigned take(struct rte_ring *r, struct rte_mbuf **m, unsigned max)
 static struct lns_worker_counters counters(void)
 {
 	return E.w->c;
-}
-
-static struct lns_sess_ctr ctr(uint32_t slot)
-{
-	struct lns_sess_ctr c;
-
-	lns_sess_ctr_sum(E.rt, slot, &c);
-	return c;
 }
 
 /* Nothing left behind on any TX ring or the punt ring. */
@@ -591,12 +351,7 @@ static void check_frags(struct rte_mbuf **p, unsigned n, size_t off, const uint8
 		assert_int_equal(f[8], orig[8] - 1);     /* TTL */
 		assert_memory_equal(f + 9, orig + 9, 1);
 		assert_memory_equal(f + 12, orig + 12, 8);
-		{
-			struct rte_ipv4_hdr c = ip;
-
-			c.hdr_checksum = 0;
-			assert_int_equal(rte_ipv4_cksum(&c), ip.hdr_checksum);
-		}
+		check_ipv4_cksum(&ip);
 		assert_int_equal((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u, base + done);
 		assert_int_equal((fo & RTE_IPV4_HDR_DF_FLAG) != 0, false);
 		if (i + 1 < n) {
@@ -640,12 +395,7 @@ static void test_frag_down(void **state)
 		assert_int_equal(rte_be_to_cpu_16(o.total_length), 38 + inner);
 		assert_int_equal(o.src_addr, rte_cpu_to_be_32(LNS_ACC_IP));
 		assert_int_equal(o.dst_addr, rte_cpu_to_be_32(LAC_IP));
-		{
-			struct rte_ipv4_hdr c = o;
-
-			c.hdr_checksum = 0;
-			assert_int_equal(rte_ipv4_cksum(&c), o.hdr_checksum);
-		}
+		check_ipv4_cksum(&o);
 		assert_int_equal(rd16(f + 34 + 4), 8 + 10 + inner); /* UDP length */
 		assert_memory_equal(f + 42, l2tp, sizeof(l2tp));
 	}
@@ -734,7 +484,7 @@ static void test_frag_too_many(void **state)
 	static uint8_t in[1500];
 	struct rte_mbuf *m;
 	struct lns_worker_counters b = counters(), a;
-	struct lns_sess_ctr sb = ctr(E.slot_t), sa;
+	struct lns_sess_ctr sb = ctr(slot_t), sa;
 
 	(void)state;
 	inner_ip(in, NET_IP, TINY_IP, 64, sizeof(in), 0);
@@ -745,7 +495,7 @@ static void test_frag_too_many(void **state)
 	assert_int_equal(a.fragmented - b.fragmented, 0);
 	assert_int_equal(a.punt - b.punt, 0);
 	assert_int_equal(a.tx - b.tx, 0);
-	sa = ctr(E.slot_t);
+	sa = ctr(slot_t);
 	assert_memory_equal(&sa, &sb, sizeof(sa));
 	/* 8 fragments exactly (8 x 80 octets of payload) still go */
 	inner_ip(in, NET_IP, TINY_IP, 64, 20 + 8 * 80, 0);
@@ -913,30 +663,8 @@ static void test_mss_configured(void **state)
 
 /* ------------------------------------------------------------------ main */
 
-static void runtime_dir_remove(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX + 256];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = {"test_mtu",       "--no-huge",     "-m",   "256",      "--no-pci",
-			"--no-telemetry", "--file-prefix", prefix, "--lcores", "0@0,1@0",
-			"--log-level",    "lib.eal:error", NULL};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_ttl_punted, each),
 		cmocka_unit_test_setup(test_too_big_df_punted, each),
@@ -950,20 +678,11 @@ int main(void)
 		cmocka_unit_test_setup(test_mss_left_alone, each),
 		cmocka_unit_test_setup(test_mss_configured, each),
 	};
-	int ret;
+	int ret = pkt_eal_init("test_mtu", "0@0,1@0");
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_mtu: needs root (EAL); skipped\n");
-		return 77;
-	}
-	snprintf(prefix, sizeof(prefix), "lnsmtu%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_mtu: EAL init failed\n");
-		return 1;
-	}
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	if (ret != 0)
+		return ret;
 	ret = cmocka_run_group_tests(tests, setup, teardown);
-	rte_eal_cleanup();
-	runtime_dir_remove(rundir);
+	pkt_eal_fini();
 	return ret;
 }

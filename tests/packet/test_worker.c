@@ -12,43 +12,14 @@
  * because lns_runtime_init() wants one worker lcore, which stays idle here.
  * Needs root; --no-huge, so no hugepages.
  */
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cmocka.h>
-
-#include <rte_eal.h>
-#include <rte_eth_ring.h>
-#include <rte_ethdev.h>
-#include <rte_ip.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
-#include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
-#include <rte_ring.h>
 #include <rte_udp.h>
 
-#include "app/app.h"
-#include "config/config.h"
-#include "dp/dp.h"
 #include "dp/fib.h"
-#include "dp/mac64.h"
-#include "dp/neigh.h"
-#include "dp/session.h"
 
-#define ACC  0 /* port indexes, as in the configuration */
-#define CORE 1
-#define NQ   2 /* queues per port: one worker plus the control lcore's */
+#include "harness.h"
 
 static const char cfg_yaml[] = "dataplane:\n"
 			       "  mbufs: 1024\n"
@@ -77,18 +48,18 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - name: default\n"
 			       "    ranges: [\"100.64.0.0/10\"]\n";
 
-static const struct rte_ether_addr acc_gw_mac = {{0x02, 0xac, 0, 0, 0, 0xfe}};
-static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
+static const struct pkt_opts opts = {
+	.name = "test_worker",
+	.yaml = cfg_yaml,
+	.n_workers = 1,
+	.nq = 2, /* queues per port: one worker plus the control lcore's */
+	.ring_size = 64,
+	.rcu_main = true, /* the main lcore plays worker 0: quiescent when the test says so */
+};
 
 /* Addresses, host order. */
-#define LNS_ACC_IP 0xc0000201u /* 192.0.2.1 */
-#define ACC_GW     0xc00002feu /* 192.0.2.254: the LACs (10/8) are behind it */
-#define CORE_GW    0xc63364feu /* 198.51.100.254: the default route */
-#define LAC_IP     0x0a010001u /* 10.1.0.1 */
-#define LAC_PORT   40000       /* the LAC's UDP port */
 #define SUB_IP     0x64400005u /* 100.64.0.5: the subscriber of session A */
 #define SUB2_IP    0x64400006u /* 100.64.0.6: session B */
-#define NET_IP     0xcb007105u /* 203.0.113.5: somewhere behind the core */
 #define FRAMED_NET 0xc6130000u /* 198.19.0.0/24: framed route of session A (no pool's) */
 
 /* Session A: our IDs, the LAC's, its inner MTU. */
@@ -98,146 +69,14 @@ static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
 #define A_PSID 9
 #define A_MTU  1400
 
-struct env {
-	struct lns_config *cfg;
-	struct lns_runtime *rt;
-	struct lns_worker *w;
-	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
-	bool ports_up[2];
-	uint32_t slot_a;
-};
-
-static struct env E;
-
 /* ---------------------------------------------------------------- set-up */
-
-static int port_start(unsigned idx)
-{
-	struct lns_runtime *rt = E.rt;
-	const struct lns_port_cfg *pc = &E.cfg->ports[idx];
-	struct lns_port *p = &rt->ports[idx];
-	struct rte_eth_conf conf = {.rxmode = {.mtu = pc->mtu}};
-	char name[RTE_RING_NAMESIZE];
-	int ret, id;
-
-	for (unsigned q = 0; q < NQ; q++) {
-		snprintf(name, sizeof(name), "t_rx%u_%u", idx, q);
-		E.rxr[idx][q] =
-			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "t_tx%u_%u", idx, q);
-		E.txr[idx][q] =
-			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (E.rxr[idx][q] == NULL || E.txr[idx][q] == NULL)
-			return -ENOMEM;
-	}
-	id = rte_eth_from_rings(pc->device, E.rxr[idx], NQ, E.txr[idx], NQ, rte_socket_id());
-	if (id < 0)
-		return -EINVAL;
-	p->port_id = (uint16_t)id;
-	ret = rte_eth_dev_configure(p->port_id, NQ, NQ, &conf);
-	for (unsigned q = 0; ret == 0 && q < NQ; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL, rt->pool);
-		if (ret == 0)
-			ret = rte_eth_tx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL);
-	}
-	if (ret == 0)
-		ret = rte_eth_dev_start(p->port_id);
-	if (ret < 0)
-		return ret;
-	E.ports_up[idx] = true;
-	memcpy(p->mac.addr_bytes, pc->mac, 6); /* net_ring has no MAC worth having */
-	return lns_port_fill(rt, idx, p->port_id, NQ);
-}
-
-/* cp/ppp_fwd.c publish(): a forwarding session and its /32; FLAGS and the LAC's MAC
- * (LAC_MAC NULL: unknown, the worker asks the neighbour table) as the control plane
- * would set them. */
-static uint32_t publish_ex(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid,
-			   uint32_t sub_ip, uint16_t mtu, uint8_t flags,
-			   const struct rte_ether_addr *lac_mac)
-{
-	struct lns_dp_session s = {0};
-
-	s.tid = tid;
-	s.sid = sid;
-	s.peer_tid = ptid;
-	s.peer_sid = psid;
-	s.local_ip = rte_cpu_to_be_32(LNS_ACC_IP);
-	s.peer_ip = rte_cpu_to_be_32(LAC_IP);
-	s.peer_port = LAC_PORT;
-	s.port = ACC;
-	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
-	s.mode = LNS_SESS_FORWARD;
-	s.flags = flags;
-	s.lac_mac = lac_mac ? lns_mac64(lac_mac) : 0;
-	s.sub_ip = rte_cpu_to_be_32(sub_ip);
-	s.peer_mru = 1500;
-	s.mtu = mtu;
-	s.slot = lns_session_slot_alloc(E.rt->sessions);
-	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
-	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
-	assert_int_equal(lns_fib_add_session(E.rt->fib, s.sub_ip, s.slot), 0);
-	return s.slot;
-}
-
-static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
-			uint16_t mtu)
-{
-	return publish_ex(tid, sid, ptid, psid, sub_ip, mtu, 0, NULL);
-}
-
-/* cp/ppp_fwd.c's withdrawal: route, entry, then the slot (after a grace period). */
-static void withdraw(uint16_t tid, uint16_t sid, uint32_t sub_ip, uint32_t slot)
-{
-	assert_int_equal(lns_fib_del_session(E.rt->fib, rte_cpu_to_be_32(sub_ip)), 0);
-	assert_int_equal(lns_session_withdraw(E.rt->sessions, tid, sid), 0);
-	lns_session_slot_free(E.rt->sessions, slot);
-}
 
 static int setup(void **state)
 {
-	char err[256];
-	rte_be32_t a;
-
 	(void)state;
-	E.cfg = lns_config_parse("test_worker.yaml", cfg_yaml, strlen(cfg_yaml), err, sizeof(err));
-	if (E.cfg == NULL) {
-		fprintf(stderr, "config: %s\n", err);
-		return -1;
-	}
-	E.rt = rte_zmalloc("test_rt", sizeof(*E.rt), RTE_CACHE_LINE_SIZE);
-	if (E.rt == NULL || lns_runtime_init(E.rt, E.cfg, E.cfg->dataplane.mbufs, NULL) < 0) {
-		fprintf(stderr, "lns_runtime_init failed\n");
-		return -1;
-	}
-	if (E.rt->n_workers != 1) {
-		fprintf(stderr, "expected one worker lcore, got %u\n", E.rt->n_workers);
-		return -1;
-	}
-	E.w = &E.rt->workers[0];
-	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
-		E.rt->port_by_id[i] = -1;
-	for (unsigned i = 0; i < 2; i++) {
-		int ret = port_start(i);
-
-		E.rt->n_ports = i + 1;
-		if (ret < 0) {
-			fprintf(stderr, "port %u: %d\n", i, ret);
-			return -1;
-		}
-	}
-	if (lns_fib_fill(E.rt) < 0)
-		return -1;
-	/* The main lcore plays worker 0 for RCU: online, quiescent when the test says so. */
-	if (rte_rcu_qsbr_thread_register(E.rt->qsbr, 0) != 0)
-		return -1;
-	rte_rcu_qsbr_thread_online(E.rt->qsbr, 0);
-	/* The routers' MACs, as the control lcore learns them by ARP. */
-	a = rte_cpu_to_be_32(ACC_GW);
-	if (lns_neigh_set(E.rt->neigh, ACC, AF_INET, &a, &acc_gw_mac) < 0)
-		return -1;
-	a = rte_cpu_to_be_32(CORE_GW);
-	if (lns_neigh_set(E.rt->neigh, CORE, AF_INET, &a, &core_gw_mac) < 0)
+	/* the routers' MACs, as the control lcore learns them by ARP */
+	if (pkt_setup(&opts) < 0 || pkt_neigh4(ACC, ACC_GW, &acc_gw_mac) < 0 ||
+	    pkt_neigh4(CORE, CORE_GW, &core_gw_mac) < 0)
 		return -1;
 	E.slot_a = publish(A_TID, A_SID, A_PTID, A_PSID, SUB_IP, A_MTU);
 	return 0;
@@ -245,137 +84,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct lns_runtime *rt = E.rt;
-
 	(void)state;
-	if (rt) {
-		if (rt->qsbr) {
-			rte_rcu_qsbr_thread_offline(rt->qsbr, 0);
-			rte_rcu_qsbr_thread_unregister(rt->qsbr, 0);
-		}
-		for (unsigned i = 0; i < 2; i++)
-			if (E.ports_up[i]) {
-				rte_eth_dev_stop(rt->ports[i].port_id);
-				rte_eth_dev_close(rt->ports[i].port_id);
-			}
-		lns_runtime_fini(rt);
-		rte_free(rt);
-	}
-	for (unsigned i = 0; i < 2; i++)
-		for (unsigned q = 0; q < NQ; q++) {
-			rte_ring_free(E.rxr[i][q]);
-			rte_ring_free(E.txr[i][q]);
-		}
-	lns_config_free(E.cfg);
-	memset(&E, 0, sizeof(E));
+	pkt_teardown();
 	return 0;
-}
-
-/* ------------------------------------------------------- packet building */
-
-static void put(struct rte_mbuf *m, const void *src, size_t len)
-{
-	char *p = rte_pktmbuf_append(m, (uint16_t)len);
-
-	assert_non_null(p);
-	memcpy(p, src, len);
-}
-
-static void put_eth(struct rte_mbuf *m, const struct rte_ether_addr *dst,
-		    const struct rte_ether_addr *src)
-{
-	struct rte_ether_hdr eth = {
-		.dst_addr = *dst, .src_addr = *src, .ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4)};
-
-	put(m, &eth, sizeof(eth));
-}
-
-/* An IPv4 packet of tot octets (UDP inside, a byte pattern as payload) into buf. */
-static size_t inner_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t ttl, size_t tot, bool df)
-{
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
-
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)tot);
-	ip->packet_id = RTE_BE16(0x1234);
-	ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
-	ip->time_to_live = ttl;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(src);
-	ip->dst_addr = rte_cpu_to_be_32(dst);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	for (size_t i = sizeof(*ip); i < tot; i++)
-		buf[i] = (uint8_t)(i * 7 + 3);
-	return tot;
-}
-
-/*
- * An L2TP data frame from the LAC to us: Eth/IPv4/UDP 1701 and then hdr (the
- * L2TP header and PPP framing, as given) and the inner packet.
- */
-static struct rte_mbuf *up_frame(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-	struct rte_ipv4_hdr ip = {0};
-	struct rte_udp_hdr udp = {0};
-	size_t l4 = sizeof(udp) + hlen + ilen;
-
-	assert_non_null(m);
-	put_eth(m, &E.rt->ports[ACC].mac, &acc_gw_mac);
-	ip.version_ihl = RTE_IPV4_VHL_DEF;
-	ip.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(ip) + l4));
-	ip.time_to_live = 60;
-	ip.next_proto_id = IPPROTO_UDP;
-	ip.src_addr = rte_cpu_to_be_32(LAC_IP);
-	ip.dst_addr = rte_cpu_to_be_32(LNS_ACC_IP);
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
-	put(m, &ip, sizeof(ip));
-	udp.src_port = RTE_BE16(LAC_PORT);
-	udp.dst_port = RTE_BE16(1701);
-	udp.dgram_len = rte_cpu_to_be_16((uint16_t)l4);
-	put(m, &udp, sizeof(udp));
-	if (hlen)
-		put(m, hdr, hlen);
-	if (ilen)
-		put(m, in, ilen);
-	return m;
-}
-
-/* An IPv4 packet from the core toward dst. */
-static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-
-	assert_non_null(m);
-	put_eth(m, &E.rt->ports[CORE].mac, &core_gw_mac);
-	put(m, in, ilen);
-	return m;
-}
-
-static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
-{
-	uint8_t v;
-
-	/* the worker's own path for a burst, here of one */
-	lns_process_burst(E.w, &E.rt->ports[port], &m, 1, &v);
-	return (enum lns_verdict)v;
 }
 
 /* ------------------------------------------------------------ checking */
 
-static void check_ipv4_cksum(const struct rte_ipv4_hdr *ip)
-{
-	struct rte_ipv4_hdr c = *ip;
-
-	c.hdr_checksum = 0;
-	assert_int_equal(rte_ipv4_cksum(&c), ip->hdr_checksum);
-}
-
-/*
- * Frames are read through copies: after PFC (an odd PPP header) the forwarded
- * packet starts at an odd address.
- */
 /* The forwarded inner packet at p: in with TTL one less and a valid checksum. */
 static void check_inner(const uint8_t *p, const uint8_t *in, size_t ilen)
 {
@@ -391,16 +106,6 @@ static void check_inner(const uint8_t *p, const uint8_t *in, size_t ilen)
 	assert_memory_equal(p + 12, in + 12, ilen - 12);
 }
 
-static void check_eth(const uint8_t *p, const struct rte_ether_addr *dst, unsigned port)
-{
-	struct rte_ether_hdr eth;
-
-	memcpy(&eth, p, sizeof(eth));
-	assert_memory_equal(&eth.dst_addr, dst, 6);
-	assert_memory_equal(&eth.src_addr, &E.rt->ports[port].mac, 6);
-	assert_int_equal(eth.ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV4));
-}
-
 /* Routed to the core: Eth(core gateway, our core MAC) + the inner packet. */
 static void check_to_core(struct rte_mbuf *m, enum lns_verdict v, const uint8_t *in, size_t ilen)
 {
@@ -410,7 +115,7 @@ static void check_to_core(struct rte_mbuf *m, enum lns_verdict v, const uint8_t 
 	assert_int_equal(m->port, E.rt->ports[CORE].port_id);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), sizeof(struct rte_ether_hdr) + ilen);
 	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m));
-	check_eth(p, &core_gw_mac, CORE);
+	check_eth(p, &core_gw_mac, CORE, RTE_ETHER_TYPE_IPV4);
 	check_inner(p + sizeof(struct rte_ether_hdr), in, ilen);
 }
 
@@ -429,7 +134,7 @@ static void check_to_session(struct rte_mbuf *m, enum lns_verdict v, uint16_t pt
 	assert_int_equal(m->port, E.rt->ports[ACC].port_id);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + 10 + ilen);
 	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m));
-	check_eth(p, &acc_gw_mac, ACC);
+	check_eth(p, &acc_gw_mac, ACC, RTE_ETHER_TYPE_IPV4);
 	memcpy(&ip, p + 14, sizeof(ip));
 	memcpy(&udp, p + 14 + sizeof(ip), sizeof(udp));
 	assert_int_equal(ip.version_ihl, 0x45);
@@ -449,25 +154,6 @@ static void check_to_session(struct rte_mbuf *m, enum lns_verdict v, uint16_t pt
 	check_inner(l2tp + 10, in, ilen);
 }
 
-static struct lns_sess_ctr ctr(uint32_t slot)
-{
-	struct lns_sess_ctr c;
-
-	lns_sess_ctr_sum(E.rt, slot, &c);
-	return c;
-}
-
-static void check_ctr_delta(const struct lns_sess_ctr *before, uint32_t slot, uint64_t up_pkts,
-			    uint64_t up_bytes, uint64_t down_pkts, uint64_t down_bytes)
-{
-	struct lns_sess_ctr c = ctr(slot);
-
-	assert_int_equal(c.up_pkts - before->up_pkts, up_pkts);
-	assert_int_equal(c.up_bytes - before->up_bytes, up_bytes);
-	assert_int_equal(c.down_pkts - before->down_pkts, down_pkts);
-	assert_int_equal(c.down_bytes - before->down_bytes, down_bytes);
-}
-
 /* ------------------------------------------------------------- upstream */
 
 #define ID_A A_TID >> 8, A_TID & 0xff, A_SID >> 8, A_SID & 0xff
@@ -476,7 +162,7 @@ static void check_ctr_delta(const struct lns_sess_ctr *before, uint32_t slot, ui
 static void up_ok(const uint8_t *hdr, size_t hlen)
 {
 	uint8_t in[100];
-	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), 0);
 	struct lns_sess_ctr before = ctr(E.slot_a);
 	struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
 	enum lns_verdict v = classify(ACC, m);
@@ -484,18 +170,6 @@ static void up_ok(const uint8_t *hdr, size_t hlen)
 	check_to_core(m, v, in, ilen);
 	rte_pktmbuf_free(m);
 	check_ctr_delta(&before, E.slot_a, 1, ilen, 0, 0);
-}
-
-/* One upstream frame: the verdict, and the session's counters unchanged. */
-static void up_verdict(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen,
-		       enum lns_verdict want)
-{
-	struct lns_sess_ctr before = ctr(E.slot_a);
-	struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
-
-	assert_int_equal(classify(ACC, m), want);
-	rte_pktmbuf_free(m);
-	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
 }
 
 static void test_up_plain(void **state)
@@ -516,7 +190,7 @@ static void test_up_gateway_mac_cached(void **state)
 	static const struct rte_ether_addr cached = {{0x02, 0xc0, 0, 0, 0x12, 0x34}};
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
 	uint8_t in[100];
-	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), 0);
 	rte_be32_t gw = rte_cpu_to_be_32(CORE_GW);
 	struct rte_mbuf *m;
 	struct rte_ether_addr dst;
@@ -612,7 +286,7 @@ static void test_up_spoofed(void **state)
 {
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
 	uint8_t in[60];
-	size_t ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), 0);
 
 	(void)state;
 	up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_SPOOFED);
@@ -626,7 +300,7 @@ static void test_up_ttl(void **state)
 
 	(void)state;
 	for (uint8_t ttl = 0; ttl < 2; ttl++) {
-		size_t ilen = inner_ip(in, SUB_IP, NET_IP, ttl, sizeof(in), false);
+		size_t ilen = inner_ip(in, SUB_IP, NET_IP, ttl, sizeof(in), 0);
 		struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
 
 		assert_int_equal(classify(ACC, m), LNS_V_DROP_TTL);
@@ -670,7 +344,7 @@ static void test_up_unknown_session(void **state)
 	const uint8_t h3[] = {0x40, 0x02, 0x00, 0x20, 0x00, 0x01,
 			      0x00, 0x01, 0xff, 0x03, 0x00, 0x21};
 	uint8_t in[60];
-	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), 0);
 
 	(void)state;
 	up_verdict(h1, sizeof(h1), in, ilen, LNS_V_DROP_L2TP_UNKNOWN_SESSION);
@@ -697,7 +371,7 @@ static void test_up_malformed(void **state)
 	up_verdict(shorthdr, sizeof(shorthdr), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
 	up_verdict(seq_cut, sizeof(seq_cut), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
 	/* the offset (64) runs past the end of the frame */
-	inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), false);
+	inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), 0);
 	up_verdict(off_past, sizeof(off_past), in, 20, LNS_V_DROP_L2TP_MALFORMED);
 	/* the Offset Size field itself cut short */
 	up_verdict(off_cut, sizeof(off_cut), NULL, 0, LNS_V_DROP_L2TP_MALFORMED);
@@ -717,7 +391,7 @@ static void test_up_hairpin(void **state)
 {
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
 	uint8_t in[80];
-	size_t ilen = inner_ip(in, SUB_IP, SUB2_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB_IP, SUB2_IP, 64, sizeof(in), 0);
 	uint32_t slot_b = publish(101, 201, 8, 10, SUB2_IP, 1400);
 	struct lns_sess_ctr ba = ctr(E.slot_a), bb = ctr(slot_b);
 	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
@@ -736,7 +410,7 @@ static void test_up_hairpin(void **state)
 static void test_down_ok(void **state)
 {
 	uint8_t in[200];
-	size_t ilen = inner_ip(in, NET_IP, SUB_IP, 50, sizeof(in), true);
+	size_t ilen = inner_ip(in, NET_IP, SUB_IP, 50, sizeof(in), RTE_IPV4_HDR_DF_FLAG);
 	struct lns_sess_ctr before = ctr(E.slot_a);
 	struct rte_mbuf *m = down_frame(in, ilen);
 	enum lns_verdict v = classify(CORE, m);
@@ -756,7 +430,7 @@ static void test_down_mtu(void **state)
 	size_t ilen;
 
 	(void)state;
-	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU, true);
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU, RTE_IPV4_HDR_DF_FLAG);
 	m = down_frame(in, ilen);
 	check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
 	rte_pktmbuf_free(m);
@@ -764,7 +438,7 @@ static void test_down_mtu(void **state)
 
 	/* Too big with DF: dropped, for an ICMP error with the session's MTU. */
 	before = ctr(E.slot_a);
-	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, true);
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, RTE_IPV4_HDR_DF_FLAG);
 	m = down_frame(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
 	assert_int_equal(m->hash.usr, LNS_PUNT_WITH_MTU(LNS_PUNT_ICMP_TOO_BIG, A_MTU));
@@ -772,7 +446,7 @@ static void test_down_mtu(void **state)
 	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
 	/* Without: two fragments into the tunnel (tests/packet/test_mtu.c checks their bytes). */
 	before = ctr(E.slot_a);
-	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, false);
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, A_MTU + 1, 0);
 	m = down_frame(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_FRAGS);
 	assert_int_equal(E.w->n_frag, 2);
@@ -786,7 +460,7 @@ static void test_down_mtu(void **state)
 static void test_down_ttl(void **state)
 {
 	uint8_t in[60];
-	size_t ilen = inner_ip(in, NET_IP, SUB_IP, 1, sizeof(in), false);
+	size_t ilen = inner_ip(in, NET_IP, SUB_IP, 1, sizeof(in), 0);
 	struct lns_sess_ctr before = ctr(E.slot_a);
 	struct rte_mbuf *m = down_frame(in, ilen);
 
@@ -801,7 +475,7 @@ static void test_down_no_session(void **state)
 {
 	const struct lns_nexthop nh = {.port = CORE, .gw = rte_cpu_to_be_32(CORE_GW)};
 	uint8_t in[60];
-	size_t ilen = inner_ip(in, NET_IP, 0xc6120063u /* 198.18.0.99 */, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, NET_IP, 0xc6120063u /* 198.18.0.99 */, 64, sizeof(in), 0);
 	struct rte_mbuf *m = down_frame(in, ilen);
 
 	(void)state;
@@ -811,8 +485,8 @@ static void test_down_no_session(void **state)
 	 * never goes back toward the core (dp/fib.h). */
 	{
 		uint8_t in2[60];
-		size_t ilen2 = inner_ip(in2, NET_IP, 0x64400063u /* 100.64.0.99 */, 64, sizeof(in2),
-					false);
+		size_t ilen2 =
+			inner_ip(in2, NET_IP, 0x64400063u /* 100.64.0.99 */, 64, sizeof(in2), 0);
 
 		m = down_frame(in2, ilen2);
 		assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
@@ -832,7 +506,7 @@ static void test_down_no_session(void **state)
 static void test_down_framed_route(void **state)
 {
 	uint8_t in[120];
-	size_t ilen = inner_ip(in, NET_IP, FRAMED_NET | 7, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, NET_IP, FRAMED_NET | 7, 64, sizeof(in), 0);
 	struct lns_sess_ctr before = ctr(E.slot_a);
 	struct rte_mbuf *m;
 
@@ -865,13 +539,13 @@ static void test_counters_exact(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < RTE_DIM(sizes); i++) {
-		size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizes[i], false);
+		size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizes[i], 0);
 		struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
 
 		check_to_core(m, classify(ACC, m), in, ilen);
 		rte_pktmbuf_free(m);
 		up += ilen;
-		ilen = inner_ip(in, NET_IP, SUB_IP, 64, sizes[i], false);
+		ilen = inner_ip(in, NET_IP, SUB_IP, 64, sizes[i], 0);
 		m = down_frame(in, ilen);
 		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
 		rte_pktmbuf_free(m);
@@ -885,7 +559,7 @@ static void test_counters_up_drop(void **state)
 {
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
 	uint8_t in[60];
-	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 1, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 1, sizeof(in), 0);
 	struct lns_sess_ctr before = ctr(E.slot_a);
 	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
 
@@ -927,7 +601,7 @@ static void test_slot_reuse(void **state)
 	before_c = ctr(slot_c);
 
 	/* to B's old address: not into C's tunnel (a pool's address nobody holds: no route) */
-	ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), false);
+	ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), 0);
 	m = down_frame(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
 	rte_pktmbuf_free(m);
@@ -935,14 +609,14 @@ static void test_slot_reuse(void **state)
 	{
 		const uint8_t h[] = {0x00, 0x02, 0x00, 102, 0x00, 202, 0xff, 0x03, 0x00, 0x21};
 
-		ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), false);
+		ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), 0);
 		m = up_frame(h, sizeof(h), in, ilen);
 		assert_int_equal(classify(ACC, m), LNS_V_DROP_L2TP_UNKNOWN_SESSION);
 		rte_pktmbuf_free(m);
 	}
 	check_ctr_delta(&before_c, slot_c, 0, 0, 0, 0);
 	/* C's own address goes into C's tunnel */
-	ilen = inner_ip(in, NET_IP, 0x64400007u, 64, sizeof(in), false);
+	ilen = inner_ip(in, NET_IP, 0x64400007u, 64, sizeof(in), 0);
 	m = down_frame(in, ilen);
 	check_to_session(m, classify(CORE, m), 13, 14, in, ilen);
 	rte_pktmbuf_free(m);
@@ -956,25 +630,6 @@ static void test_slot_reuse(void **state)
 }
 
 /* ------------------------------------------------------------------ main */
-
-/* EAL leaves its runtime directory (/var/run/dpdk/<prefix>) behind: remove it. */
-static void runtime_dir_remove(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX + 256];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 /* ------------------------------------------- prebuilt headers, sequencing */
 
@@ -990,7 +645,7 @@ static void test_down_lac_mac_prebuilt(void **state)
 	static const struct rte_ether_addr lac_mac = {{0x02, 0x1a, 0xc0, 0, 0, 0x01}};
 	uint32_t slot = publish_ex(B_TID, B_SID, B_PTID, B_PSID, SUB2_IP, 1400, 0, &lac_mac);
 	uint8_t in[100];
-	size_t ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), 0);
 	struct rte_mbuf *m = down_frame(in, ilen);
 	enum lns_verdict v = classify(CORE, m);
 
@@ -1009,7 +664,7 @@ static void test_down_sequencing(void **state)
 	uint32_t slot = publish_ex(B_TID, B_SID, B_PTID, B_PSID, SUB2_IP, 1400, LNS_SESS_F_SEQ,
 				   &acc_gw_mac);
 	uint8_t in[80];
-	size_t ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), true);
+	size_t ilen = inner_ip(in, NET_IP, SUB2_IP, 64, sizeof(in), RTE_IPV4_HDR_DF_FLAG);
 
 	(void)state;
 	for (unsigned k = 0; k < 3; k++) {
@@ -1045,7 +700,7 @@ static void test_up_framed_source(void **state)
 	uint32_t slot_b = publish(B_TID, B_SID, B_PTID, B_PSID, SUB2_IP, 1400);
 	struct lns_dp_session a;
 	uint8_t in[100];
-	size_t ilen = inner_ip(in, FRAMED_NET | 9, NET_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, FRAMED_NET | 9, NET_IP, 64, sizeof(in), 0);
 	struct rte_mbuf *m;
 
 	(void)state;
@@ -1079,7 +734,7 @@ static void test_up_to_lns(void **state)
 {
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
 	uint8_t in[84];
-	size_t ilen = inner_ip(in, SUB_IP, LNS_ACC_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB_IP, LNS_ACC_IP, 64, sizeof(in), 0);
 	struct lns_sess_ctr before = ctr(E.slot_a);
 	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
 	uint32_t len = rte_pktmbuf_pkt_len(m);
@@ -1142,7 +797,7 @@ static void test_fib_pool_range(void **state)
 static void test_handoff(void **state)
 {
 	uint8_t in[100];
-	size_t ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), false);
+	size_t ilen = inner_ip(in, SUB2_IP, NET_IP, 64, sizeof(in), 0);
 	uint16_t sid_other = 0, sid_own = 0;
 	uint32_t slot_o, slot_s;
 
@@ -1172,7 +827,7 @@ static void test_handoff(void **state)
 	}
 	{
 		uint8_t in2[100];
-		size_t ilen2 = inner_ip(in2, SUB2_IP + 1, NET_IP, 64, sizeof(in2), false);
+		size_t ilen2 = inner_ip(in2, SUB2_IP + 1, NET_IP, 64, sizeof(in2), 0);
 		const uint8_t h[] = {0x00,         0x02,           B_TID >> 8, B_TID & 0xff,
 				     sid_own >> 8, sid_own & 0xff, 0x21};
 		struct rte_mbuf *m = up_frame(h, sizeof(h), in2, ilen2);
@@ -1188,10 +843,6 @@ static void test_handoff(void **state)
 
 int main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = {"test_worker",    "--no-huge",     "-m",   "256",      "--no-pci",
-			"--no-telemetry", "--file-prefix", prefix, "--lcores", "0@0,1@0",
-			"--log-level",    "lib.eal:error", NULL};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_up_plain),
 		cmocka_unit_test(test_up_length),
@@ -1226,20 +877,11 @@ int main(void)
 		cmocka_unit_test(test_up_to_lns),
 		cmocka_unit_test(test_fib_pool_range),
 	};
-	int ret;
+	int ret = pkt_eal_init("test_worker", "0@0,1@0");
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_worker: needs root (EAL); skipped\n");
-		return 77; /* meson: skipped */
-	}
-	snprintf(prefix, sizeof(prefix), "lnspkt%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_worker: EAL init failed\n");
-		return 1;
-	}
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	if (ret != 0)
+		return ret;
 	ret = cmocka_run_group_tests(tests, setup, teardown);
-	rte_eal_cleanup();
-	runtime_dir_remove(rundir);
+	pkt_eal_fini();
 	return ret;
 }

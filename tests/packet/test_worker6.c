@@ -12,45 +12,16 @@
  * One worker (rt->workers[0]); the main lcore plays it for RCU, except while
  * the worker loop runs. Needs root; --no-huge, so no hugepages.
  */
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cmocka.h>
 
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_eth_ring.h>
-#include <rte_ethdev.h>
-#include <rte_ip.h>
 #include <rte_launch.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
-#include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
-#include <rte_ring.h>
-#include <rte_udp.h>
 
-#include "app/app.h"
-#include "config/config.h"
-#include "dp/dp.h"
-#include "dp/fib.h"
 #include "dp/fib6.h"
 #include "dp/neigh.h"
-#include "dp/session.h"
 
-#define ACC  0 /* port indexes, as in the configuration */
-#define CORE 1
-#define NQ   2 /* queues per port: one worker plus the control lcore's */
+#include "harness.h"
 
 static const char cfg_yaml[] = "dataplane:\n"
 			       "  mbufs: 1024\n"
@@ -78,15 +49,18 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  max-sessions: 16\n"
 			       "  allow-unknown-peers: true\n";
 
-static const struct rte_ether_addr acc_gw_mac = {{0x02, 0xac, 0, 0, 0, 0xfe}};
-static const struct rte_ether_addr core_gw_mac = {{0x02, 0xc0, 0, 0, 0, 0xfe}};
+static const struct pkt_opts opts = {
+	.name = "test_worker6",
+	.yaml = cfg_yaml,
+	.n_workers = 1,
+	.nq = 2, /* queues per port: one worker plus the control lcore's */
+	.ring_size = 64,
+	.rcu_main = true, /* the main lcore plays worker 0, except while the worker loop runs */
+};
+
 static const struct rte_ether_addr core_host_mac = {{0x02, 0xc0, 0, 0, 0, 0x07}};
 
 /* IPv4 of the tunnel, host order. */
-#define LNS_ACC_IP 0xc0000201u /* 192.0.2.1 */
-#define ACC_GW     0xc00002feu /* 192.0.2.254: the LACs (10/8) are behind it */
-#define LAC_IP     0x0a010001u /* 10.1.0.1 */
-#define LAC_PORT   40000
 
 #define A6(...) ((const uint8_t[16]){__VA_ARGS__})
 /* the default route's gateway, and a host on the core subnet */
@@ -120,56 +94,7 @@ static const struct rte_ether_addr core_host_mac = {{0x02, 0xc0, 0, 0, 0, 0x07}}
 /* The plain data header and PPP of session A, IPv6 */
 #define H_A 0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x57
 
-struct env {
-	struct lns_config *cfg;
-	struct lns_runtime *rt;
-	struct lns_worker *w;
-	struct rte_ring *rxr[2][NQ], *txr[2][NQ];
-	bool ports_up[2];
-	uint32_t slot_a;
-};
-
-static struct env E;
-
 /* ---------------------------------------------------------------- set-up */
-
-static int port_start(unsigned idx)
-{
-	struct lns_runtime *rt = E.rt;
-	const struct lns_port_cfg *pc = &E.cfg->ports[idx];
-	struct lns_port *p = &rt->ports[idx];
-	struct rte_eth_conf conf = {.rxmode = {.mtu = pc->mtu}};
-	char name[RTE_RING_NAMESIZE];
-	int ret, id;
-
-	for (unsigned q = 0; q < NQ; q++) {
-		snprintf(name, sizeof(name), "t6_rx%u_%u", idx, q);
-		E.rxr[idx][q] =
-			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "t6_tx%u_%u", idx, q);
-		E.txr[idx][q] =
-			rte_ring_create(name, 64, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (E.rxr[idx][q] == NULL || E.txr[idx][q] == NULL)
-			return -ENOMEM;
-	}
-	id = rte_eth_from_rings(pc->device, E.rxr[idx], NQ, E.txr[idx], NQ, rte_socket_id());
-	if (id < 0)
-		return -EINVAL;
-	p->port_id = (uint16_t)id;
-	ret = rte_eth_dev_configure(p->port_id, NQ, NQ, &conf);
-	for (unsigned q = 0; ret == 0 && q < NQ; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL, rt->pool);
-		if (ret == 0)
-			ret = rte_eth_tx_queue_setup(p->port_id, q, 64, rte_socket_id(), NULL);
-	}
-	if (ret == 0)
-		ret = rte_eth_dev_start(p->port_id);
-	if (ret < 0)
-		return ret;
-	E.ports_up[idx] = true;
-	memcpy(p->mac.addr_bytes, pc->mac, 6); /* net_ring has no MAC worth having */
-	return lns_port_fill(rt, idx, p->port_id, NQ);
-}
 
 /* The test thread is worker 0 for RCU: quiescent whenever it holds nothing. */
 static void quiescent(void)
@@ -178,22 +103,11 @@ static void quiescent(void)
 }
 
 /* cp/ppp_fwd.c publish(): a forwarding session (sub_ip 0: IPv6 only) and its prefixes. */
-static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid,
-			const uint8_t *pfx, const uint8_t *pd)
+static uint32_t publish6(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid,
+			 const uint8_t *pfx, const uint8_t *pd)
 {
-	struct lns_dp_session s = {0};
+	struct lns_dp_session s = pkt_session(tid, sid, ptid, psid);
 
-	s.tid = tid;
-	s.sid = sid;
-	s.peer_tid = ptid;
-	s.peer_sid = psid;
-	s.local_ip = rte_cpu_to_be_32(LNS_ACC_IP);
-	s.peer_ip = rte_cpu_to_be_32(LAC_IP);
-	s.peer_port = LAC_PORT;
-	s.port = ACC;
-	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
-	s.mode = LNS_SESS_FORWARD;
-	s.peer_mru = 1500;
 	s.mtu = A_MTU;
 	s.slot = lns_session_slot_alloc(E.rt->sessions);
 	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
@@ -204,7 +118,7 @@ static uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid
 	return s.slot;
 }
 
-static void withdraw(uint16_t tid, uint16_t sid, const uint8_t *pfx, uint32_t slot)
+static void withdraw6(uint16_t tid, uint16_t sid, const uint8_t *pfx, uint32_t slot)
 {
 	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, pfx, 64), 0);
 	assert_int_equal(lns_session_withdraw(E.rt->sessions, tid, sid), 0);
@@ -215,97 +129,28 @@ static void withdraw(uint16_t tid, uint16_t sid, const uint8_t *pfx, uint32_t sl
 
 static int setup(void **state)
 {
-	char err[256];
-	rte_be32_t a;
+	rte_be32_t a = rte_cpu_to_be_32(ACC_GW);
 
 	(void)state;
-	E.cfg = lns_config_parse("test_worker6.yaml", cfg_yaml, strlen(cfg_yaml), err, sizeof(err));
-	if (E.cfg == NULL) {
-		fprintf(stderr, "config: %s\n", err);
+	if (pkt_setup(&opts) < 0)
 		return -1;
-	}
-	E.rt = rte_zmalloc("test_rt", sizeof(*E.rt), RTE_CACHE_LINE_SIZE);
-	if (E.rt == NULL || lns_runtime_init(E.rt, E.cfg, E.cfg->dataplane.mbufs, NULL) < 0) {
-		fprintf(stderr, "lns_runtime_init failed\n");
-		return -1;
-	}
-	if (E.rt->n_workers != 1) {
-		fprintf(stderr, "expected one worker lcore, got %u\n", E.rt->n_workers);
-		return -1;
-	}
-	E.w = &E.rt->workers[0];
-	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
-		E.rt->port_by_id[i] = -1;
-	for (unsigned i = 0; i < 2; i++) {
-		int ret = port_start(i);
-
-		E.rt->n_ports = i + 1;
-		if (ret < 0) {
-			fprintf(stderr, "port %u: %d\n", i, ret);
-			return -1;
-		}
-	}
-	if (lns_fib_fill(E.rt) < 0)
-		return -1;
-	if (rte_rcu_qsbr_thread_register(E.rt->qsbr, 0) != 0)
-		return -1;
-	rte_rcu_qsbr_thread_online(E.rt->qsbr, 0);
 	/* The LAC's router (IPv4), and the core's default router and one host (IPv6). */
-	a = rte_cpu_to_be_32(ACC_GW);
 	if (lns_neigh_set(E.rt->neigh, ACC, AF_INET, &a, &acc_gw_mac) < 0 ||
 	    lns_neigh_set(E.rt->neigh, CORE, AF_INET6, CORE_GW6, &core_gw_mac) < 0 ||
 	    lns_neigh_set(E.rt->neigh, CORE, AF_INET6, CORE_HOST6, &core_host_mac) < 0)
 		return -1;
-	E.slot_a = publish(A_TID, A_SID, A_PTID, A_PSID, A_PFX, A_PD);
+	E.slot_a = publish6(A_TID, A_SID, A_PTID, A_PSID, A_PFX, A_PD);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct lns_runtime *rt = E.rt;
-
 	(void)state;
-	if (rt) {
-		if (rt->qsbr) {
-			rte_rcu_qsbr_thread_offline(rt->qsbr, 0);
-			rte_rcu_qsbr_thread_unregister(rt->qsbr, 0);
-		}
-		for (unsigned i = 0; i < 2; i++)
-			if (E.ports_up[i]) {
-				rte_eth_dev_stop(rt->ports[i].port_id);
-				rte_eth_dev_close(rt->ports[i].port_id);
-			}
-		lns_runtime_fini(rt);
-		rte_free(rt);
-	}
-	for (unsigned i = 0; i < 2; i++)
-		for (unsigned q = 0; q < NQ; q++) {
-			rte_ring_free(E.rxr[i][q]);
-			rte_ring_free(E.txr[i][q]);
-		}
-	lns_config_free(E.cfg);
-	memset(&E, 0, sizeof(E));
+	pkt_teardown();
 	return 0;
 }
 
 /* ------------------------------------------------------- packet building */
-
-static void put(struct rte_mbuf *m, const void *src, size_t len)
-{
-	char *p = rte_pktmbuf_append(m, (uint16_t)len);
-
-	assert_non_null(p);
-	memcpy(p, src, len);
-}
-
-static void put_eth(struct rte_mbuf *m, const struct rte_ether_addr *dst,
-		    const struct rte_ether_addr *src, uint16_t type)
-{
-	struct rte_ether_hdr eth = {
-		.dst_addr = *dst, .src_addr = *src, .ether_type = rte_cpu_to_be_16(type)};
-
-	put(m, &eth, sizeof(eth));
-}
 
 /* An IPv6 packet of tot octets (next header NH, a byte pattern as payload) into buf. */
 static size_t inner6_nh(uint8_t *buf, const uint8_t *src, const uint8_t *dst, uint8_t hops,
@@ -330,59 +175,11 @@ static size_t inner6(uint8_t *buf, const uint8_t *src, const uint8_t *dst, uint8
 	return inner6_nh(buf, src, dst, hops, tot, IPPROTO_UDP);
 }
 
-/* An L2TP data frame from the LAC: Eth/IPv4/UDP 1701, hdr (L2TP and PPP), the packet. */
-static struct rte_mbuf *up_frame(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-	struct rte_ipv4_hdr ip = {0};
-	struct rte_udp_hdr udp = {0};
-	size_t l4 = sizeof(udp) + hlen + ilen;
-
-	assert_non_null(m);
-	put_eth(m, &E.rt->ports[ACC].mac, &acc_gw_mac, RTE_ETHER_TYPE_IPV4);
-	ip.version_ihl = RTE_IPV4_VHL_DEF;
-	ip.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(ip) + l4));
-	ip.time_to_live = 60;
-	ip.next_proto_id = IPPROTO_UDP;
-	ip.src_addr = rte_cpu_to_be_32(LAC_IP);
-	ip.dst_addr = rte_cpu_to_be_32(LNS_ACC_IP);
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
-	put(m, &ip, sizeof(ip));
-	udp.src_port = RTE_BE16(LAC_PORT);
-	udp.dst_port = RTE_BE16(1701);
-	udp.dgram_len = rte_cpu_to_be_16((uint16_t)l4);
-	put(m, &udp, sizeof(udp));
-	if (hlen)
-		put(m, hdr, hlen);
-	if (ilen)
-		put(m, in, ilen);
-	return m;
-}
-
 /* An IPv6 packet from the core's router to our core MAC (or dmac). */
-static struct rte_mbuf *down_frame_to(const struct rte_ether_addr *dmac, const uint8_t *in,
-				      size_t ilen)
+/* An IPv6 packet from the core's router to our core MAC. */
+static struct rte_mbuf *down_frame6(const uint8_t *in, size_t ilen)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
-
-	assert_non_null(m);
-	put_eth(m, dmac, &core_gw_mac, RTE_ETHER_TYPE_IPV6);
-	put(m, in, ilen);
-	return m;
-}
-
-static struct rte_mbuf *down_frame(const uint8_t *in, size_t ilen)
-{
-	return down_frame_to(&E.rt->ports[CORE].mac, in, ilen);
-}
-
-static enum lns_verdict classify(unsigned port, struct rte_mbuf *m)
-{
-	uint8_t v;
-
-	/* the worker's own path for a burst, here of one */
-	lns_process_burst(E.w, &E.rt->ports[port], &m, 1, &v);
-	return (enum lns_verdict)v;
+	return down_frame_to(&E.rt->ports[CORE].mac, RTE_ETHER_TYPE_IPV6, in, ilen);
 }
 
 /* ------------------------------------------------------------ checking */
@@ -393,17 +190,6 @@ static void check_inner6(const uint8_t *p, const uint8_t *in, size_t ilen)
 	assert_memory_equal(p, in, 7);
 	assert_int_equal(p[7], in[7] - 1);
 	assert_memory_equal(p + 8, in + 8, ilen - 8);
-}
-
-static void check_eth(const uint8_t *p, const struct rte_ether_addr *dst, unsigned port,
-		      uint16_t type)
-{
-	struct rte_ether_hdr eth;
-
-	memcpy(&eth, p, sizeof(eth));
-	assert_memory_equal(&eth.dst_addr, dst, 6);
-	assert_memory_equal(&eth.src_addr, &E.rt->ports[port].mac, 6);
-	assert_int_equal(eth.ether_type, rte_cpu_to_be_16(type));
 }
 
 /* Routed to the core to dmac: Eth + the inner packet. */
@@ -497,25 +283,6 @@ static void check_to_session(struct rte_mbuf *m, enum lns_verdict v, uint16_t pt
 	check_inner6(p + sizeof(want), in, ilen);
 }
 
-static struct lns_sess_ctr ctr(uint32_t slot)
-{
-	struct lns_sess_ctr c;
-
-	lns_sess_ctr_sum(E.rt, slot, &c);
-	return c;
-}
-
-static void check_ctr_delta(const struct lns_sess_ctr *before, uint32_t slot, uint64_t up_pkts,
-			    uint64_t up_bytes, uint64_t down_pkts, uint64_t down_bytes)
-{
-	struct lns_sess_ctr c = ctr(slot);
-
-	assert_int_equal(c.up_pkts - before->up_pkts, up_pkts);
-	assert_int_equal(c.up_bytes - before->up_bytes, up_bytes);
-	assert_int_equal(c.down_pkts - before->down_pkts, down_pkts);
-	assert_int_equal(c.down_bytes - before->down_bytes, down_bytes);
-}
-
 /* ------------------------------------------------------------- upstream */
 
 /* One upstream frame with this header, from A's /64 or its delegated prefix: to the core. */
@@ -533,18 +300,6 @@ static void up_ok(const uint8_t *hdr, size_t hlen)
 		rte_pktmbuf_free(m);
 		check_ctr_delta(&before, E.slot_a, 1, ilen, 0, 0);
 	}
-}
-
-/* One upstream frame: the verdict, and the session's counters unchanged. */
-static void up_verdict(const uint8_t *hdr, size_t hlen, const uint8_t *in, size_t ilen,
-		       enum lns_verdict want)
-{
-	struct lns_sess_ctr before = ctr(E.slot_a);
-	struct rte_mbuf *m = up_frame(hdr, hlen, in, ilen);
-
-	assert_int_equal(classify(ACC, m), want);
-	rte_pktmbuf_free(m);
-	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
 }
 
 static void test_up_plain(void **state)
@@ -589,7 +344,7 @@ static void test_up_spoofed(void **state)
 {
 	const uint8_t h[] = {H_A};
 	const uint8_t *srcs[] = {B_SUB, OTHER6, NET6, SUB_LL, A6(0)};
-	uint32_t slot_b = publish(101, 201, 8, 10, B_PFX, NULL);
+	uint32_t slot_b = publish6(101, 201, 8, 10, B_PFX, NULL);
 	uint8_t in[60];
 
 	(void)state;
@@ -598,7 +353,7 @@ static void test_up_spoofed(void **state)
 
 		up_verdict(h, sizeof(h), in, ilen, LNS_V_DROP_SPOOFED);
 	}
-	withdraw(101, 201, B_PFX, slot_b);
+	withdraw6(101, 201, B_PFX, slot_b);
 }
 
 /*
@@ -720,7 +475,7 @@ static void test_up_hairpin(void **state)
 	const uint8_t h[] = {H_A};
 	uint8_t in[80];
 	size_t ilen = inner6(in, A_SUB, B_SUB, 64, sizeof(in));
-	uint32_t slot_b = publish(101, 201, 8, 10, B_PFX, NULL);
+	uint32_t slot_b = publish6(101, 201, 8, 10, B_PFX, NULL);
 	struct lns_sess_ctr ba = ctr(E.slot_a), bb = ctr(slot_b);
 	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
 
@@ -729,7 +484,7 @@ static void test_up_hairpin(void **state)
 	rte_pktmbuf_free(m);
 	check_ctr_delta(&ba, E.slot_a, 1, ilen, 0, 0);
 	check_ctr_delta(&bb, slot_b, 0, 0, 1, ilen);
-	withdraw(101, 201, B_PFX, slot_b);
+	withdraw6(101, 201, B_PFX, slot_b);
 }
 
 /* IPCP not open (sub_ip 0): an IPv4 packet from 0.0.0.0 is not the subscriber's. */
@@ -754,7 +509,7 @@ static void test_down_prefixes(void **state)
 		uint8_t in[200];
 		size_t ilen = inner6(in, NET6, dsts[i], 50, sizeof(in));
 		struct lns_sess_ctr before = ctr(E.slot_a);
-		struct rte_mbuf *m = down_frame(in, ilen);
+		struct rte_mbuf *m = down_frame6(in, ilen);
 
 		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
 		rte_pktmbuf_free(m);
@@ -771,12 +526,12 @@ static void test_down_mtu(void **state)
 
 	(void)state;
 	ilen = inner6(in, NET6, A_SUB, 64, A_MTU);
-	m = down_frame(in, ilen);
+	m = down_frame6(in, ilen);
 	check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
 	rte_pktmbuf_free(m);
 	/* IPv6 is not fragmented on the way: marked for a Packet Too Big with the MTU */
 	ilen = inner6(in, NET6, A_SUB, 64, A_MTU + 1);
-	m = down_frame(in, ilen);
+	m = down_frame6(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_TOO_BIG);
 	assert_int_equal(m->hash.usr, LNS_PUNT_WITH_MTU(LNS_PUNT_ICMP6_TOO_BIG, A_MTU));
 	assert_int_equal(rte_pktmbuf_pkt_len(m), ilen);
@@ -788,7 +543,7 @@ static void test_down_hop_limit(void **state)
 	uint8_t in[60];
 	size_t ilen = inner6(in, NET6, A_SUB, 1, sizeof(in));
 	struct lns_sess_ctr before = ctr(E.slot_a);
-	struct rte_mbuf *m = down_frame(in, ilen);
+	struct rte_mbuf *m = down_frame6(in, ilen);
 
 	(void)state;
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_TTL);
@@ -803,24 +558,24 @@ static void test_down_no_route(void **state)
 					.gw = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfe}};
 	uint8_t in[60];
 	size_t ilen = inner6(in, NET6, OTHER6, 64, sizeof(in));
-	struct rte_mbuf *m = down_frame(in, ilen);
+	struct rte_mbuf *m = down_frame6(in, ilen);
 	uint32_t slot_b;
 
 	(void)state;
 	check_to_core(m, classify(CORE, m), &core_gw_mac, in, ilen);
 	rte_pktmbuf_free(m);
 	assert_int_equal(lns_fib6_del_route(E.rt->fib6, A6(0), 0), 0);
-	m = down_frame(in, ilen);
+	m = down_frame6(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
 	rte_pktmbuf_free(m);
 	/* B's /64 while it is there, and after */
-	slot_b = publish(101, 201, 8, 10, B_PFX, NULL);
+	slot_b = publish6(101, 201, 8, 10, B_PFX, NULL);
 	ilen = inner6(in, NET6, B_SUB, 64, sizeof(in));
-	m = down_frame(in, ilen);
+	m = down_frame6(in, ilen);
 	check_to_session(m, classify(CORE, m), 8, 10, in, ilen);
 	rte_pktmbuf_free(m);
-	withdraw(101, 201, B_PFX, slot_b);
-	m = down_frame(in, ilen);
+	withdraw6(101, 201, B_PFX, slot_b);
+	m = down_frame6(in, ilen);
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
 	rte_pktmbuf_free(m);
 	assert_int_equal(lns_fib6_add_route(E.rt->fib6, A6(0), 0, &nh), 0);
@@ -833,14 +588,14 @@ static void test_down_not_for_us(void **state)
 	const uint8_t *dsts[] = {A6(0xff, 0x0e, [15] = 1), A6(0xfe, 0x80, [15] = 9)};
 	uint8_t in[60];
 	size_t ilen = inner6(in, NET6, A_SUB, 64, sizeof(in));
-	struct rte_mbuf *m = down_frame_to(&other, in, ilen);
+	struct rte_mbuf *m = down_frame_to(&other, RTE_ETHER_TYPE_IPV6, in, ilen);
 
 	(void)state;
 	assert_int_equal(classify(CORE, m), LNS_V_DROP_NOT_FOR_US);
 	rte_pktmbuf_free(m);
 	for (unsigned i = 0; i < RTE_DIM(dsts); i++) {
 		ilen = inner6(in, NET6, dsts[i], 64, sizeof(in));
-		m = down_frame(in, ilen);
+		m = down_frame6(in, ilen);
 		assert_int_equal(classify(CORE, m), LNS_V_DROP_NOT_FOR_US);
 		rte_pktmbuf_free(m);
 	}
@@ -898,7 +653,7 @@ static void test_counters_exact(void **state)
 		rte_pktmbuf_free(m);
 		up += ilen;
 		ilen = inner6(in, NET6, A_PDH, 64, sizes[i]);
-		m = down_frame(in, ilen);
+		m = down_frame6(in, ilen);
 		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
 		rte_pktmbuf_free(m);
 		down += ilen;
@@ -941,7 +696,7 @@ static void test_worker_loop_counts(void **state)
 		m[i] = up_frame(h, sizeof(h), in[i], ilen[i]);
 	assert_int_equal(lns_fib6_del_route(E.rt->fib6, A6(0), 0), 0);
 	ilen[3] = inner6(in[3], NET6, OTHER6, 64, sizeof(in[3]));
-	m[3] = down_frame(in[3], ilen[3]);
+	m[3] = down_frame6(in[3], ilen[3]);
 
 	/* the worker thread takes over RCU thread id 0 */
 	rte_rcu_qsbr_thread_offline(E.rt->qsbr, 0);
@@ -975,30 +730,8 @@ static void test_worker_loop_counts(void **state)
 
 /* ------------------------------------------------------------------ main */
 
-static void runtime_dir_remove(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX + 256];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = {"test_worker6",   "--no-huge",     "-m",   "256",      "--no-pci",
-			"--no-telemetry", "--file-prefix", prefix, "--lcores", "0@0,1@0",
-			"--log-level",    "lib.eal:error", NULL};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_up_plain),
 		cmocka_unit_test(test_up_header_forms),
@@ -1019,20 +752,11 @@ int main(void)
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_worker_loop_counts),
 	};
-	int ret;
+	int ret = pkt_eal_init("test_worker6", "0@0,1@0");
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_worker6: needs root (EAL); skipped\n");
-		return 77; /* meson: skipped */
-	}
-	snprintf(prefix, sizeof(prefix), "lnspkt6%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_worker6: EAL init failed\n");
-		return 1;
-	}
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	if (ret != 0)
+		return ret;
 	ret = cmocka_run_group_tests(tests, setup, teardown);
-	rte_eal_cleanup();
-	runtime_dir_remove(rundir);
+	pkt_eal_fini();
 	return ret;
 }

@@ -19,20 +19,9 @@
 #include "dp/icmp.h"
 #include "dp/mss.h"
 #include "dp/ratelimit.h"
+#include "tests/unit/sum16.h"
 
 /* ------------------------------------------------------------- helpers */
-
-/* RFC 1071, the slow and obvious way: the ones' complement sum of 16-bit words. */
-static uint16_t sum16(const uint8_t *b, size_t len, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		s += (uint32_t)b[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
 
 static uint16_t be16(const uint8_t *p)
 {
