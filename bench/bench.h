@@ -53,7 +53,7 @@ struct bench_env {
 	double t_publish_s, t_fib_s;
 	/* heap bytes (rte_malloc statistics) taken by each part */
 	size_t mem_pool, mem_neigh, mem_sess_table, mem_sess_entries, mem_sess_ctr, mem_fib,
-		mem_fib_fill;
+		mem_fib_fill, mem_fib6, mem_fib_pools;
 };
 
 /* A session's attributes, all derived from its index. */

@@ -242,6 +242,7 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 		e->mem_sess_table = mem.sessions;
 		e->mem_sess_ctr = mem.sess_ctr;
 		e->mem_fib = mem.fib;
+		e->mem_fib6 = mem.fib6;
 	}
 	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
 		e->rt->port_by_id[i] = -1;
@@ -251,9 +252,14 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 		if (ret < 0)
 			return ret;
 	}
-	if (lns_fib_fill(e->rt) < 0) {
-		snprintf(err, errlen, "FIB: too many routes");
-		return -ENOSPC;
+	{
+		size_t h = lns_heap_used();
+
+		if (lns_fib_fill(e->rt) < 0) {
+			snprintf(err, errlen, "FIB: too many routes");
+			return -ENOSPC;
+		}
+		e->mem_fib_pools = lns_heap_used() - h; /* the pools' slot arrays (dp/fib.h) */
 	}
 	/* The routers' MACs, as the control lcore learns them by ARP. */
 	a = rte_cpu_to_be_32(BENCH_ACC_ROUTER);

@@ -755,16 +755,21 @@ int main(int argc, char **argv)
 	fprintf(b.js,
 		"  \"memory\": {\"mbuf_pool\": %zu, \"neigh_table\": %zu, \"session_table\": %zu, "
 		"\"session_entries\": %zu, \"session_counters\": %zu, \"fib\": %zu, "
-		"\"fib_sessions\": %zu},\n",
+		"\"fib_sessions\": %zu, \"fib_pools\": %zu, \"fib6\": %zu},\n",
 		e->mem_pool, e->mem_neigh, e->mem_sess_table, e->mem_sess_entries, e->mem_sess_ctr,
-		e->mem_fib, e->mem_fib_fill);
+		e->mem_fib, e->mem_fib_fill, e->mem_fib_pools, e->mem_fib6);
 	fprintf(b.js,
 		"  \"sizeof\": {\"lns_dp_session\": %zu, \"lns_sess_ctr\": %zu, \"rte_mbuf\": "
 		"%zu},\n",
 		sizeof(struct lns_dp_session), sizeof(struct lns_sess_ctr),
 		sizeof(struct rte_mbuf));
-	fprintf(b.js, "  \"cp_sizeof\": {\"l2tp_session\": %zu, \"ppp_session\": %zu},\n",
-		sizeof(struct l2tp_session), sizeof(struct ppp_session));
+	/* The control plane's heap beyond the two structs: malloc's header on each (16 B), and
+	 * the user name and Calling/Called-Station-Id kept at their length (a chunk of 32 B each
+	 * for the usual 8-24 characters). */
+	fprintf(b.js,
+		"  \"cp_sizeof\": {\"l2tp_session\": %zu, \"ppp_session\": %zu, "
+		"\"heap_strings_and_headers\": %d},\n",
+		sizeof(struct l2tp_session), sizeof(struct ppp_session), 2 * 16 + 3 * 32);
 	fprintf(b.js, "  \"components\": [");
 	for (unsigned i = 0; i < n_comp; i++)
 		fprintf(b.js, "%s\n    {\"name\": \"%s\", \"what\": \"%s\", \"cycles\": %.2f}",

@@ -115,10 +115,13 @@ def find(rows, n, size, sc):
 def memory(run):
     m, n = run["memory"], run["sessions"]
     parts = {
-        "session table (rte_hash, lock-free)": m["session_table"],
-        "session entries (rte_malloc, one each)": m["session_entries"],
+        "session table (entries, Ns, free and pending slots)": m["session_table"],
+        "session index pages and directories": m["session_entries"],
         "per-session counters (1 worker)": m["session_counters"],
         "FIB rules and tbl8 groups": m["fib"] + m.get("fib_sessions", 0) - LPM_TBL24,
+        "IPv4 pool slot arrays (the pool's size, 4 B an address)": m.get("fib_pools", 0),
+        "IPv6 FIB (two prefixes a session, rte_hash; its trie's 64 MiB fixed part included)":
+            m.get("fib6", 0),
     }
     per = {k: v / n for k, v in parts.items()}
     return {"sessions": n, "per_session": per, "dp_total": sum(per.values()),
