@@ -28,7 +28,7 @@ struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32
 		.type = RTE_FIB6_TRIE,
 		.default_nh = LNS_NH6_NONE,
 		.max_routes = (int)max_routes,
-		.trie = {.nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = ROUTE_TBL8},
+		.trie = {.nh_sz = RTE_FIB6_TRIE_2B, .num_tbl8 = ROUTE_TBL8}, /* route indexes: 2 B do */
 	};
 	struct rte_hash_parameters hp = {
 		.name = n,

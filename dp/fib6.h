@@ -47,7 +47,7 @@
 #include "dp/mac64.h"
 
 /* What a route lookup without a matching route gives (rte_fib6's default_nh). */
-#define LNS_NH6_NONE 0x7fffffffu
+#define LNS_NH6_NONE 0x7fffu
 
 struct lns_nexthop6 {
 	uint16_t port;  /* index in rt->ports */

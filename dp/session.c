@@ -31,8 +31,10 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 	char dqname[RTE_RCU_QSBR_DQ_NAMESIZE];
 	struct rte_rcu_qsbr_dq_parameters dp = {
 		.name = dqname,
-		/* at most a page per live session and a directory per tunnel */
-		.size = 2 * entries + 64,
+		/* Pages and directories waiting for their grace period: a page goes only when its
+		 * last session does, so a quarter of the table is plenty; should it fill,
+		 * retire() waits for the grace period itself. */
+		.size = entries / 4 + 1024,
 		.esize = sizeof(void *),
 		.trigger_reclaim_limit = 64,
 		.max_reclaim_size = 256,
