@@ -120,7 +120,7 @@ def memory(run):
         "per-session counters (1 worker)": m["session_counters"],
         "FIB rules and tbl8 groups": m["fib"] + m.get("fib_sessions", 0) - LPM_TBL24,
         "IPv4 pool slot arrays (the pool's size, 4 B an address)": m.get("fib_pools", 0),
-        "IPv6 FIB (two prefixes a session, rte_hash; its trie's 64 MiB fixed part included)":
+        "IPv6 FIB (room for two prefixes a session in an rte_hash; the route trie's 32 MiB)":
             m.get("fib6", 0),
     }
     per = {k: v / n for k, v in parts.items()}
@@ -365,7 +365,11 @@ def markdown(doc):
             L.append("| %s | %.0f |" % (k, v))
         L.append("| **data plane, total** | **%.0f** |" % mem["dp_total"])
         for k, v in mem["cp_structs"].items():
-            L.append("| control plane: `sizeof(struct %s)` (calloc) | %d |" % (k, v))
+            if k == "heap_strings_and_headers":
+                L.append("| control plane: malloc headers and the user, Calling- and "
+                         "Called-Station-Id strings (typical) | %d |" % v)
+            else:
+                L.append("| control plane: `sizeof(struct %s)` (calloc) | %d |" % (k, v))
         L.append("")
         L.append("Fixed, whatever the count: " + ", ".join(
             "%s %.0f MiB" % (k, v / 2 ** 20) for k, v in mem["fixed"].items()) + ".")
