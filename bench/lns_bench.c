@@ -764,12 +764,12 @@ int main(int argc, char **argv)
 		sizeof(struct lns_dp_session), sizeof(struct lns_sess_ctr),
 		sizeof(struct rte_mbuf));
 	/* The control plane's heap beyond the two structs: malloc's header on each (16 B), and
-	 * the user name and Calling/Called-Station-Id kept at their length (a chunk of 32 B each
-	 * for the usual 8-24 characters). */
+	 * the user name, Calling/Called-Station-Id and RADIUS Class kept at their length (a
+	 * chunk of 32 B each for the usual 8-24 octets). */
 	fprintf(b.js,
 		"  \"cp_sizeof\": {\"l2tp_session\": %zu, \"ppp_session\": %zu, "
 		"\"heap_strings_and_headers\": %d},\n",
-		sizeof(struct l2tp_session), sizeof(struct ppp_session), 2 * 16 + 3 * 32);
+		sizeof(struct l2tp_session), sizeof(struct ppp_session), 2 * 16 + 4 * 32);
 	fprintf(b.js, "  \"components\": [");
 	for (unsigned i = 0; i < n_comp; i++)
 		fprintf(b.js, "%s\n    {\"name\": \"%s\", \"what\": \"%s\", \"cycles\": %.2f}",

@@ -366,8 +366,8 @@ def markdown(doc):
         L.append("| **data plane, total** | **%.0f** |" % mem["dp_total"])
         for k, v in mem["cp_structs"].items():
             if k == "heap_strings_and_headers":
-                L.append("| control plane: malloc headers and the user, Calling- and "
-                         "Called-Station-Id strings (typical) | %d |" % v)
+                L.append("| control plane: malloc headers; user name, Calling- and "
+                         "Called-Station-Id, Class at their length (typical) | %d |" % v)
             else:
                 L.append("| control plane: `sizeof(struct %s)` (calloc) | %d |" % (k, v))
         L.append("")

@@ -40,10 +40,10 @@ struct auth_req {
 	uint8_t response[64]; /* MD5 value (16), or MS-CHAPv2 Response value (49) */
 	uint8_t response_len;
 	/* Who asks, for a network backend (RADIUS attributes) */
-	uint32_t nas_port;	  /* tunnel ID << 16 | session ID, ours */
-	char nas_port_id[32];	  /* "tunnel/session" */
+	uint32_t nas_port;    /* tunnel ID << 16 | session ID, ours */
+	char nas_port_id[32]; /* "tunnel/session" */
 	char calling[64], called[64];
-	char connect_info[64];	  /* "tx/rx" connect speeds */
+	char connect_info[64]; /* "tx/rx" connect speeds */
 	char acct_session_id[24];
 	struct in_addr lac, lns; /* the tunnel's endpoints */
 	char lac_name[64], lns_name[64];
@@ -58,8 +58,6 @@ struct auth_attrs {
 	struct in_addr dns[2];
 	unsigned n_dns;
 	struct in_addr netmask;
-	uint8_t class_[AUTH_CLASS_MAX];
-	uint8_t class_len;
 #define AUTH_MAX_ROUTES 8 /* a bit each in ppp_session.routes_installed */
 	struct auth_route {
 		struct in_addr prefix;
@@ -82,10 +80,14 @@ struct auth_reply {
 	/* What the backend says about the subscriber */
 	bool has_address;
 	struct in_addr address; /* a fixed address */
-	int pool;		/* index into cfg->pools, -1: the default */
-	int pool6, pd_pool;	/* IPv6 pools of the /64 and the delegated prefix, -1: ppp's */
+	int pool;               /* index into cfg->pools, -1: the default */
+	int pool6, pd_pool;     /* IPv6 pools of the /64 and the delegated prefix, -1: ppp's */
 	struct auth_attrs attrs;
-	char mschap_error[64];	/* MS-CHAP-Error from the server, for the Failure message */
+	char mschap_error[64]; /* MS-CHAP-Error from the server, for the Failure message */
+	/* Class (RFC 2865 5.25), echoed in accounting: kept apart from attrs, so that a
+	 * session keeps it at its length, not in a 253-octet array. */
+	uint8_t class_[AUTH_CLASS_MAX];
+	uint8_t class_len;
 };
 
 typedef void (*auth_done_fn)(void *ctx, const struct auth_reply *r);

@@ -114,6 +114,8 @@ struct ppp_session {
 		int pool6, pd_pool; /* IPv6 pools of the /64 and the delegated prefix, -1: ppp's */
 		struct auth_attrs attrs;
 	} auth_reply;
+	uint8_t *class_; /* the reply's Class, at its length (NULL: none), echoed in accounting */
+	uint8_t class_len;
 
 	/* IPCP */
 	struct in_addr our_ip, peer_ip;
@@ -130,7 +132,7 @@ struct ppp_session {
 		int pool;     /* the pool it came from (or is reserved in), -1: none */
 		bool routed;  /* in the workers' FIB, to this session */
 	} pfx, pd;
-	uint64_t ra_at;	     /* next Router Advertisement, 0: none planned */
+	uint64_t ra_at;      /* next Router Advertisement, 0: none planned */
 	uint64_t ra_last;    /* when the last one went */
 	unsigned ra_initial; /* initial advertisements still to send (RFC 4861 6.2.4) */
 	/* which families the workers forward for (cp/ppp_fwd.c) */
@@ -204,19 +206,19 @@ void ppp_fwd_fini(struct lns_cp *cp);
 int ppp_addr_claim(struct ppp_session *p);
 void ppp_addr_unclaim(struct ppp_session *p);
 struct ppp_session *ppp_by_address(struct lns_cp *cp, struct in_addr a);
-void ppp_fwd_up(struct ppp_session *p);   /* IPCP opened: the workers forward IPv4 */
-void ppp_fwd_down(struct ppp_session *p); /* IPCP closed: no more IPv4 */
+void ppp_fwd_up(struct ppp_session *p);    /* IPCP opened: the workers forward IPv4 */
+void ppp_fwd_down(struct ppp_session *p);  /* IPCP closed: no more IPv4 */
 void ppp_fwd6_up(struct ppp_session *p);   /* IPv6CP opened: the prefixes to the workers */
 void ppp_fwd6_down(struct ppp_session *p); /* and back; with neither, the control lcore's */
 
 /* cp/ppp_v6.c: IPv6 on the link */
-void ppp_v6_up(struct ppp_session *p);	 /* IPv6CP opened: prefixes, workers, RAs */
+void ppp_v6_up(struct ppp_session *p);   /* IPv6CP opened: prefixes, workers, RAs */
 void ppp_v6_down(struct ppp_session *p); /* IPv6CP closed or session gone */
 void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len); /* protocol 0x0057 */
 /* cp/ppp_input.c: an IPv4 packet from the subscriber to one of lnsd's addresses (its gateway
  * in IPCP among them): an ICMP echo request is answered into the tunnel, the rest dropped. */
 void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len);
-void ppp_v6_tick(struct ppp_session *p, uint64_t now);			   /* RAs due */
+void ppp_v6_tick(struct ppp_session *p, uint64_t now); /* RAs due */
 /* "2001:db8::/64" or "" */
 const char *ppp_prefix_str(const struct ppp_prefix *x, char *buf, size_t len);
 

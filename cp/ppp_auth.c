@@ -85,6 +85,9 @@ const char ppp_no_user[1] = "";
 
 void ppp_user_free(struct ppp_session *p)
 {
+	free(p->class_); /* the session's other heap attribute, freed with the name */
+	p->class_ = NULL;
+	p->class_len = 0;
 	if (p->user != ppp_no_user)
 		free(p->user);
 	p->user = (char *)ppp_no_user;
@@ -102,6 +105,13 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 	p->auth_reply.pool6 = r->pool6;
 	p->auth_reply.pd_pool = r->pd_pool;
 	p->auth_reply.attrs = r->attrs;
+	free(p->class_);
+	p->class_ = NULL;
+	p->class_len = 0;
+	if (r->class_len && (p->class_ = malloc(r->class_len)) != NULL) {
+		memcpy(p->class_, r->class_, r->class_len);
+		p->class_len = r->class_len;
+	}
 	if (p->dying)
 		return;
 	if (!r->accept) {

@@ -175,8 +175,9 @@ static void session_rec(const struct ppp_session *p, struct acct_rec *a, uint32_
 	snprintf(a->called, sizeof(a->called), "%s", L2TP_STR(s->called));
 	a->lac.s_addr = s->t->peer_ip;
 	a->lns.s_addr = s->t->local_ip;
-	a->class_len = p->auth_reply.attrs.class_len;
-	memcpy(a->class_, p->auth_reply.attrs.class_, a->class_len);
+	a->class_len = p->class_len;
+	if (a->class_len)
+		memcpy(a->class_, p->class_, a->class_len);
 	if (p->ipv6_up) {
 		a->has_ifid = true;
 		memcpy(a->ifid, p->peer_ifid, 8);

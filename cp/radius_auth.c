@@ -31,8 +31,8 @@ static int build_access_request(void *vctx, struct radius_builder *b, const uint
 	const struct access_ctx *a = vctx;
 	const struct auth_req *q = &a->req;
 	const struct lns_radius_cfg *rc = &a->cp->rt->cfg->radius;
-	const char *nas_id = rc->nas_identifier[0] ? rc->nas_identifier
-						   : a->cp->rt->cfg->l2tp.host_name;
+	const char *nas_id =
+		rc->nas_identifier[0] ? rc->nas_identifier : a->cp->rt->cfg->l2tp.host_name;
 	char ip[INET_ADDRSTRLEN];
 
 	RTE_SET_USED(now);
@@ -93,7 +93,8 @@ static int build_access_request(void *vctx, struct radius_builder *b, const uint
 	if (q->lac_name[0])
 		radius_put_tagged(b, RADIUS_ATTR_TUNNEL_CLIENT_AUTH_ID, 1, q->lac_name,
 				  strlen(q->lac_name));
-	radius_put_tagged(b, RADIUS_ATTR_TUNNEL_SERVER_AUTH_ID, 1, q->lns_name, strlen(q->lns_name));
+	radius_put_tagged(b, RADIUS_ATTR_TUNNEL_SERVER_AUTH_ID, 1, q->lns_name,
+			  strlen(q->lns_name));
 	radius_put_str(b, RADIUS_ATTR_ACCT_SESSION_ID, q->acct_session_id);
 	radius_put_message_authenticator(b);
 	return b->err;
@@ -182,7 +183,8 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 			case RADIUS_MS_MPPE_RECV_KEY:
 			case RADIUS_MS_MPPE_ENCRYPTION_POLICY:
 			case RADIUS_MS_MPPE_ENCRYPTION_TYPES:
-				continue; /* MPPE keys: no encryption on an LNS link, nothing to do */
+				continue; /* MPPE keys: no encryption on an LNS link, nothing to do
+					   */
 			default:
 				break;
 			}
@@ -220,8 +222,9 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 					r->pool = pool;
 					continue;
 				}
-				LNS_LOG(WARNING, cp, "RADIUS: \"%.*s\": Framed-Pool \"%.*s\" is not a "
-						     "configured pool, ignored",
+				LNS_LOG(WARNING, cp,
+					"RADIUS: \"%.*s\": Framed-Pool \"%.*s\" is not a "
+					"configured pool, ignored",
 					(int)q->user_len, q->user, (int)a->len, a->v);
 				continue;
 			}
@@ -246,13 +249,14 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 					continue;
 				break;
 			case RADIUS_ATTR_CLASS:
-				at->class_len = (uint8_t)(a->len < AUTH_CLASS_MAX ? a->len : AUTH_CLASS_MAX);
-				memcpy(at->class_, a->v, at->class_len);
+				r->class_len = (uint8_t)(a->len < AUTH_CLASS_MAX ? a->len
+										 : AUTH_CLASS_MAX);
+				memcpy(r->class_, a->v, r->class_len);
 				continue;
 			case RADIUS_ATTR_FRAMED_IPV6_PREFIX:
 				/* The link's prefix: SLAAC needs a /64 (RFC 4862 5.5.3). */
-				if (radius_get_ipv6_prefix(a, &at->ipv6_prefix,
-							   &at->ipv6_plen) == 0 &&
+				if (radius_get_ipv6_prefix(a, &at->ipv6_prefix, &at->ipv6_plen) ==
+					    0 &&
 				    at->ipv6_plen == 64) {
 					at->has_ipv6_prefix = true;
 					continue;
@@ -277,8 +281,9 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 					*(pd ? &r->pd_pool : &r->pool6) = pool;
 					continue;
 				}
-				LNS_LOG(WARNING, cp, "RADIUS: \"%.*s\": %s \"%.*s\" is not a "
-						     "configured IPv6 pool%s, ignored",
+				LNS_LOG(WARNING, cp,
+					"RADIUS: \"%.*s\": %s \"%.*s\" is not a "
+					"configured IPv6 pool%s, ignored",
 					(int)q->user_len, q->user,
 					pd ? "Delegated-IPv6-Prefix-Pool" : "Framed-IPv6-Pool",
 					(int)a->len, a->v, pd ? "" : " of /64s");
@@ -293,10 +298,12 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 			case RADIUS_ATTR_FRAMED_ROUTE:
 				if (parse_route(a, at) == 0)
 					continue;
-				LNS_LOG(WARNING, cp, "RADIUS: \"%.*s\": Framed-Route \"%.*s\" not applied "
-						     "(expected \"PREFIX[/LEN] GATEWAY [METRIC]\" with gateway "
-						     "0.0.0.0 or the subscriber's, at most %d)",
-					(int)q->user_len, q->user, (int)a->len, a->v, AUTH_MAX_ROUTES);
+				LNS_LOG(WARNING, cp,
+					"RADIUS: \"%.*s\": Framed-Route \"%.*s\" not applied "
+					"(expected \"PREFIX[/LEN] GATEWAY [METRIC]\" with gateway "
+					"0.0.0.0 or the subscriber's, at most %d)",
+					(int)q->user_len, q->user, (int)a->len, a->v,
+					AUTH_MAX_ROUTES);
 				continue;
 			case RADIUS_ATTR_REPLY_MESSAGE:
 			case RADIUS_ATTR_MESSAGE_AUTHENTICATOR:
@@ -309,9 +316,11 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 				break;
 			}
 		}
-		LNS_LOG(WARNING, cp, "RADIUS: \"%.*s\": attribute %s (vendor %u, type %u) not honoured",
-			(int)q->user_len, q->user, radius_attr_name(a->vendor, a->vendor ? a->vtype : a->type),
-			a->vendor, a->vendor ? a->vtype : a->type);
+		LNS_LOG(WARNING, cp,
+			"RADIUS: \"%.*s\": attribute %s (vendor %u, type %u) not honoured",
+			(int)q->user_len, q->user,
+			radius_attr_name(a->vendor, a->vendor ? a->vtype : a->type), a->vendor,
+			a->vendor ? a->vtype : a->type);
 	}
 }
 
@@ -342,7 +351,8 @@ static void access_done(void *vctx, const struct radius_pkt *p)
 			radius_find_vsa(p, RADIUS_VENDOR_MS, RADIUS_MS_CHAP_ERROR);
 
 		snprintf(r.message, sizeof(r.message), "RADIUS %s%s%.*s",
-			 p->code == RADIUS_ACCESS_REJECT ? "Access-Reject" : radius_code_name(p->code),
+			 p->code == RADIUS_ACCESS_REJECT ? "Access-Reject"
+							 : radius_code_name(p->code),
 			 m ? ": " : "", m ? (int)m->len : 0, m ? (const char *)m->v : "");
 		if (e && e->len > 1)
 			snprintf(r.mschap_error, sizeof(r.mschap_error), "%.*s", (int)e->len - 1,
