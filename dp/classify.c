@@ -72,6 +72,16 @@ static enum lns_verdict parse_up(const struct rte_mbuf *m, uint32_t off, struct 
 
 	x->inner6 = 0;
 	flags = (uint16_t)(b[off] << 8 | b[off + 1]);
+	/* What nearly every LAC sends: no optional field, ff 03, IPv4. One compare. */
+	if (likely(flags == 0x0002 && off + 10 + sizeof(*ip) <= end)) {
+		uint32_t ppp;
+
+		memcpy(&ppp, b + off + 6, sizeof(ppp));
+		if (likely(ppp == RTE_BE32(0xff030021))) {
+			pos = off + 10;
+			goto ipv4;
+		}
+	}
 	pos = off + 2 + ((flags & 0x4000) ? 2 : 0) + 4 + ((flags & 0x0800) ? 4 : 0);
 	if (flags & 0x0200) {
 		if (pos + 2 > end)
@@ -102,6 +112,7 @@ static enum lns_verdict parse_up(const struct rte_mbuf *m, uint32_t off, struct 
 		return LNS_V_PUNT;
 	if (pos + sizeof(*ip) > end)
 		return LNS_V_DROP_BAD_IP;
+ipv4:
 	ip = (const struct rte_ipv4_hdr *)(b + pos);
 	ihl = (ip->version_ihl & 0x0f) * 4u;
 	tot = rte_be_to_cpu_16(ip->total_length);
@@ -174,8 +185,15 @@ static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port 
 		if (!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) || first == 0 ||
 		    first == 127 || first >= 224)
 			return LNS_V_DROP_NOT_FOR_US;
-		rte_pktmbuf_adj(m, (uint16_t)off);
-		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+		if (likely(m->nb_segs == 1)) {
+			/* Both lengths checked against the segment above. */
+			m->data_off += (uint16_t)off;
+			m->data_len = (uint16_t)tot;
+			m->pkt_len = tot;
+		} else {
+			rte_pktmbuf_adj(m, (uint16_t)off);
+			rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
+		}
 		x->kind = LNS_PK_ROUTE;
 		x->dst = ip->dst_addr;
 		return LNS_V_PENDING;

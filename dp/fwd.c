@@ -260,7 +260,8 @@ enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t sl
  * Route an IPv4 packet (data at its header) whose FIB answer is NH (from
  * the stage before): TTL, then into a session's tunnel or out of a port.
  */
-static enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m, uint32_t v)
+static __rte_always_inline enum lns_verdict route4(struct lns_worker *w, struct rte_mbuf *m,
+						   uint32_t v)
 {
 	const struct lns_runtime *rt = w->rt;
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
@@ -395,8 +396,14 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 		m->l3_len = x->l3_len;
 		return LNS_V_PUNT;
 	}
-	rte_pktmbuf_adj(m, x->ip_off);
-	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - x->ip_len);
+	if (likely(m->nb_segs == 1)) {
+		/* Classify checked both lengths against the segment: no need to check again. */
+		m->data_off += x->ip_off;
+		m->data_len = m->pkt_len = x->ip_len;
+	} else {
+		rte_pktmbuf_adj(m, x->ip_off);
+		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - x->ip_len);
+	}
 	lns_mss_clamp4(w, m, s.mtu);
 	/* Counted when it leaves, or goes to the control lcore to be sent on. */
 	v = route4(w, m, x->nh);
