@@ -442,6 +442,24 @@ static inline void prefetch_tbl8(const struct lns_fib *f, rte_be32_t dst)
 	}
 }
 
+/* The FIB's answer for C's destination; for a session, prefetch its downstream line and
+ * counter row. */
+static inline void route_lookup(struct lns_worker *w, struct lns_pctx *c)
+{
+	const struct lns_session_table *st = w->rt->sessions;
+
+	if (lns_fib_lookup(w->rt->fib, c->dst, &c->nh) < 0) {
+		c->nh = LNS_PCTX_NO_ROUTE;
+	} else if (c->nh & LNS_NH_SESSION) {
+		uint32_t slot = c->nh & ~LNS_NH_SESSION;
+
+		if (slot < st->n_slots) {
+			rte_prefetch0(&lns_session_entry(st, slot)->d);
+			rte_prefetch0_write(&w->sctr[slot]);
+		}
+	}
+}
+
 void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,
 		       uint16_t n, uint8_t *verdicts)
 {
@@ -488,38 +506,32 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		}
 		prefetch_tbl8(fib, c->dst);
 	}
-	/* 3: the session's slot: its entry and counters, from DRAM at a million sessions,
-	 * so as far ahead of their use as can be. */
+	/* 3: the session's slot (upstream), the route (downstream): an entry and a counter row
+	 * each, from DRAM at a million sessions, so as far ahead of their use as can be. */
+	for (uint16_t k = 0; k < n_fast; k++) {
+		struct lns_pctx *c = &x[fast[k]];
+
+		if (c->kind == LNS_PK_UP) {
+			c->slot = lns_session_index_slot(c->ix);
+			if (c->slot < st->n_slots) {
+				rte_prefetch0(lns_session_entry(st, c->slot));
+				rte_prefetch0_write(&w->sctr[c->slot]);
+			} else {
+				c->slot = LNS_SESSION_SLOT_NONE;
+			}
+		} else {
+			route_lookup(w, c);
+		}
+	}
+	/* 4: upstream's route (a hairpin's session entry and counters). */
 	for (uint16_t k = 0; k < n_fast; k++) {
 		struct lns_pctx *c = &x[fast[k]];
 
 		if (c->kind != LNS_PK_UP)
 			continue;
-		c->slot = lns_session_index_slot(c->ix);
-		if (c->slot < st->n_slots) {
-			rte_prefetch0(lns_session_entry(st, c->slot));
-			rte_prefetch0_write(&w->sctr[c->slot]);
-		} else {
-			c->slot = LNS_SESSION_SLOT_NONE;
-		}
-	}
-	/* 4: the route; a downstream session's entry and counters. */
-	for (uint16_t k = 0; k < n_fast; k++) {
-		struct lns_pctx *c = &x[fast[k]];
-
 		c->nh = LNS_PCTX_NO_ROUTE;
-		if (c->kind == LNS_PK_UP && c->up_v != LNS_V_PENDING)
-			continue;
-		if (lns_fib_lookup(fib, c->dst, &c->nh) < 0) {
-			c->nh = LNS_PCTX_NO_ROUTE;
-		} else if (c->nh & LNS_NH_SESSION) {
-			uint32_t slot = c->nh & ~LNS_NH_SESSION;
-
-			if (slot < st->n_slots) {
-				rte_prefetch0(&lns_session_entry(st, slot)->d);
-				rte_prefetch0_write(&w->sctr[slot]);
-			}
-		}
+		if (c->up_v == LNS_V_PENDING)
+			route_lookup(w, c);
 	}
 	/* 5: the work. */
 	for (uint16_t k = 0; k < n_fast; k++) {
