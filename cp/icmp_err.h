@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
 
 #include "dp/icmp.h"
 
@@ -66,5 +68,25 @@ struct rte_mbuf;
 /* cp/icmp_err.c, control lcore: set up the rate limit; answer one ICMP punt (frees M). */
 void cp_icmp_init(struct lns_cp *cp);
 void cp_icmp_error(struct lns_cp *cp, struct rte_mbuf *m);
+
+/*
+ * An ICMP echo request to us (IP header of IHL octets, TOT in all, both checked) turned
+ * in place into its reply: addresses swapped, TTL 64, type 0, both checksums anew. For
+ * the ports' own pings (cp/ipv4.c) and a subscriber's (cp/ppp_input.c).
+ */
+static inline void lns_icmp4_echo_reply(struct rte_ipv4_hdr *ip, size_t ihl, size_t tot)
+{
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
+	rte_be32_t a = ip->src_addr;
+
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;
+	ip->time_to_live = 64;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, tot - ihl);
+}
 
 #endif

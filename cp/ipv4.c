@@ -21,6 +21,7 @@
 #include <rte_udp.h>
 
 #include "cp/cp.h"
+#include "cp/icmp_err.h"
 
 /* Our IPv4 address on PORT in the same subnet as A, else the first one, else 0. */
 static rte_be32_t src_for(const struct lns_port *p, rte_be32_t a)
@@ -114,8 +115,8 @@ void cp_arp_probe(struct lns_cp *cp, unsigned port, const uint8_t addr[4])
 }
 
 /* UDP to one of our addresses: L2TP; nothing else is served on the ports. */
-static void udp_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m,
-		      struct rte_ipv4_hdr *ip, uint32_t tot)
+static void udp_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+		      uint32_t tot)
 {
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)((uint8_t *)ip + m->l3_len);
 	uint32_t ulen;
@@ -134,9 +135,8 @@ static void udp_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m,
 		cp->c.drop_unhandled++;
 		goto free;
 	}
-	lns_l2tp_input(&cp->l2tp, port, ip->src_addr, ip->dst_addr,
-		       rte_be_to_cpu_16(udp->src_port), (const uint8_t *)(udp + 1),
-		       ulen - sizeof(*udp));
+	lns_l2tp_input(&cp->l2tp, port, ip->src_addr, ip->dst_addr, rte_be_to_cpu_16(udp->src_port),
+		       (const uint8_t *)(udp + 1), ulen - sizeof(*udp));
 	goto free;
 malformed:
 	cp->c.drop_malformed++;
@@ -152,7 +152,6 @@ void cp_ipv4_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m)
 	struct rte_icmp_hdr *icmp;
 	struct rte_ether_hdr *eth;
 	uint32_t tot, ihl;
-	rte_be32_t a;
 
 	/* The worker checked version, IHL and total length against the frame. */
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
@@ -181,15 +180,7 @@ void cp_ipv4_input(struct lns_cp *cp, unsigned port, struct rte_mbuf *m)
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
-	a = ip->src_addr;
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = a;
-	ip->time_to_live = 64;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
-	icmp->icmp_cksum = 0;
-	icmp->icmp_cksum = ~rte_raw_cksum(icmp, tot - ihl);
+	lns_icmp4_echo_reply(ip, ihl, tot);
 	if (cp_tx(cp, port, m) == 0)
 		cp->c.icmp_echo_reply_out++;
 	return;

@@ -223,6 +223,6 @@ void ppp_session_free(struct ppp_session *p)
 	ppp_ncp_release(p);
 	rte_timer_stop_sync(&p->timer);
 	p->ls->ppp = NULL;
-	ppp_user_free(p);
+	ppp_auth_free(p);
 	free(p);
 }

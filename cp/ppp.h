@@ -163,6 +163,8 @@ void ppp_session_input(struct ppp_session *p, const uint8_t *frame, size_t len);
 void ppp_session_free(struct ppp_session *p); /* from the L2TP session's close */
 extern const char ppp_no_user[1];             /* p->user before authentication */
 void ppp_user_free(struct ppp_session *p);
+/* What authentication left on the heap (the name, the Class): at the session's end. */
+void ppp_auth_free(struct ppp_session *p);
 void ppp_send(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len);
 void ppp_arm(struct ppp_session *p);
 /* End the session: CDN with this result and RFC 3145 cause, after the current event. */

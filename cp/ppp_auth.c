@@ -85,12 +85,17 @@ const char ppp_no_user[1] = "";
 
 void ppp_user_free(struct ppp_session *p)
 {
-	free(p->class_); /* the session's other heap attribute, freed with the name */
-	p->class_ = NULL;
-	p->class_len = 0;
 	if (p->user != ppp_no_user)
 		free(p->user);
 	p->user = (char *)ppp_no_user;
+}
+
+void ppp_auth_free(struct ppp_session *p)
+{
+	ppp_user_free(p);
+	free(p->class_);
+	p->class_ = NULL;
+	p->class_len = 0;
 }
 
 static void auth_done(void *ctx, const struct auth_reply *r)

@@ -11,6 +11,7 @@
 #include <rte_ip.h>
 
 #include "cp/cp.h"
+#include "cp/icmp_err.h"
 #include "cp/ppp.h"
 
 /* LCP Protocol-Reject of a frame of protocol PROTO (RFC 1661 section 5.7). */
@@ -114,14 +115,7 @@ void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len)
 	    rte_raw_cksum(icmp, tot - ihl) != 0xffff)
 		goto drop;
 	cp->c.icmp_echo_in++;
-	rip->dst_addr = ip->src_addr;
-	rip->src_addr = ip->dst_addr;
-	rip->time_to_live = 64;
-	rip->hdr_checksum = 0;
-	rip->hdr_checksum = rte_ipv4_cksum(rip);
-	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
-	icmp->icmp_cksum = 0;
-	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, tot - ihl);
+	lns_icmp4_echo_reply(rip, ihl, tot);
 	ppp_send(p, PPP_IP, out, tot);
 	cp->c.icmp_echo_reply_out++;
 	return;

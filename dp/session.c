@@ -111,12 +111,6 @@ void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int 
 		t->vlan[port] = vlan;
 }
 
-size_t lns_session_table_bytes(const struct lns_session_table *t)
-{
-	return sizeof(*t->e) + sizeof(*t->ns) + sizeof(*t->free_slots) + sizeof(*t->pending) +
-	       sizeof(uint32_t) /* its place in a page */;
-}
-
 /* Give a page or a directory back once no worker can hold it. */
 static void retire(struct lns_session_table *t, void *p)
 {

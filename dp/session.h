@@ -109,8 +109,6 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 void lns_session_table_free(struct lns_session_table *t);
 /* Start-up: the VLAN of port index PORT, -1 untagged (for the prebuilt headers). */
 void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int vlan);
-/* Bytes of the table per slot, for reports. */
-size_t lns_session_table_bytes(const struct lns_session_table *t);
 
 /* Control lcore: publish S in its slot (S->slot must be allocated): the (tid, sid) key
  * leads to it and workers see the new contents. 0 or a negative errno. */

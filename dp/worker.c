@@ -50,6 +50,19 @@ static void tx_flush(struct lns_worker *w, unsigned o, struct rte_mbuf **pkts, u
 	*n = 0;
 }
 
+/* Pass what is gathered for worker O to its hand-off ring; what the ring does not take is
+ * dropped and counted. */
+static void ho_flush(struct lns_runtime *rt, unsigned o, struct rte_mbuf **pkts, uint16_t *n,
+		     struct lns_worker_counters *c)
+{
+	unsigned done = rte_ring_mp_enqueue_burst(rt->workers[o].handoff, (void **)pkts, *n, NULL);
+
+	c->handoff += done;
+	c->drop_handoff_full += *n - done;
+	rte_pktmbuf_free_bulk(&pkts[done], *n - done);
+	*n = 0;
+}
+
 /* Act on a processed burst's verdicts: send, punt, hand over or drop, and count. */
 static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		     const uint8_t *verdict, struct lns_worker_counters *c)
@@ -83,15 +96,8 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 				n_ho[o] = 0;
 			}
 			ho[o][n_ho[o]++] = m;
-			if (n_ho[o] == RTE_DIM(ho[o])) { /* full: pass this part on now */
-				unsigned done = rte_ring_mp_enqueue_burst(
-					rt->workers[o].handoff, (void **)ho[o], n_ho[o], NULL);
-
-				c->handoff += done;
-				c->drop_handoff_full += n_ho[o] - done;
-				rte_pktmbuf_free_bulk(&ho[o][done], n_ho[o] - done);
-				n_ho[o] = 0;
-			}
+			if (n_ho[o] == RTE_DIM(ho[o])) /* full: pass this part on now */
+				ho_flush(rt, o, ho[o], &n_ho[o], c);
 			continue;
 		}
 		case LNS_V_DROP_SPOOFED:
@@ -158,16 +164,11 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		rte_pktmbuf_free(m);
 	}
 	while (ho_mask) {
-		unsigned o = (unsigned)__builtin_ctzll(ho_mask), done;
+		unsigned o = (unsigned)__builtin_ctzll(ho_mask);
 
 		ho_mask &= ho_mask - 1;
-		if (n_ho[o] == 0)
-			continue;
-		done = rte_ring_mp_enqueue_burst(rt->workers[o].handoff, (void **)ho[o], n_ho[o],
-						 NULL);
-		c->handoff += done;
-		c->drop_handoff_full += n_ho[o] - done;
-		rte_pktmbuf_free_bulk(&ho[o][done], n_ho[o] - done);
+		if (n_ho[o])
+			ho_flush(rt, o, ho[o], &n_ho[o], c);
 	}
 	w->n_frag = 0; /* every fragment of the burst went out above */
 	for (unsigned o = 0; o < rt->n_ports; o++)

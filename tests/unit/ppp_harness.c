@@ -359,7 +359,7 @@ void h_ppp_free(struct ppp_session *p)
 	ppp_auth_cancel(p);
 	ppp_ncp_release(p);
 	s->ppp = NULL;
-	ppp_user_free(p);
+	ppp_auth_free(p);
 	free(p);
 	/* and the L2TP session, as l2tp_session_close frees it */
 	for (unsigned i = 0; i < e->n_frames; i++)
