@@ -97,6 +97,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 			cfg->l2tp.max_sessions);
 		return -ENOMEM;
 	}
+	lns_session_table_set_l2tp_port(rt->sessions, (uint16_t)cfg->l2tp.port);
 	m.sessions = lns_heap_used() - m.sessions;
 	rt->l2tp_port = rte_cpu_to_be_16((uint16_t)cfg->l2tp.port);
 	rt->n_slots = cfg->l2tp.max_sessions;

@@ -112,7 +112,6 @@ static int sessions_publish(struct bench_env *e, char *err, size_t errlen)
 		s.lac_mac = lns_mac64(&e->acc_router_mac);
 		s.mode = LNS_SESS_FORWARD;
 		s.sub_ip = bench_sub_ip(i);
-		s.peer_mru = 1500;
 		s.mtu = (uint16_t)RTE_MIN(1500u, room);
 		s.slot = lns_session_slot_alloc(rt->sessions);
 		if (s.slot == LNS_SESSION_SLOT_NONE) {

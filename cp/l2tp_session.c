@@ -190,7 +190,6 @@ void l2tp_session_dp_entry(const struct l2tp_session *s, struct lns_dp_session *
 	e->peer_sid = s->peer_sid;
 	e->local_ip = t->local_ip;
 	e->peer_ip = t->peer_ip;
-	e->local_port = (uint16_t)t->cp->rt->cfg->l2tp.port;
 	e->peer_port = t->peer_port;
 	e->slot = s->slot;
 	l2tp_tunnel_dp_path(t, e);

@@ -65,7 +65,6 @@ static int publish(struct ppp_session *p, enum lns_sess_mode mode)
 	e.mode = (uint8_t)mode;
 	/* 0 while IPCP is not open: the workers then take no IPv4 from the subscriber. */
 	e.sub_ip = p->fwd4 ? p->peer_ip.s_addr : 0;
-	e.peer_mru = p->peer_mru;
 	e.mtu = p->peer_mru;
 	if (s->seq_required)
 		e.flags |= LNS_SESS_F_SEQ;

@@ -39,7 +39,7 @@
 
 /* ---- the prebuilt downstream header ------------------------------------------------------- */
 
-void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan)
+void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan, uint16_t l2tp_port)
 {
 	struct lns_dp_down *d = &s->d;
 	bool seq = s->flags & LNS_SESS_F_SEQ;
@@ -54,8 +54,7 @@ void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan)
 		.dst_addr = s->peer_ip,
 	};
 	struct rte_udp_hdr udp = {
-		.src_port = rte_cpu_to_be_16(s->local_port ? s->local_port : 1701),
-		.dst_port = rte_cpu_to_be_16(s->peer_port),
+		.src_port = rte_cpu_to_be_16(l2tp_port), .dst_port = rte_cpu_to_be_16(s->peer_port),
 		/* the UDP checksum is optional over IPv4 (RFC 768); the inner packet has its own */
 	};
 	struct rte_ether_addr dst = {{0}};
@@ -407,7 +406,8 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 	lns_mss_clamp4(w, m, s.mtu);
 	/* Counted when it leaves, or goes to the control lcore to be sent on. */
 	v = route4(w, m, x->nh);
-	if (v == LNS_V_TX || v == LNS_V_PUNT || v == LNS_V_FRAGS) {
+	if ((v == LNS_V_TX || v == LNS_V_PUNT || v == LNS_V_FRAGS) &&
+	    !lns_session_count_up(w->rt->sessions, x->slot, w->idx, x->ip_len)) {
 		struct lns_sess_ctr *c = &w->sctr[x->slot];
 
 		c->up_pkts++;
@@ -514,8 +514,8 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		if (c->kind == LNS_PK_UP) {
 			c->slot = lns_session_index_slot(c->ix);
 			if (c->slot < st->n_slots) {
-				rte_prefetch0(lns_session_entry(st, c->slot));
-				rte_prefetch0_write(&w->sctr[c->slot]);
+				/* read, and written by the counters (lns_session_count_up) */
+				rte_prefetch0_write(lns_session_entry(st, c->slot));
 			} else {
 				c->slot = LNS_SESSION_SLOT_NONE;
 			}
@@ -556,5 +556,11 @@ void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_se
 		out->up_bytes += c->up_bytes;
 		out->down_pkts += c->down_pkts;
 		out->down_bytes += c->down_bytes;
+	}
+	{
+		const struct lns_dp_session *e = lns_session_entry(rt->sessions, slot);
+
+		out->up_pkts += __atomic_load_n(&e->up_pkts, __ATOMIC_RELAXED);
+		out->up_bytes += __atomic_load_n(&e->up_bytes, __ATOMIC_RELAXED);
 	}
 }

@@ -139,7 +139,8 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
 		/* Counted when it leaves, or goes to the control lcore to be sent on. */
 		enum lns_verdict verdict = lns_route6(w, m);
 
-		if (verdict == LNS_V_TX || verdict == LNS_V_PUNT) {
+		if ((verdict == LNS_V_TX || verdict == LNS_V_PUNT) &&
+		    !lns_session_count_up(w->rt->sessions, slot, w->idx, tot)) {
 			struct lns_sess_ctr *c = &w->sctr[slot];
 
 			c->up_pkts++;

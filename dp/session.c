@@ -50,6 +50,7 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 		return NULL;
 	for (unsigned i = 0; i < LNS_MAX_PORTS; i++)
 		t->vlan[i] = -1;
+	t->l2tp_port = 1701;
 	t->n_slots = entries;
 	t->qsbr = qsbr;
 	t->e = rte_zmalloc("session_entries", (size_t)entries * sizeof(*t->e),
@@ -109,6 +110,11 @@ void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int 
 {
 	if (port < LNS_MAX_PORTS)
 		t->vlan[port] = vlan;
+}
+
+void lns_session_table_set_l2tp_port(struct lns_session_table *t, uint16_t port)
+{
+	t->l2tp_port = port;
 }
 
 /* Give a page or a directory back once no worker can hold it. */
@@ -191,12 +197,15 @@ int lns_session_publish(struct lns_session_table *t, const struct lns_dp_session
 	if (!fresh && *ix != s->slot + 1)
 		return -EEXIST; /* the IDs lead to another slot */
 	n = *s;
-	lns_fwd_hdr_build(&n, t->vlan[n.port]);
-	/* Everything but the sequence counts, which readers watch. */
+	lns_fwd_hdr_build(&n, t->vlan[n.port], t->l2tp_port);
+	/* Everything but the sequence counts, which readers watch, and the upstream owner's
+	 * counters, which that worker writes. */
 	rte_seqcount_write_begin(&e->sn);
 	rte_seqcount_write_begin(&e->d.sn);
 	memcpy((uint8_t *)e + sizeof(e->sn), (uint8_t *)&n + sizeof(n.sn),
-	       offsetof(struct lns_dp_session, d) - sizeof(n.sn));
+	       offsetof(struct lns_dp_session, up_owner) - sizeof(n.sn));
+	memcpy(&e->tid, &n.tid,
+	       offsetof(struct lns_dp_session, up_pkts) - offsetof(struct lns_dp_session, tid));
 	memcpy((uint8_t *)&e->d + sizeof(e->d.sn), (uint8_t *)&n.d + sizeof(n.d.sn),
 	       sizeof(n.d) - sizeof(n.d.sn));
 	rte_seqcount_write_end(&e->d.sn);
@@ -258,7 +267,14 @@ uint32_t lns_session_slot_alloc(struct lns_session_table *t)
 	{
 		uint32_t slot = t->free_slots[--t->n_free];
 
+		struct lns_dp_session *e = &t->e[slot];
+
+		/* No worker reads the slot any more (its grace period is over): the next
+		 * session's upstream may be another worker's to count. The counts go on from
+		 * where they were, as the workers' rows do (a session's are its slot's since it
+		 * began: cp/ppp_fwd.c), so that what came late for the last session is kept. */
 		__atomic_store_n(&t->ns[slot], 0, __ATOMIC_RELAXED);
+		e->up_owner = LNS_SESS_OWNER_NONE;
 		return slot;
 	}
 }

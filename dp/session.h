@@ -69,34 +69,43 @@ struct lns_dp_down {
  * One session as the workers see it: two cache lines, the first read by
  * upstream packets, the second by downstream ones. The control plane fills
  * the fields of the first line; lns_session_publish() builds the second.
+ *
+ * The first line also holds the session's upstream counters for the one
+ * worker that carries its upstream (a tunnel's packets arrive on one queue,
+ * or are handed to the session's owner): counting where the packet already
+ * reads saves a second line from DRAM per packet at a million sessions. The
+ * first worker to count claims them (up_owner); any other counts in its own
+ * row (struct lns_sess_ctr). Publishing never writes up_owner or the counters.
  */
+#define LNS_SESS_OWNER_NONE 0xff
+
 struct lns_dp_session {
 	/* ---- line 1 ---- */
 	rte_seqcount_t sn; /* written by the table: readers retry on a change */
 	uint8_t mode;      /* enum lns_sess_mode */
 	uint8_t port;      /* access port index, where the LAC is reached */
 	uint8_t flags;     /* LNS_SESS_F_* */
-	uint8_t spare0;
-	uint16_t tid, sid;           /* ours: the upstream key */
-	uint16_t peer_tid, peer_sid; /* theirs: what we put in headers */
-	rte_be32_t sub_ip;           /* the subscriber's address (IPCP), 0 before */
-	uint32_t slot;               /* from lns_session_slot_alloc() */
-	uint16_t mtu;                /* largest inner packet sent into the tunnel */
-	uint16_t peer_mru;
+	uint8_t up_owner;  /* the worker counting upstream below; LNS_SESS_OWNER_NONE: none yet */
+	uint16_t tid, sid; /* ours: the upstream key */
+	uint16_t peer_tid, peer_sid;  /* theirs: what we put in headers */
+	rte_be32_t sub_ip;            /* the subscriber's address (IPCP), 0 before */
+	uint32_t slot;                /* from lns_session_slot_alloc() */
+	uint16_t mtu;                 /* largest inner packet sent into the tunnel */
 	uint16_t peer_port;           /* the LAC's UDP port */
-	uint16_t local_port;          /* ours, 0: 1701 */
 	rte_be32_t local_ip, peer_ip; /* the tunnel's outer addresses */
 	rte_be32_t nh_ip;             /* next hop toward the LAC on port (peer_ip if connected) */
-	uint64_t lac_mac; /* nh_ip's MAC (dp/mac64.h), 0 unknown: looked up per packet */
-	uint8_t spare1[8];
+	uint64_t lac_mac;           /* nh_ip's MAC (dp/mac64.h), 0 unknown: looked up per packet */
+	uint64_t up_pkts, up_bytes; /* up_owner's counts (kept across the slot's sessions) */
 	/* ---- line 2 ---- */
 	struct lns_dp_down d;
 };
+_Static_assert(offsetof(struct lns_dp_session, up_pkts) == 48, "the owner's counters end line 1");
 _Static_assert(offsetof(struct lns_dp_session, d) == 64, "line 1 is one cache line");
 _Static_assert(sizeof(struct lns_dp_session) == 128, "an entry is two cache lines");
 
-/* dp/fwd.c: build S->d from the other fields and the port's VLAN (publish does). */
-void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan);
+/* dp/fwd.c: build S->d from the other fields, the port's VLAN and our L2TP UDP port (publish
+ * does). */
+void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan, uint16_t l2tp_port);
 
 /* No slot (a session whose PPP never came up, or a full table). */
 #define LNS_SESSION_SLOT_NONE UINT32_MAX
@@ -109,6 +118,8 @@ struct lns_session_table *lns_session_table_create(const char *name, unsigned en
 void lns_session_table_free(struct lns_session_table *t);
 /* Start-up: the VLAN of port index PORT, -1 untagged (for the prebuilt headers). */
 void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int vlan);
+/* Start-up: our UDP port for L2TP (l2tp.port), the source port of every data message. */
+void lns_session_table_set_l2tp_port(struct lns_session_table *t, uint16_t port);
 
 /* Control lcore: publish S in its slot (S->slot must be allocated): the (tid, sid) key
  * leads to it and workers see the new contents. 0 or a negative errno. */
@@ -151,6 +162,7 @@ struct lns_session_table {
 	uint32_t n_slots;
 	/* control lcore only */
 	int vlan[LNS_MAX_PORTS]; /* per port: a prebuilt header's tag, -1 untagged */
+	uint16_t l2tp_port;      /* our UDP port */
 	uint32_t *free_slots;    /* a stack */
 	uint32_t n_free;
 	struct rte_rcu_qsbr *qsbr;
@@ -196,6 +208,29 @@ static inline void lns_session_read(const struct lns_dp_session *e, struct lns_d
 		sn = rte_seqcount_read_begin(&e->sn);
 		memcpy(out, e, offsetof(struct lns_dp_session, d));
 	} while (rte_seqcount_read_retry(&e->sn, sn));
+}
+
+/*
+ * Worker IDX: count an upstream packet of BYTES octets in SLOT's entry when IDX
+ * is, or now becomes, the session's upstream owner (its line is the one the
+ * packet read). False: the caller counts it in its own row.
+ */
+static inline bool lns_session_count_up(const struct lns_session_table *t, uint32_t slot,
+					unsigned idx, uint32_t bytes)
+{
+	struct lns_dp_session *e = &t->e[slot];
+	uint8_t o = __atomic_load_n(&e->up_owner, __ATOMIC_RELAXED);
+
+	if (unlikely(o != idx)) {
+		if (o != LNS_SESS_OWNER_NONE ||
+		    !__atomic_compare_exchange_n(&e->up_owner, &o, (uint8_t)idx, false,
+						 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return false;
+	}
+	/* one writer: plain increments, stored whole for the control lcore's reads */
+	__atomic_store_n(&e->up_pkts, e->up_pkts + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->up_bytes, e->up_bytes + bytes, __ATOMIC_RELAXED);
+	return true;
 }
 
 /* Copy an entry's second line (downstream) consistently. */

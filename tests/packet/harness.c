@@ -230,7 +230,6 @@ struct lns_dp_session pkt_session(uint16_t tid, uint16_t sid, uint16_t ptid, uin
 	s.port = ACC;
 	s.nh_ip = rte_cpu_to_be_32(ACC_GW);
 	s.mode = LNS_SESS_FORWARD;
-	s.peer_mru = 1500;
 	return s;
 }
 
