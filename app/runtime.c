@@ -91,16 +91,16 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 			LNS_NH_MAX_SLOTS + 1);
 		return -EINVAL;
 	}
-	rt->sessions = lns_session_table_create("lns_sessions", cfg->l2tp.max_sessions, rt->qsbr);
+	rt->n_slots = lns_session_slots_for(cfg->l2tp.max_sessions, LNS_NH_MAX_SLOTS + 1);
+	rt->sessions = lns_session_table_create("lns_sessions", rt->n_slots, rt->qsbr);
 	if (rt->sessions == NULL) {
 		LNS_LOG(ERR, app, "session table of %u: out of memory (raise eal.memory-mb?)",
-			cfg->l2tp.max_sessions);
+			rt->n_slots);
 		return -ENOMEM;
 	}
 	lns_session_table_set_l2tp_port(rt->sessions, (uint16_t)cfg->l2tp.port);
 	m.sessions = lns_heap_used() - m.sessions;
 	rt->l2tp_port = rte_cpu_to_be_16((uint16_t)cfg->l2tp.port);
-	rt->n_slots = cfg->l2tp.max_sessions;
 	m.sess_ctr = lns_heap_used();
 	rt->sess_ctr =
 		rte_zmalloc("sess_ctr", (size_t)rt->n_workers * rt->n_slots * sizeof(*rt->sess_ctr),

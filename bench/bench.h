@@ -47,7 +47,8 @@ struct bench_env {
 	struct rte_ether_addr acc_router_mac, core_router_mac;
 	uint32_t n_sess;
 	uint32_t spt;     /* sessions per tunnel */
-	uint32_t *slot;   /* session index -> downstream slot */
+	uint32_t *slot;   /* session index -> its slot */
+	uint16_t *sid;    /* session index -> our session ID (it names the slot: dp/session.h) */
 	bool fib_direct;  /* the FIB's /32s were written into rte_lpm's tables */
 	int fib_selftest; /* with lns_fib_add_session: 1 the direct fill gives the same tables */
 	double t_publish_s, t_fib_s;
@@ -67,7 +68,7 @@ static inline uint16_t bench_tid(const struct bench_env *e, uint32_t i)
 }
 static inline uint16_t bench_sid(const struct bench_env *e, uint32_t i)
 {
-	return (uint16_t)(i % e->spt + 1);
+	return e->sid[i];
 }
 static inline uint16_t bench_peer_tid(const struct bench_env *e, uint32_t i)
 {
@@ -75,7 +76,7 @@ static inline uint16_t bench_peer_tid(const struct bench_env *e, uint32_t i)
 }
 static inline uint16_t bench_peer_sid(const struct bench_env *e, uint32_t i)
 {
-	return (uint16_t)(bench_sid(e, i) ^ 0x4000);
+	return (uint16_t)((i % e->spt + 1) ^ 0x4000);
 }
 static inline rte_be32_t bench_lac_ip(const struct bench_env *e, uint32_t i)
 {

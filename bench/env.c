@@ -93,6 +93,7 @@ static int sessions_publish(struct bench_env *e, char *err, size_t errlen)
 	const struct lns_port *acc = &rt->ports[0];
 	uint64_t t0 = rte_rdtsc();
 	size_t h = lns_heap_used();
+	uint16_t hint = 1;
 
 	for (uint32_t i = 0; i < e->n_sess; i++) {
 		struct lns_dp_session s = {0};
@@ -100,7 +101,16 @@ static int sessions_publish(struct bench_env *e, char *err, size_t errlen)
 		int ret;
 
 		s.tid = bench_tid(e, i);
-		s.sid = bench_sid(e, i);
+		if (i % e->spt == 0)
+			hint = 1; /* a new tunnel */
+		/* cp/l2tp_session.c: the session ID is the one that names a free slot */
+		s.slot = lns_session_slot_alloc(rt->sessions, s.tid, hint, &s.sid);
+		if (s.slot == LNS_SESSION_SLOT_NONE) {
+			snprintf(err, errlen, "session %u: no slot left for tunnel %u", i, s.tid);
+			return -ENOSPC;
+		}
+		hint = (uint16_t)(s.sid + 1);
+		e->sid[i] = s.sid;
 		s.peer_tid = bench_peer_tid(e, i);
 		s.peer_sid = bench_peer_sid(e, i);
 		s.local_ip = rte_cpu_to_be_32(BENCH_LNS_ACC_IP);
@@ -113,11 +123,6 @@ static int sessions_publish(struct bench_env *e, char *err, size_t errlen)
 		s.mode = LNS_SESS_FORWARD;
 		s.sub_ip = bench_sub_ip(i);
 		s.mtu = (uint16_t)RTE_MIN(1500u, room);
-		s.slot = lns_session_slot_alloc(rt->sessions);
-		if (s.slot == LNS_SESSION_SLOT_NONE) {
-			snprintf(err, errlen, "session %u: no slot left", i);
-			return -ENOSPC;
-		}
 		e->slot[i] = s.slot;
 		ret = lns_session_publish(rt->sessions, &s);
 		if (ret < 0) {
@@ -215,7 +220,8 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 	e->core_router_mac = core_router;
 	e->rt = rte_zmalloc("bench_rt", sizeof(*e->rt), RTE_CACHE_LINE_SIZE);
 	e->slot = calloc(n_sess, sizeof(*e->slot));
-	if (e->rt == NULL || e->slot == NULL) {
+	e->sid = calloc(n_sess, sizeof(*e->sid));
+	if (e->rt == NULL || e->slot == NULL || e->sid == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -296,6 +302,7 @@ void bench_env_fini(struct bench_env *e)
 			rte_ring_free(e->txr[i][q]);
 		}
 	free(e->slot);
+	free(e->sid);
 	lns_config_free(e->cfg);
 	memset(e, 0, sizeof(*e));
 }

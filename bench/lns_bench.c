@@ -456,15 +456,13 @@ static unsigned components(struct bench *b, struct comp *out)
 		slot[j] = e->slot[i];
 		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET + (xorshift(&b->rng) & BENCH_INET_MASK));
 	}
-	COMP("session_lookup", "session index (tunnel, session) -> slot + read the entry's line 1",
-	     {
-		     uint32_t s = lns_session_index_slot(
-			     lns_session_index(rt->sessions, tid[j], sid[j]));
-		     struct lns_dp_session d;
+	COMP("session_lookup", "(tunnel, session) -> slot + read the entry's line 1", {
+		uint32_t s = lns_session_slot_of(rt->sessions, tid[j], sid[j]);
+		struct lns_dp_session d;
 
-		     lns_session_read(lns_session_entry(rt->sessions, s), &d);
-		     acc += d.slot;
-	     });
+		lns_session_read(lns_session_entry(rt->sessions, s), &d);
+		acc += d.slot;
+	});
 	COMP("fib_lookup_subscriber", "lns_fib_lookup of a subscriber /32", {
 		uint32_t v = 0;
 

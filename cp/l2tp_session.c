@@ -156,17 +156,6 @@ static void send_cdn(struct l2tp_tunnel *t, uint16_t our_sid, uint16_t peer_sid,
 		L(t)->c.cdn_tx++;
 }
 
-static uint16_t alloc_sid(struct l2tp_tunnel *t)
-{
-	for (unsigned tries = 0; tries < 65535; tries++) {
-		uint16_t sid = t->next_sid++;
-
-		if (sid != 0 && l2tp_session_find(t, sid) == NULL)
-			return sid;
-	}
-	return 0;
-}
-
 void l2tp_tunnel_dp_path(const struct l2tp_tunnel *t, struct lns_dp_session *e)
 {
 	unsigned port;
@@ -224,13 +213,16 @@ static void handle_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 				"session limit reached");
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->sid = alloc_sid(t)) == 0 ||
-	    (s->slot = lns_session_slot_alloc(t->cp->rt->sessions)) == LNS_SESSION_SLOT_NONE) {
+	/* Our session ID names the slot in the workers' table (dp/session.h); from a moving
+	 * hint, so that an ID comes back late after its session closes. */
+	if (s == NULL || (s->slot = lns_session_slot_alloc(t->cp->rt->sessions, t->tid, t->next_sid,
+							   &s->sid)) == LNS_SESSION_SLOT_NONE) {
 		free(s);
 		l->c.sessions_refused++;
 		return send_cdn(t, 0, m->session_id, L2TP_CDN_NO_FACILITIES_TEMP,
 				L2TP_GERR_NO_RESOURCES, NULL);
 	}
+	t->next_sid = (uint16_t)(s->sid + 1);
 	s->t = t;
 	s->peer_sid = m->session_id;
 	s->state = L2TP_S_WAIT_CONNECT;

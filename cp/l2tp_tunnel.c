@@ -24,11 +24,12 @@
 
 #include "cp/cp.h"
 #include "cp/l2tp.h"
+#include "dp/session.h"
 #include "cp/log.h"
 
 #define SETUP_TIMEOUT_MS 60000 /* SCCRP sent, no SCCCN */
-#define FIRMWARE_REV 0x0100
-#define VENDOR_NAME "lns"
+#define FIRMWARE_REV     0x0100
+#define VENDOR_NAME      "lns"
 
 static struct lns_l2tp *L(const struct l2tp_tunnel *t)
 {
@@ -126,6 +127,7 @@ static void tunnel_free(struct l2tp_tunnel *t)
 	l->closed_rdt.zlb_rx += st->zlb_rx;
 	l2tp_rdt_fini(&t->rdt);
 	l->by_tid[t->tid] = NULL;
+	lns_session_tunnel_del(t->cp->rt->sessions, t->tid);
 	TAILQ_REMOVE(&l->tunnels, t, next);
 	l->n_tunnels--;
 	free(t);
@@ -166,8 +168,8 @@ void l2tp_tunnel_settle(struct l2tp_tunnel *t)
 	if (t->dead) {
 		if (t->state != L2TP_T_CLOSING) {
 			L(t)->c.tunnels_failed++;
-			LNS_LOG(WARNING, cp, "tunnel %u (%s): no answer from the peer, cleared", t->tid,
-				t->host_name);
+			LNS_LOG(WARNING, cp, "tunnel %u (%s): no answer from the peer, cleared",
+				t->tid, t->host_name);
 		}
 		tunnel_free(t);
 		return;
@@ -201,8 +203,7 @@ static void tunnel_timer(struct rte_timer *tm, void *arg)
 		if ((t->state == L2TP_T_IDLE || t->state == L2TP_T_WAIT_CTL_CONN) &&
 		    now >= t->created_ms + SETUP_TIMEOUT_MS) {
 			L(t)->c.fsm_error++;
-			l2tp_tunnel_stop(t, L2TP_STOPCCN_ERROR, L2TP_GERR_NONE,
-					 "no SCCCN in time");
+			l2tp_tunnel_stop(t, L2TP_STOPCCN_ERROR, L2TP_GERR_NONE, "no SCCCN in time");
 		} else if (t->state == L2TP_T_ESTABLISHED && lc->hello_interval &&
 			   now >= t->last_rx_ms + lc->hello_interval * 1000ull &&
 			   l2tp_rdt_idle(&t->rdt)) {
@@ -430,8 +431,8 @@ static void handle_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	t->established_ms = cp_now_ms();
 	L(t)->c.tunnels_opened++;
 	inet_ntop(AF_INET, &t->peer_ip, a, sizeof(a));
-	LNS_LOG(INFO, cp, "tunnel %u up: peer %s:%u tunnel %u, host \"%s\", vendor \"%s\"%s", t->tid,
-		a, t->peer_port, t->peer_tid, t->host_name, t->vendor_name,
+	LNS_LOG(INFO, cp, "tunnel %u up: peer %s:%u tunnel %u, host \"%s\", vendor \"%s\"%s",
+		t->tid, a, t->peer_port, t->peer_tid, t->host_name, t->vendor_name,
 		t->challenged ? ", authenticated" : "");
 }
 
@@ -470,7 +471,8 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 	for (unsigned i = 0; i < m->n_unknown && i < L2TP_UNKNOWN_MAX; i++)
 		LNS_LOG(DEBUG, cp, "tunnel %u: %s carries unrecognized AVP vendor %u type %u (%s)",
 			t->tid, l2tp_msg_name(m->msg_type), m->unknown[i].vendor,
-			m->unknown[i].type, (m->unknown[i].flags & L2TP_AVP_M) ? "mandatory" : "ignored");
+			m->unknown[i].type,
+			(m->unknown[i].flags & L2TP_AVP_M) ? "mandatory" : "ignored");
 	if (t->state == L2TP_T_CLOSING)
 		return;
 	if (!m->msg_known) {
@@ -596,7 +598,8 @@ static void new_tunnel_input(struct lns_cp *cp, unsigned port, rte_be32_t src, r
 		 * what was parsed before the hidden AVP names it (Host Name comes
 		 * early), and its secret un-hides the rest.
 		 */
-		bool hidden = err.code == L2TP_E_HIDDEN_NO_SECRET || err.code == L2TP_E_HIDDEN_BAD_LEN;
+		bool hidden =
+			err.code == L2TP_E_HIDDEN_NO_SECRET || err.code == L2TP_E_HIDDEN_BAD_LEN;
 
 		if (!hidden || peer != NULL || !(m->present & L2TP_BIT(L2TP_AVP_HOST_NAME)) ||
 		    (peer = find_peer(lc, src, &m->host_name)) == NULL || !peer->secret[0])
@@ -610,7 +613,7 @@ static void new_tunnel_input(struct lns_cp *cp, unsigned port, rte_be32_t src, r
 		 * A LAC that could not read our SCCRP stops with tunnel ID 0: find
 		 * the tunnel by its address, port and Assigned Tunnel ID.
 		 */
-		TAILQ_FOREACH(t, &l->tunnels, next) {
+		TAILQ_FOREACH (t, &l->tunnels, next) {
 			if (t->peer_ip == src && t->peer_port == sport &&
 			    t->peer_tid == m->tunnel_id && t->state != L2TP_T_CLOSING) {
 				l2tp_rdt_input(&t->rdt, m->hdr.ns, m->hdr.nr, buf, len, false,
@@ -624,7 +627,7 @@ static void new_tunnel_input(struct lns_cp *cp, unsigned port, rte_be32_t src, r
 		return;
 	}
 	/* A retransmitted SCCRQ belongs to the tunnel it opened (section 5.8). */
-	TAILQ_FOREACH(t, &l->tunnels, next) {
+	TAILQ_FOREACH (t, &l->tunnels, next) {
 		if (t->peer_ip == src && t->peer_port == sport && t->peer_tid == m->tunnel_id &&
 		    t->state != L2TP_T_CLOSING) {
 			l2tp_rdt_input(&t->rdt, m->hdr.ns, m->hdr.nr, buf, len, false, cp_now_ms());
@@ -649,8 +652,8 @@ static void new_tunnel_input(struct lns_cp *cp, unsigned port, rte_be32_t src, r
 		return refuse_sccrq(cp, dst, src, sport, m, L2TP_STOPCCN_ERROR,
 				    L2TP_GERR_NO_RESOURCES, "tunnel limit reached");
 	if (m->tunnel_id == 0)
-		return refuse_sccrq(cp, dst, src, sport, m, L2TP_STOPCCN_ERROR,
-				    L2TP_GERR_BAD_VALUE, "Assigned Tunnel ID is 0");
+		return refuse_sccrq(cp, dst, src, sport, m, L2TP_STOPCCN_ERROR, L2TP_GERR_BAD_VALUE,
+				    "Assigned Tunnel ID is 0");
 	if (m->proto_ver != L2TP_PROTO_VER || m->proto_rev != L2TP_PROTO_REV)
 		return refuse_sccrq(cp, dst, src, sport, m, L2TP_STOPCCN_BAD_VERSION, -1,
 				    "only L2TP version 1.0 (RFC 2661) is supported");
@@ -738,7 +741,7 @@ void lns_l2tp_counters(const struct lns_l2tp *l, struct l2tp_counters *c)
 	const struct l2tp_tunnel *t;
 	struct l2tp_rdt_stats st = l->closed_rdt;
 
-	TAILQ_FOREACH(t, &l->tunnels, next) {
+	TAILQ_FOREACH (t, &l->tunnels, next) {
 		st.tx += t->rdt.st.tx;
 		st.rtx += t->rdt.st.rtx;
 		st.rx_dup += t->rdt.st.rx_dup;
@@ -774,7 +777,7 @@ void lns_l2tp_fini(struct lns_l2tp *l)
 	if (l->by_tid == NULL)
 		return;
 	/* Tell every LAC; the stop does not wait for their acknowledgements. */
-	TAILQ_FOREACH(t, &l->tunnels, next)
+	TAILQ_FOREACH (t, &l->tunnels, next)
 		l2tp_tunnel_stop(t, L2TP_STOPCCN_SHUTDOWN, -1, "LNS shutting down");
 	while ((t = TAILQ_FIRST(&l->tunnels)) != NULL)
 		tunnel_free(t);

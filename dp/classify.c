@@ -152,10 +152,9 @@ static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, 
 	x->kind = LNS_PK_UP;
 	x->tid = (uint16_t)(l2[ids] << 8 | l2[ids + 1]);
 	x->sid = (uint16_t)(l2[ids + 2] << 8 | l2[ids + 3]);
-	/* The index's first step; the next ones wait for the burst's later stages. */
-	x->dir = __atomic_load_n(&rt->sessions->dir[x->tid], __ATOMIC_ACQUIRE);
-	if (x->dir)
-		rte_prefetch0(&x->dir->page[x->sid / LNS_SESS_PAGE]);
+	/* The entry's line (from DRAM at a million sessions) is asked for by the burst's next
+	 * stage (dp/fwd.c), once every packet's header is in. */
+	x->slot = lns_session_slot_of(rt->sessions, x->tid, x->sid);
 	x->up_v = (uint8_t)parse_up(m, off + 8, x);
 	return LNS_V_PENDING;
 }

@@ -115,7 +115,6 @@ struct lns_neigh_table;
 struct lns_session_table;
 struct lns_fib;
 struct lns_fib6;
-struct lns_session_dir;
 
 /*
  * Per-session traffic counters: each worker writes its own row (indexed by
@@ -198,9 +197,7 @@ struct lns_pctx {
 	uint16_t tid, sid;      /* UP: ours */
 	rte_be32_t dst;         /* the destination to look up */
 	uint32_t nh;            /* the FIB's answer, LNS_PCTX_NO_ROUTE when none */
-	uint32_t slot;          /* UP: the session's slot, LNS_SESSION_SLOT_NONE when none */
-	const struct lns_session_dir *dir; /* UP: the tunnel's page directory (dp/session.h) */
-	const uint32_t *ix;                /* UP: where the session index keeps the slot */
+	uint32_t slot;          /* UP: the slot its IDs name, LNS_SESSION_SLOT_NONE when none */
 };
 #define LNS_PCTX_NO_ROUTE UINT32_MAX
 

@@ -15,9 +15,10 @@
  * A burst goes through in stages (lns_process_burst): classify every packet,
  * then each lookup of every packet, each stage prefetching what the next one
  * reads, so that at a million sessions the cache misses of a burst overlap
- * instead of following one another: the session index and the FIB's tbl24
- * entry, then the session entry and counters and the FIB's tbl8 entry, then
- * a downstream session's entry, then the work.
+ * instead of following one another: the FIB's tbl24 entry, then an upstream
+ * packet's session entry (its slot follows from its IDs, dp/session.h) and the
+ * FIB's tbl8 entry or pool word, then a downstream session's entry and
+ * counters, then upstream's route, then the work.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -465,11 +466,10 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 {
 	const struct lns_runtime *rt = w->rt;
 	const struct lns_fib *fib = rt->fib;
-	const struct lns_session_table *st = rt->sessions;
 	struct lns_pctx x[n];
 	uint16_t fast[n], n_fast = 0;
 
-	/* 1: parse; prefetch the session index word (classify did) and the tbl24 entry. */
+	/* 1: parse (classify finds an upstream packet's slot); the tbl24 entry. */
 	for (uint16_t i = 0; i < n; i++) {
 		x[i].kind = 0;
 		verdicts[i] = (uint8_t)lns_classify(w, p, pkts[i], &x[i]);
@@ -488,40 +488,24 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		if (x[i].kind == LNS_PK_ROUTE || x[i].up_v == LNS_V_PENDING)
 			rte_prefetch0(tbl24_of(fib, x[i].dst));
 	}
-	/* 2: the session index's page word; the FIB's tbl8 entry. */
+	/* 2: upstream's session entry (read, and written by its counters), so that its line
+	 * comes while the rest is done; the FIB's tbl8 entry or pool word. */
 	for (uint16_t k = 0; k < n_fast; k++) {
 		struct lns_pctx *c = &x[fast[k]];
 
-		if (c->kind == LNS_PK_UP) {
-			const uint32_t *pg = NULL;
-
-			if (c->dir)
-				pg = __atomic_load_n(&c->dir->page[c->sid / LNS_SESS_PAGE],
-						     __ATOMIC_ACQUIRE);
-			c->ix = pg ? &pg[c->sid % LNS_SESS_PAGE] : NULL;
-			if (c->ix)
-				rte_prefetch0(c->ix);
-			if (c->up_v != LNS_V_PENDING)
-				continue;
-		}
-		prefetch_tbl8(fib, c->dst);
+		if (c->kind == LNS_PK_UP && c->slot != LNS_SESSION_SLOT_NONE)
+			rte_prefetch0_write(lns_session_entry(rt->sessions, c->slot));
+		if (c->kind == LNS_PK_ROUTE || c->up_v == LNS_V_PENDING)
+			prefetch_tbl8(fib, c->dst);
 	}
-	/* 3: the session's slot (upstream), the route (downstream): an entry and a counter row
-	 * each, from DRAM at a million sessions, so as far ahead of their use as can be. */
+	/* 3: the route (downstream): an entry and a counter row, from DRAM at a million
+	 * sessions, so as far ahead of their use as can be. (Upstream asked for its entry
+	 * in 1.) */
 	for (uint16_t k = 0; k < n_fast; k++) {
 		struct lns_pctx *c = &x[fast[k]];
 
-		if (c->kind == LNS_PK_UP) {
-			c->slot = lns_session_index_slot(c->ix);
-			if (c->slot < st->n_slots) {
-				/* read, and written by the counters (lns_session_count_up) */
-				rte_prefetch0_write(lns_session_entry(st, c->slot));
-			} else {
-				c->slot = LNS_SESSION_SLOT_NONE;
-			}
-		} else {
+		if (c->kind == LNS_PK_ROUTE)
 			route_lookup(w, c);
-		}
 	}
 	/* 4: upstream's route (a hairpin's session entry and counters). */
 	for (uint16_t k = 0; k < n_fast; k++) {

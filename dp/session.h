@@ -5,18 +5,21 @@
  * A session is a slot, allocated when the LAC opens the call (ICRQ) and
  * given back when it closes: the slot indexes a flat array of entries (what a
  * worker needs for a packet, two cache lines), each worker's counter row and
- * the Ns counter of the tunnel's data channel. Two ways lead to a slot, each a
- * few dependent array reads with no hashing or key comparison, so that a
- * worker can prefetch every step across a burst:
+ * the Ns counter of the tunnel's data channel. Two ways lead to a slot, with
+ * no hashing or key comparison before the entry's line can be asked for:
  *
- *   upstream:   tunnel ID -> the tunnel's page directory -> page of 256
- *               session IDs -> slot (the LNS assigns both IDs, densely)
+ *   upstream:   slot = (base + the session ID's low 12 bits) mod table size,
+ *               the base one of the tunnel's 16, chosen by the ID's top 4 bits
+ *               (one hot line per tunnel): the LNS assigns session IDs, and
+ *               chooses one that names a free slot
  *   downstream: the FIB's next hop names the slot (dp/fib.h)
+ *
+ * A worker checks that the entry holds the packet's IDs.
  *
  * Writer: the control lcore only. Readers: workers, lock-free. An entry is
  * rewritten in place under a sequence count (rte_seqcount: a reader copies
- * what it needs and retries in the rare case it raced a write), pages and
- * directories are freed, and slots reused, only after an RCU QSBR grace period.
+ * what it needs and retries in the rare case it raced a write); a slot is
+ * reused only after an RCU QSBR grace period.
  */
 #ifndef LNS_DP_SESSION_H
 #define LNS_DP_SESSION_H
@@ -113,6 +116,18 @@ void lns_fwd_hdr_build(struct lns_dp_session *s, int vlan, uint16_t l2tp_port);
 struct lns_session_table;
 struct rte_rcu_qsbr;
 
+/* The slots a table for MAX_SESSIONS sessions has (at most LIMIT): a little more than the
+ * sessions when a tunnel's sub-windows cannot each span the whole table, so that session IDs
+ * naming free slots are found for every one of MAX_SESSIONS (dp/session.c). */
+static inline uint32_t lns_session_slots_for(uint32_t max_sessions, uint32_t limit)
+{
+	uint64_t n = max_sessions;
+
+	if (n > 4096)
+		n += n / 32;
+	return (uint32_t)(n < limit ? n : limit);
+}
+
 struct lns_session_table *lns_session_table_create(const char *name, unsigned entries,
 						   struct rte_rcu_qsbr *qsbr);
 void lns_session_table_free(struct lns_session_table *t);
@@ -121,18 +136,26 @@ void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int 
 /* Start-up: our UDP port for L2TP (l2tp.port), the source port of every data message. */
 void lns_session_table_set_l2tp_port(struct lns_session_table *t, uint16_t port);
 
-/* Control lcore: publish S in its slot (S->slot must be allocated): the (tid, sid) key
- * leads to it and workers see the new contents. 0 or a negative errno. */
+/* Control lcore: TID's sessions are gone (their slots freed): its bases are forgotten. */
+void lns_session_tunnel_del(struct lns_session_table *t, uint16_t tid);
+
+/* Control lcore: publish S in its slot (S->slot must be the one its IDs name:
+ * lns_session_slot_alloc/take): workers see the new contents. 0 or a negative errno. */
 int lns_session_publish(struct lns_session_table *t, const struct lns_dp_session *s);
-/* Control lcore: the key no longer leads anywhere and the slot's entry is empty. */
+/* Control lcore: the slot's entry is empty (the IDs lead to nothing). */
 int lns_session_withdraw(struct lns_session_table *t, uint16_t tid, uint16_t sid);
 /* Control lcore, from its loop: give back what every worker has stopped reading. */
 void lns_session_reclaim(struct lns_session_table *t);
 
-/* Control lcore: a free slot for a new session (LNS_SESSION_SLOT_NONE when full). A
+/* Control lcore: a free slot for a session of tunnel TID and, in *SID, the session ID that
+ * names it, looking in the sub-window of session ID HINT first, from HINT on;
+ * LNS_SESSION_SLOT_NONE when none is left (the table is full, or nearly: dp/session.c). A
  * released slot is reused only after an RCU grace period, once every route that named it
  * is gone from every worker's view: a worker may trust what a slot holds. */
-uint32_t lns_session_slot_alloc(struct lns_session_table *t);
+uint32_t lns_session_slot_alloc(struct lns_session_table *t, uint16_t tid, uint16_t hint,
+				uint16_t *sid);
+/* Control lcore: the slot (TID, SID) names, if it is free (tests). */
+uint32_t lns_session_slot_take(struct lns_session_table *t, uint16_t tid, uint16_t sid);
 void lns_session_slot_free(struct lns_session_table *t, uint32_t slot);
 
 /* Any lcore: the next Ns of the slot's data channel (RFC 2661 section 3.1), shared by the
@@ -147,26 +170,24 @@ bool lns_session_get_slot(const struct lns_session_table *t, uint32_t slot,
 
 /* ---- workers: inline, lock-free ---- */
 
-#define LNS_SESS_PAGE 256 /* session IDs per page */
-
-struct lns_session_dir {
-	uint32_t *page[65536 / LNS_SESS_PAGE]; /* slot + 1 per session ID, 0 none */
-	uint16_t used[65536 / LNS_SESS_PAGE];  /* control lcore: live IDs per page */
-	uint32_t n_pages;                      /* control lcore */
-};
+#define LNS_SESS_SUBWINS 16   /* per tunnel: the session ID's top 4 bits */
+#define LNS_SESS_SUBWIN  4096 /* session IDs in one: the low 12 bits */
 
 struct lns_session_table {
-	struct lns_dp_session *e;     /* n_slots entries */
-	struct lns_session_dir **dir; /* 65536 tunnel IDs */
-	uint16_t *ns;                 /* n_slots Ns counters */
+	struct lns_dp_session *e; /* n_slots entries */
+	uint32_t *tun_base;       /* per tunnel ID, per sub-window: base slot + 1, 0 none */
+	uint16_t *ns;             /* n_slots Ns counters */
 	uint32_t n_slots;
 	/* control lcore only */
 	int vlan[LNS_MAX_PORTS]; /* per port: a prebuilt header's tag, -1 untagged */
 	uint16_t l2tp_port;      /* our UDP port */
-	uint32_t *free_slots;    /* a stack */
+	uint64_t *free_bm;       /* a bit per slot: free to allocate */
+	uint32_t *blk_free;      /* free slots per block of LNS_SESS_SUBWIN */
+	uint16_t *sub_used;      /* per tunnel ID, per sub-window: sessions in it */
+	uint32_t *slot_key;      /* per slot: the tunnel and session ID that took it */
+	uint32_t n_blk, blk_cursor;
 	uint32_t n_free;
 	struct rte_rcu_qsbr *qsbr;
-	struct rte_rcu_qsbr_dq *dq; /* pages and directories waiting for their grace period */
 	struct pending_slot {
 		uint32_t slot;
 		uint64_t token;
@@ -174,23 +195,21 @@ struct lns_session_table {
 	uint32_t pend_head, pend_len;
 };
 
-/* Where (tid, sid)'s slot is kept, or NULL. Each step can be prefetched. */
-static inline const uint32_t *lns_session_index(const struct lns_session_table *t, uint16_t tid,
-						uint16_t sid)
+/* The slot (TID, SID) names, LNS_SESSION_SLOT_NONE when none: its entry holds the session
+ * if any does (check its IDs). No memory read but one of the tunnel's bases, a hot line. */
+static inline uint32_t lns_session_slot_of(const struct lns_session_table *t, uint16_t tid,
+					   uint16_t sid)
 {
-	const struct lns_session_dir *d = __atomic_load_n(&t->dir[tid], __ATOMIC_ACQUIRE);
-	const uint32_t *pg;
+	uint32_t b = __atomic_load_n(&t->tun_base[tid * LNS_SESS_SUBWINS + sid / LNS_SESS_SUBWIN],
+				     __ATOMIC_ACQUIRE),
+		 s;
 
-	if (d == NULL)
-		return NULL;
-	pg = __atomic_load_n(&d->page[sid / LNS_SESS_PAGE], __ATOMIC_ACQUIRE);
-	return pg ? &pg[sid % LNS_SESS_PAGE] : NULL;
-}
-
-/* The slot an index entry holds, LNS_SESSION_SLOT_NONE when none. */
-static inline uint32_t lns_session_index_slot(const uint32_t *ix)
-{
-	return ix ? __atomic_load_n(ix, __ATOMIC_ACQUIRE) - 1 : LNS_SESSION_SLOT_NONE;
+	if (b == 0 || sid == 0)
+		return LNS_SESSION_SLOT_NONE;
+	s = b - 1 + sid % LNS_SESS_SUBWIN;
+	if (s >= t->n_slots)
+		s -= t->n_slots;
+	return s < t->n_slots ? s : LNS_SESSION_SLOT_NONE;
 }
 
 static inline const struct lns_dp_session *lns_session_entry(const struct lns_session_table *t,

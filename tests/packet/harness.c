@@ -233,6 +233,11 @@ struct lns_dp_session pkt_session(uint16_t tid, uint16_t sid, uint16_t ptid, uin
 	return s;
 }
 
+uint32_t take_slot(uint16_t tid, uint16_t sid)
+{
+	return lns_session_slot_take(E.rt->sessions, tid, sid);
+}
+
 uint32_t publish_ex(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
 		    uint16_t mtu, uint8_t flags, const struct rte_ether_addr *lac_mac)
 {
@@ -242,7 +247,7 @@ uint32_t publish_ex(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, ui
 	s.lac_mac = lac_mac ? lns_mac64(lac_mac) : 0;
 	s.sub_ip = rte_cpu_to_be_32(sub_ip);
 	s.mtu = mtu;
-	s.slot = lns_session_slot_alloc(E.rt->sessions);
+	s.slot = take_slot(tid, sid);
 	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
 	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
 	assert_int_equal(lns_fib_add_session(E.rt->fib, s.sub_ip, s.slot), 0);

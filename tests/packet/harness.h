@@ -87,6 +87,8 @@ void pkt_eal_fini(void);
 struct lns_dp_session pkt_session(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid);
 /* The same published in a new slot with its /32 for SUB_IP (host order), FLAGS and the LAC's
  * MAC (NULL: unknown, the worker asks the neighbour table); the slot. */
+/* The slot (TID, SID) names (lns_session_slot_take); LNS_SESSION_SLOT_NONE if taken. */
+uint32_t take_slot(uint16_t tid, uint16_t sid);
 uint32_t publish_ex(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,
 		    uint16_t mtu, uint8_t flags, const struct rte_ether_addr *lac_mac);
 uint32_t publish(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psid, uint32_t sub_ip,

@@ -47,7 +47,7 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - prefix: 10.0.0.0/8\n"
 			       "    via: 192.0.2.254\n"
 			       "l2tp:\n"
-			       "  max-sessions: 16\n"
+			       "  max-sessions: 65536\n" /* every session ID names a slot */
 			       "  allow-unknown-peers: true\n"
 			       "pools:\n"
 			       "  - name: default\n"

@@ -42,7 +42,7 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - prefix: 10.0.0.0/8\n"
 			       "    via: 192.0.2.254\n"
 			       "l2tp:\n"
-			       "  max-sessions: 16\n"
+			       "  max-sessions: 65536\n" /* every session ID names a slot */
 			       "  allow-unknown-peers: true\n"
 			       "pools:\n"
 			       "  - name: default\n"
@@ -577,27 +577,42 @@ static void test_counters_up_drop(void **state)
  */
 static void test_slot_reuse(void **state)
 {
-	uint32_t held[16], n_held = 0, slot_b, slot_c, s;
+	uint32_t *held = calloc(E.rt->n_slots, sizeof(*held)), n_held = 0, slot_b, slot_c, s;
+	uint16_t sid, sid_c = 0, hint = 1;
 	uint8_t in[60];
 	size_t ilen;
 	struct lns_sess_ctr before_c;
+	struct lns_dp_session c;
 	struct rte_mbuf *m;
 
 	(void)state;
+	assert_non_null(held);
+	/* the slots earlier tests released come back first: only B's will wait below */
+	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
+	lns_session_reclaim(E.rt->sessions);
 	slot_b = publish(102, 202, 11, 12, SUB2_IP, 1400);
-	/* take every other free slot, so the next allocation must reuse one */
-	while ((s = lns_session_slot_alloc(E.rt->sessions)) != LNS_SESSION_SLOT_NONE) {
-		assert_true(n_held < RTE_DIM(held));
+	/* C's tunnel takes every free slot, so the next allocation must reuse one */
+	while ((s = lns_session_slot_alloc(E.rt->sessions, 103, hint, &sid)) !=
+	       LNS_SESSION_SLOT_NONE) {
+		assert_int_equal(lns_session_slot_of(E.rt->sessions, 103, sid), s);
 		held[n_held++] = s;
+		hint = (uint16_t)(sid + 1);
 	}
 	withdraw(102, 202, SUB2_IP, slot_b);
 	/* the worker has not been quiescent since: the slot waits */
-	assert_int_equal(lns_session_slot_alloc(E.rt->sessions), LNS_SESSION_SLOT_NONE);
+	assert_int_equal(lns_session_slot_alloc(E.rt->sessions, 103, 1, &sid),
+			 LNS_SESSION_SLOT_NONE);
 	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
 	lns_session_reclaim(E.rt->sessions);
 
-	slot_c = publish(103, 203, 13, 14, 0x64400007u /* 100.64.0.7 */, 1400);
+	slot_c = lns_session_slot_alloc(E.rt->sessions, 103, 1, &sid_c);
 	assert_int_equal(slot_c, slot_b);
+	c = pkt_session(103, sid_c, 13, 14);
+	c.sub_ip = rte_cpu_to_be_32(0x64400007u); /* 100.64.0.7 */
+	c.mtu = 1400;
+	c.slot = slot_c;
+	assert_int_equal(lns_session_publish(E.rt->sessions, &c), 0);
+	assert_int_equal(lns_fib_add_session(E.rt->fib, c.sub_ip, slot_c), 0);
 	before_c = ctr(slot_c);
 
 	/* to B's old address: not into C's tunnel (a pool's address nobody holds: no route) */
@@ -622,11 +637,62 @@ static void test_slot_reuse(void **state)
 	rte_pktmbuf_free(m);
 	check_ctr_delta(&before_c, slot_c, 0, 0, 1, ilen);
 
-	withdraw(103, 203, 0x64400007u, slot_c);
+	withdraw(103, sid_c, 0x64400007u, slot_c);
 	for (uint32_t i = 0; i < n_held; i++)
 		lns_session_slot_free(E.rt->sessions, held[i]);
+	lns_session_tunnel_del(E.rt->sessions, 103);
 	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
 	lns_session_reclaim(E.rt->sessions);
+	free(held);
+}
+
+/*
+ * l2tp.max-sessions sessions, from 64 tunnels at once (LACs bring theirs in together): every one
+ * gets a session ID, the IDs name distinct slots, and a tunnel's IDs go on from the last one
+ * given (an ID comes back late after its session closed).
+ */
+static void test_slot_ids_fill(void **state)
+{
+	const uint32_t n = E.cfg->l2tp.max_sessions, n_tun = 64;
+	uint32_t *slot = calloc(n, sizeof(*slot));
+	uint16_t *sid = calloc(n, sizeof(*sid)), hint[64] = {0};
+	uint8_t *seen = calloc(E.rt->n_slots, 1);
+
+	(void)state;
+	assert_non_null(slot);
+	assert_non_null(sid);
+	assert_non_null(seen);
+	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
+	lns_session_reclaim(E.rt->sessions);
+	for (uint32_t i = 0; i < n; i++) {
+		uint16_t tid = (uint16_t)(2000 + i % n_tun);
+
+		slot[i] = lns_session_slot_alloc(E.rt->sessions, tid, hint[i % n_tun], &sid[i]);
+		if (slot[i] == LNS_SESSION_SLOT_NONE)
+			fail_msg("session %u of %u (tunnel %u) refused", i, n, tid);
+		assert_int_not_equal(sid[i], 0);
+		assert_int_equal(lns_session_slot_of(E.rt->sessions, tid, sid[i]), slot[i]);
+		assert_false(seen[slot[i]]);
+		seen[slot[i]] = 1;
+		/* round: on from the last one (other tunnels' sub-windows overlap this one's) */
+		if (i >= n_tun && sid[i] / LNS_SESS_SUBWIN == sid[i - n_tun] / LNS_SESS_SUBWIN)
+			assert_true(sid[i] > sid[i - n_tun]);
+		hint[i % n_tun] = (uint16_t)(sid[i] + 1);
+	}
+	/* and still do, every tunnel full */
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(
+			lns_session_slot_of(E.rt->sessions, (uint16_t)(2000 + i % n_tun), sid[i]),
+			slot[i]);
+	for (uint32_t i = 0; i < n; i++)
+		lns_session_slot_free(E.rt->sessions, slot[i]);
+	for (uint32_t k = 0; k < n_tun; k++)
+		lns_session_tunnel_del(E.rt->sessions, (uint16_t)(2000 + k));
+	rte_rcu_qsbr_quiescent(E.rt->qsbr, 0);
+	lns_session_reclaim(E.rt->sessions);
+	free(slot);
+	free(sid);
+	free(seen);
 }
 
 /* ------------------------------------------------------------------ main */
@@ -870,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_counters_up_drop),
 		cmocka_unit_test(test_slot_reuse),
+		cmocka_unit_test(test_slot_ids_fill),
 		cmocka_unit_test(test_down_lac_mac_prebuilt),
 		cmocka_unit_test(test_down_sequencing),
 		cmocka_unit_test(test_up_framed_source),

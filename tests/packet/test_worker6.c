@@ -47,7 +47,7 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - prefix: \"2001:db8:300::/48\"\n"
 			       "    via: \"2001:db8:2::fd\"\n"
 			       "l2tp:\n"
-			       "  max-sessions: 16\n"
+			       "  max-sessions: 65536\n" /* every session ID names a slot */
 			       "  allow-unknown-peers: true\n";
 
 static const struct pkt_opts opts = {
@@ -110,7 +110,7 @@ static uint32_t publish6(uint16_t tid, uint16_t sid, uint16_t ptid, uint16_t psi
 	struct lns_dp_session s = pkt_session(tid, sid, ptid, psid);
 
 	s.mtu = A_MTU;
-	s.slot = lns_session_slot_alloc(E.rt->sessions);
+	s.slot = take_slot(tid, sid);
 	assert_int_not_equal(s.slot, LNS_SESSION_SLOT_NONE);
 	assert_int_equal(lns_session_publish(E.rt->sessions, &s), 0);
 	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, pfx, 64, s.slot), 0);
