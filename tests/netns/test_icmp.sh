@@ -31,8 +31,9 @@
 #     no default): `ping` from the core to 198.18.0.1 draws "Destination Net
 #     Unreachable" from lnsd's core address; to an address of the pool that no
 #     session holds, "Destination Host Unreachable"; `ping -6` to
-#     2001:db8:dead::1, "Destination unreachable: No route". drop_no_route,
-#     icmp_unreach_out and icmp6_unreach_out grow.
+#     2001:db8:dead::1, "Destination unreachable: No route"; the subscriber's
+#     own packet to 198.18.0.1 (scapy, as in step 5), a Net Unreachable inside
+#     its tunnel. drop_no_route, icmp_unreach_out and icmp6_unreach_out grow.
 #  5d. A second lwIP subscriber with IPv6 (SLAAC from lnsd's RA in a /64 of
 #     the links pool) pings lnsd's core IPv6 address from its SLAAC address
 #     (lwip-lac --ping6): every echo answered, from that address, checksum
@@ -247,12 +248,26 @@ out=$(ip netns exec "$NS_CORE" ping -6 -c 1 -W 2 "$UNROUTED6" 2>&1) || true
 printf '%s\n' "$out" >"$T_OUT/ping6-unreach.log"
 assert_match "ping -6 $UNROUTED6: Destination unreachable: No route, from $LNS_CORE6" \
 	"From $LNS_CORE6 icmp_seq=1 Destination unreachable: No route" "$out"
+ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$tid" "$sid" \
+	"$SUB" "$UNROUTED4" >"$T_OUT/scapy-unreach.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy-unreach.log")"
+	import struct, sys
+	from scapy.all import Ether, IP, UDP, Raw, sendp, conf
+	conf.verb = 0
+	iface, mac, peer, lns, tid, sid, sub, dst = sys.argv[1:9]
+	lac, port = peer.rsplit(":", 1)
+	l2tp = struct.pack("!HHH", 0x0002, int(tid), int(sid)) + b"\xff\x03\x00\x21"
+	inner = IP(src=sub, dst=dst, id=0x4444) / UDP(sport=33434, dport=33435) / Raw(b"lns-unreach-test")
+	sendp(Ether(dst=mac) / IP(src=lac, dst=lns) / UDP(sport=int(port), dport=1701) / Raw(l2tp + bytes(inner)),
+	      iface=iface)
+	print("sent")
+EOF
 # shellcheck disable=SC2317 # called through wait_for
-unreach_sent() { snap c1 show counters && [ "$(delta control.icmp_unreach_out)" -ge 2 ] &&
+unreach_sent() { snap c1 show counters && [ "$(delta control.icmp_unreach_out)" -ge 3 ] &&
 	[ "$(delta control.icmp6_unreach_out)" -ge 1 ]; }
 wait_for 5 "icmp_unreach_out and icmp6_unreach_out to count them" unreach_sent || true
-assert_eq "total.drop_no_route increase" 3 "$(delta total.drop_no_route)"
-assert_eq "control.icmp_unreach_out increase" 2 "$(delta control.icmp_unreach_out)"
+assert_eq "total.drop_no_route increase" 4 "$(delta total.drop_no_route)"
+assert_eq "control.icmp_unreach_out increase (two to the core, one into the tunnel)" 3 \
+	"$(delta control.icmp_unreach_out)"
 assert_eq "control.icmp6_unreach_out increase" 1 "$(delta control.icmp6_unreach_out)"
 assert_eq "control.icmp_err_rate_limited increase" 0 "$(delta control.icmp_err_rate_limited)"
 
@@ -287,6 +302,7 @@ capture_wait acc "icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB" || true
 capture_wait core "ip.src==$LNS_CORE4 && icmp.type==11" $((1 + sent)) || true
 capture_wait core "ipv6.src==$LNS_CORE6 && icmpv6.type==1" || true
 capture_wait acc "ipv6.src==$LNS_CORE6 && icmpv6.type==129" "$PINGS" || true
+capture_wait acc "ip.src==$LNS_ACC4 && icmp.type==3" || true
 capture_stop core
 capture_stop acc
 TS=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
@@ -332,6 +348,8 @@ n_sq=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$ACC_F 
 assert_eq "access side: it quotes the subscriber's packet" 1 "$n_sq"
 n_er=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB && icmp.ident==0x77 && icmp.checksum.status==1" 2>/dev/null | wc -l)
 assert_eq "access side: the echo reply from $LNS_ACC4 to $SUB inside L2TP/PPP, checksum good" 1 "$n_er"
+n_un=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && icmp.type==3 && icmp.code==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB && ip.id==0x4444 && ip.dst==$UNROUTED4 && icmp.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "access side: Net Unreachable from $LNS_ACC4 to $SUB inside L2TP/PPP, quoting its packet, checksum good" 1 "$n_un"
 n_er6=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && ppp.protocol==0x0057 && icmpv6.type==129 && ipv6.src==$LNS_CORE6 && ipv6.hlim==64 && icmpv6.checksum.status==1" 2>/dev/null | wc -l)
 assert_eq "access side: echo replies from $LNS_CORE6 to lwIP inside L2TP/PPP, checksum good" "$PINGS" "$n_er6"
 bad=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && icmp && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
@@ -353,7 +371,7 @@ done
 ip netns exec "$NS_LNS" "$PY" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/metrics", timeout=5).read().decode())' \
 	"$METRICS" >"$T_OUT/metrics.txt" 2>&1 || fail "metrics: $(tail -n 3 "$T_OUT/metrics.txt")"
 for m in 'lns_control_icmp_time_exceeded_out_total [1-9]' 'lns_control_icmp_frag_needed_out_total 1' \
-	'lns_control_icmp_unreach_out_total 2' 'lns_control_icmp6_unreach_out_total 1' \
+	'lns_control_icmp_unreach_out_total 3' 'lns_control_icmp6_unreach_out_total 1' \
 	'lns_control_icmp_err_rate_limited_total [0-9]' 'lns_worker_fragmented_total\{lcore="[0-9]+"\} [1-9]' \
 	'lns_worker_icmp_punt_limited_total\{lcore="[0-9]+"\} [0-9]' 'lns_worker_mss_clamped_total\{lcore="[0-9]+"\} [0-9]'; do
 	assert_match "metrics: $m" "$m" "$(cat "$T_OUT/metrics.txt")"
