@@ -155,7 +155,8 @@ static void check_sent(struct ppp_session *p, uint16_t proto, const uint8_t *pkt
 		check(sizeof(u.ip) + rte_be_to_cpu_16(u.ip.payload_len) == len);
 		check(u.ip.proto == IPPROTO_ICMPV6);
 		check((u.ip.src_addr[0] == 0xfe && u.ip.src_addr[1] == 0x80) ||
-		      memcmp(u.ip.src_addr, acc6, 16) == 0 || memcmp(u.ip.src_addr, core6, 16) == 0);
+		      memcmp(u.ip.src_addr, acc6, 16) == 0 ||
+		      memcmp(u.ip.src_addr, core6, 16) == 0);
 		check(rte_ipv6_udptcp_cksum_verify(&u.ip, u.b + sizeof(u.ip)) == 0);
 		return;
 	}
