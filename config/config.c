@@ -37,6 +37,7 @@ static void cfg_defaults(struct lns_config *cfg)
 		.idle_polls = 64,
 		.idle_sleep_us = 100,
 		.icmp_errors_per_second = 100,
+		.icmp_unreachable = true,
 		.tcp_mss_clamp = LNS_MSS_CLAMP_AUTO,
 	};
 

@@ -76,6 +76,8 @@ struct lns_dataplane_cfg {
 	unsigned handoff_ring_size; /* power of two, default 4096 */
 	/* ICMP errors sent a second at most; 0: none; default 100 */
 	unsigned icmp_errors_per_second;
+	/* ICMP Destination Unreachable for packets without a route, default true */
+	bool icmp_unreachable;
 	/* LNS_MSS_CLAMP_OFF, LNS_MSS_CLAMP_AUTO (default) or MIN..MAX */
 	unsigned tcp_mss_clamp;
 };

@@ -297,6 +297,7 @@ static const struct cfg_field dataplane_fields[] = {
 	CFG_BOOL("handoff", handoff),
 	CFG_POW2("handoff-ring-size", handoff_ring_size, 64, 1048576),
 	CFG_UINT("icmp-errors-per-second", icmp_errors_per_second, 0, 1000000),
+	CFG_BOOL("icmp-unreachable", icmp_unreachable),
 	CFG_FN("tcp-mss-clamp", dp_mss_clamp),
 };
 #undef CFG_T

@@ -48,6 +48,8 @@
 	X(icmp_frag_needed_out, "ICMP fragmentation needed errors sent (too big, DF set)")         \
 	X(icmp6_time_exceeded_out, "ICMPv6 time exceeded errors sent (hop limit ran out)")         \
 	X(icmp6_too_big_out, "ICMPv6 packet too big errors sent")                                  \
+	X(icmp_unreach_out, "ICMP destination unreachable sent (no route; pool address unheld)")   \
+	X(icmp6_unreach_out, "ICMPv6 destination unreachable sent (no route; UDP port, to us)")    \
 	X(icmp_err_rate_limited, "ICMP errors not sent: over dataplane.icmp-errors-per-second")    \
 	X(icmp_err_suppressed, "ICMP errors not sent: about an ICMP error, a later fragment, a "   \
 			       "broadcast or multicast, or from one of our addresses")

@@ -2,7 +2,8 @@
 /*
  * ICMP errors of the control lcore (cp/icmp_err.h, docs/dataplane.md). Main
  * lcore only. Takes the packets workers punted for an ICMP error (dp/dp.h
- * LNS_PUNT_ICMP_*), applies RFC 1812's never-answer rules again and the
+ * LNS_PUNT_ICMP_*: Time Exceeded, Fragmentation Needed / Packet Too Big,
+ * Destination Unreachable), applies RFC 1812's never-answer rules again and the
  * configured rate, builds the error and sends it back toward the offending
  * packet's source:
  *  - a subscriber (the FIB names a session for it: its address or a framed
@@ -109,8 +110,11 @@ static void error4(struct lns_cp *cp, struct rte_mbuf *m, uint32_t why)
 	uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)sizeof(orig));
 	const uint8_t *p = rte_pktmbuf_read(m, 0, len, orig);
 	bool too_big = LNS_PUNT_REASON(why) == LNS_PUNT_ICMP_TOO_BIG;
-	uint8_t type = too_big ? LNS_ICMP_DEST_UNREACH : LNS_ICMP_TIME_EXCEEDED;
-	uint8_t code = too_big ? LNS_ICMP_FRAG_NEEDED : LNS_ICMP_EXC_TTL;
+	bool unreach = LNS_PUNT_REASON(why) == LNS_PUNT_ICMP_UNREACH; /* no route, as received */
+	uint8_t type = too_big || unreach ? LNS_ICMP_DEST_UNREACH : LNS_ICMP_TIME_EXCEEDED;
+	uint8_t code = too_big   ? LNS_ICMP_FRAG_NEEDED
+		       : unreach ? (uint8_t)LNS_PUNT_CODE(why)
+				 : LNS_ICMP_EXC_TTL;
 	uint16_t mtu = too_big ? LNS_PUNT_MTU(why) : 0;
 	struct ppp_session *sub;
 	struct rte_ipv4_hdr ip;
@@ -188,6 +192,8 @@ static void error4(struct lns_cp *cp, struct rte_mbuf *m, uint32_t why)
 	}
 	if (too_big)
 		cp->c.icmp_frag_needed_out++;
+	else if (unreach)
+		cp->c.icmp_unreach_out++;
 	else
 		cp->c.icmp_time_exceeded_out++;
 }
@@ -243,7 +249,11 @@ static void error6(struct lns_cp *cp, struct rte_mbuf *m, uint32_t why)
 	uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)sizeof(orig));
 	const uint8_t *p = rte_pktmbuf_read(m, 0, len, orig);
 	bool too_big = LNS_PUNT_REASON(why) == LNS_PUNT_ICMP6_TOO_BIG;
-	uint8_t type = too_big ? LNS_ICMP6_PACKET_TOO_BIG : LNS_ICMP6_TIME_EXCEEDED;
+	bool unreach = LNS_PUNT_REASON(why) == LNS_PUNT_ICMP6_UNREACH; /* no route, as received */
+	uint8_t type = too_big   ? LNS_ICMP6_PACKET_TOO_BIG
+		       : unreach ? LNS_ICMP6_DEST_UNREACH
+				 : LNS_ICMP6_TIME_EXCEEDED;
+	uint8_t code = unreach ? (uint8_t)LNS_PUNT_CODE(why) : 0;
 	uint32_t mtu = too_big ? LNS_PUNT_MTU(why) : 0;
 	struct rte_ipv6_hdr ip;
 	const uint8_t *src;
@@ -283,7 +293,7 @@ static void error6(struct lns_cp *cp, struct rte_mbuf *m, uint32_t why)
 		uint8_t out[LNS_ICMP6_ERR_MAX];
 
 		src = our_addr6_toward(cp->rt, (int)sub->ls->t->port, NULL);
-		n = lns_icmp6_error(out, sizeof(out), type, 0, mtu, src, orig, len);
+		n = lns_icmp6_error(out, sizeof(out), type, code, mtu, src, orig, len);
 		if (n == 0) {
 			cp->c.drop_malformed++;
 			return;
@@ -305,7 +315,7 @@ static void error6(struct lns_cp *cp, struct rte_mbuf *m, uint32_t why)
 			cp->c.drop_nomem++;
 			return;
 		}
-		n = lns_icmp6_error(out, LNS_ICMP6_ERR_MAX, type, 0, mtu, src, orig, len);
+		n = lns_icmp6_error(out, LNS_ICMP6_ERR_MAX, type, code, mtu, src, orig, len);
 		if (n == 0) {
 			rte_pktmbuf_free(e);
 			cp->c.drop_malformed++;
@@ -316,6 +326,8 @@ static void error6(struct lns_cp *cp, struct rte_mbuf *m, uint32_t why)
 	}
 	if (too_big)
 		cp->c.icmp6_too_big_out++;
+	else if (unreach)
+		cp->c.icmp6_unreach_out++;
 	else
 		cp->c.icmp6_time_exceeded_out++;
 }
@@ -327,10 +339,12 @@ void cp_icmp_error(struct lns_cp *cp, struct rte_mbuf *m)
 	switch (LNS_PUNT_REASON(why)) {
 	case LNS_PUNT_ICMP_TTL:
 	case LNS_PUNT_ICMP_TOO_BIG:
+	case LNS_PUNT_ICMP_UNREACH:
 		error4(cp, m, why);
 		break;
 	case LNS_PUNT_ICMP6_HOP_LIMIT:
 	case LNS_PUNT_ICMP6_TOO_BIG:
+	case LNS_PUNT_ICMP6_UNREACH:
 		error6(cp, m, why);
 		break;
 	default:

@@ -57,7 +57,7 @@ enum ppp_phase {
 	X(proxy_auth_accepted, "sessions authenticated from the LAC's proxy AVPs")                 \
 	X(ipv6_up, "sessions that reached IPv6CP opened")                                          \
 	X(ipv6_no_prefix, "IPv6CP openings without a /64 for the link (none given, pool empty)")   \
-	X(ip6_in, "IPv6 packets from subscribers for the control lcore (link-local, multicast)")   \
+	X(ip6_in, "IPv6 for the control lcore from subscribers (link-local, multicast, us)")       \
 	X(ip6_drop, "of those, dropped: malformed, bad checksum, spoofed or not served")           \
 	X(rs_in, "Router Solicitations received from subscribers")                                 \
 	X(ra_out, "Router Advertisements sent to subscribers")                                     \

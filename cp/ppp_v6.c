@@ -8,7 +8,10 @@
  * itself by SLAAC (RFC 4862), answers to Router Solicitations, to Neighbor
  * Solicitations and echo requests for our link-local address. The workers
  * punt everything a subscriber sends to a link-local or multicast address
- * here (dp/fwd6.c).
+ * here (dp/fwd6.c), and what it sends to one of lnsd's global addresses
+ * (those of its ports): an echo request is answered from that address, a UDP
+ * datagram with a Port Unreachable (dataplane.icmp-unreachable, the ICMP rate
+ * of cp/icmp_err.c), anything else dropped and counted.
  *
  * A PPP link has no link-layer addresses: no Source/Target Link-Layer Address
  * options are sent, none are needed (RFC 4861 section 4.6.1, RFC 5072
@@ -30,10 +33,12 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include <rte_cycles.h>
 #include <rte_ip.h>
 
 #include "config/config.h"
 #include "cp/cp.h"
+#include "cp/icmp_err.h"
 #include "cp/l2tp.h"
 #include "cp/log.h"
 #include "cp/pool.h"
@@ -163,8 +168,10 @@ static void give_prefix(struct ppp_session *p, struct ppp_prefix *x)
 
 /* ---- sending ------------------------------------------------------------------------------ */
 
-/* Checksum and send an ICMPv6 message of len octets after the IPv6 header in u. */
-static void send_icmp6(struct ppp_session *p, union pkt *u, const uint8_t dst[16], size_t len)
+/* Checksum and send an ICMPv6 message of len octets after the IPv6 header in u, from SRC
+ * to DST with hop limit HOPS. */
+static void send_icmp6_from(struct ppp_session *p, union pkt *u, const uint8_t src[16],
+			    const uint8_t dst[16], uint8_t hops, size_t len)
 {
 	struct rte_ipv6_hdr *ip = &u->ip;
 	uint8_t *icmp = u->b + sizeof(*ip);
@@ -172,8 +179,8 @@ static void send_icmp6(struct ppp_session *p, union pkt *u, const uint8_t dst[16
 	ip->vtc_flow = RTE_BE32(6u << 28);
 	ip->payload_len = rte_cpu_to_be_16((uint16_t)len);
 	ip->proto = IPPROTO_ICMPV6;
-	ip->hop_limits = 255; /* RFC 4861: ND messages are recognised by it */
-	link_local(ip->src_addr, p->our_ifid);
+	ip->hop_limits = hops;
+	memmove(ip->src_addr, src, 16); /* src may be u's own dst_addr */
 	memcpy(ip->dst_addr, dst, 16);
 	icmp[2] = icmp[3] = 0;
 	{
@@ -182,6 +189,16 @@ static void send_icmp6(struct ppp_session *p, union pkt *u, const uint8_t dst[16
 		memcpy(icmp + 2, &c, 2);
 	}
 	ppp_send(p, PPP_IPV6, u->b, sizeof(*ip) + len);
+}
+
+/* The same from our link-local address, hop limit 255 (RFC 4861: ND messages are
+ * recognised by it). */
+static void send_icmp6(struct ppp_session *p, union pkt *u, const uint8_t dst[16], size_t len)
+{
+	uint8_t ll[16];
+
+	link_local(ll, p->our_ifid);
+	send_icmp6_from(p, u, ll, dst, 255, len);
 }
 
 static void put32(uint8_t *b, uint32_t v)
@@ -371,6 +388,92 @@ static bool echo(struct ppp_session *p, const union pkt *in, size_t len)
 	return true;
 }
 
+/* ---- to lnsd's global addresses ---------------------------------------------------------- */
+
+/* Whether A is a global address of one of lnsd's ports (what dp/fwd6.c punts as ours). */
+static bool ours_global(const struct lns_runtime *rt, const uint8_t a[16])
+{
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return false; /* a port's link-local address is of another link */
+	for (unsigned i = 0; i < rt->n_ports; i++)
+		for (unsigned k = 0; k < rt->ports[i].n_v6; k++)
+			if (memcmp(rt->ports[i].v6[k], a, 16) == 0)
+				return true;
+	return false;
+}
+
+/* Whether the upper-layer checksum of the PLEN octets after u's header verifies. */
+static bool l4_sum_ok(const union pkt *u, size_t plen)
+{
+	return __rte_raw_cksum_reduce(__rte_raw_cksum(u->b + sizeof(u->ip), plen,
+						      rte_ipv6_phdr_cksum(&u->ip, 0))) == 0xffff;
+}
+
+/*
+ * A UDP datagram to one of our addresses: nothing listens, so a Port
+ * Unreachable (RFC 4443 section 3.1, code 4; what ends a UDP traceroute to
+ * lnsd) from that address, under the rules and the rate of the other errors.
+ * True when it is accounted for (sent, or held back by the rate).
+ */
+static bool port_unreachable(struct ppp_session *p, const union pkt *in, size_t plen)
+{
+	struct lns_cp *cp = p->cp;
+	size_t len = sizeof(in->ip) + plen, n;
+	union pkt out;
+
+	if (!cp->rt->cfg->dataplane.icmp_unreachable)
+		return false;
+	if (!lns_icmp6_may_answer(in->b, len, LNS_ICMP6_DEST_UNREACH)) {
+		cp->c.icmp_err_suppressed++;
+		return false;
+	}
+	if (!lns_tb_take(&cp->icmp_tb, rte_rdtsc())) {
+		cp->c.icmp_err_rate_limited++;
+		return true;
+	}
+	n = lns_icmp6_error(out.b, sizeof(out.b), LNS_ICMP6_DEST_UNREACH, LNS_ICMP6_PORT_UNREACH, 0,
+			    in->ip.dst_addr, in->b, len);
+	if (n == 0)
+		return false;
+	ppp_send(p, PPP_IPV6, out.b, n);
+	cp->c.icmp6_unreach_out++;
+	return true;
+}
+
+/*
+ * An IPv6 packet from the subscriber to lnsd's global address at u's
+ * destination (dp/fwd6.c checked its source against the session's prefixes
+ * already; checked again here). An echo request is answered from that
+ * address with an ordinary hop limit, as a host answers; UDP draws a Port
+ * Unreachable; TCP and the rest are dropped (no service of lnsd's listens on
+ * a subscriber's side).
+ */
+static bool to_us(struct ppp_session *p, union pkt *u, size_t plen)
+{
+	struct lns_cp *cp = p->cp;
+	uint8_t *l4 = u->b + sizeof(u->ip), peer[16];
+
+	if (!src_ok(p, u->ip.src_addr, false))
+		return false;
+	switch (u->ip.proto) {
+	case IPPROTO_ICMPV6:
+		if (plen < 8 || !l4_sum_ok(u, plen) || l4[0] != ICMP6_ECHO_REQUEST || l4[1] != 0)
+			return false;
+		cp->c.icmp6_echo_in++;
+		memcpy(peer, u->ip.src_addr, 16);
+		l4[0] = ICMP6_ECHO_REPLY;
+		send_icmp6_from(p, u, u->ip.dst_addr, peer, 64, plen);
+		cp->c.icmp6_echo_reply_out++;
+		return true;
+	case IPPROTO_UDP:
+		if (plen < 8 || !l4_sum_ok(u, plen))
+			return false;
+		return port_unreachable(p, u, plen);
+	default:
+		return false;
+	}
+}
+
 void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len)
 {
 	union pkt u;
@@ -383,11 +486,16 @@ void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len)
 		goto drop;
 	memcpy(u.b, pkt, len);
 	plen = rte_be_to_cpu_16(u.ip.payload_len);
-	if ((rte_be_to_cpu_32(u.ip.vtc_flow) >> 28) != 6 || sizeof(u.ip) + plen > len ||
-	    u.ip.proto != IPPROTO_ICMPV6 || plen < 8)
+	if ((rte_be_to_cpu_32(u.ip.vtc_flow) >> 28) != 6 || sizeof(u.ip) + plen > len)
+		goto drop;
+	if (ours_global(p->cp->rt, u.ip.dst_addr)) {
+		if (to_us(p, &u, plen))
+			return;
+		goto drop;
+	}
+	if (u.ip.proto != IPPROTO_ICMPV6 || plen < 8)
 		goto drop; /* MLD reports (Hop-by-Hop first) end here too: not served */
-	if (__rte_raw_cksum_reduce(__rte_raw_cksum(icmp, plen, rte_ipv6_phdr_cksum(&u.ip, 0))) !=
-	    0xffff)
+	if (!l4_sum_ok(&u, plen))
 		goto drop;
 	switch (icmp[0]) {
 	case ND_ROUTER_SOLICIT:

@@ -214,9 +214,15 @@ struct lns_pctx {
  *  ICMP6_HOP_LIMIT, ICMP6_TOO_BIG  the same for IPv6 (data at the IPv6 header;
  *                  hop limit as received, resp. already decremented);
  *  ROUTE6          ROUTE for IPv6 (data at its IPv6 header, hop limit already
- *                  decremented; cp/ip6_out.c).
- * The worker also counts the ICMP ones as drop_ttl / drop_too_big: they are
- * not forwarded. The control lcore answers them (cp/icmp_err.c).
+ *                  decremented; cp/ip6_out.c);
+ *  ICMP_UNREACH    an IPv4 packet without a route, for a Destination
+ *                  Unreachable (data at its IPv4 header, as received), the ICMP
+ *                  code in the high 16 bits: net (no route), or host (an address
+ *                  of a pool that no session holds); dp/unreach.c;
+ *  ICMP6_UNREACH   the same for IPv6 (code: no route).
+ * The worker also counts the ICMP ones as drop_ttl / drop_too_big /
+ * drop_no_route: they are not forwarded. The control lcore answers them
+ * (cp/icmp_err.c).
  */
 #define LNS_PUNT_FRAME                 0
 #define LNS_PUNT_ROUTE                 1
@@ -225,9 +231,14 @@ struct lns_pctx {
 #define LNS_PUNT_ICMP6_HOP_LIMIT       4
 #define LNS_PUNT_ICMP6_TOO_BIG         5
 #define LNS_PUNT_ROUTE6                6
+#define LNS_PUNT_ICMP_UNREACH          7
+#define LNS_PUNT_ICMP6_UNREACH         8
 #define LNS_PUNT_REASON(u)             ((u)&0xffffu)
 #define LNS_PUNT_MTU(u)                ((uint16_t)((u) >> 16))
 #define LNS_PUNT_WITH_MTU(reason, mtu) ((uint32_t)(reason) | (uint32_t)(mtu) << 16)
+/* ICMP_UNREACH, ICMP6_UNREACH: the code where the others keep the MTU. */
+#define LNS_PUNT_CODE(u)                 LNS_PUNT_MTU(u)
+#define LNS_PUNT_WITH_CODE(reason, code) LNS_PUNT_WITH_MTU(reason, code)
 
 /* LNS_V_FRAGS: the packet's fragments are w->frag[START, START + COUNT). */
 #define LNS_FRAGS_REF(start, count) ((uint32_t)(start) << 8 | (uint32_t)(count))

@@ -35,6 +35,7 @@
 #include "dp/mtu.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
+#include "dp/unreach.h"
 
 #define L2TP_S 0x0800 /* RFC 2661 section 3.1: Ns and Nr present */
 
@@ -275,7 +276,7 @@ static __rte_always_inline enum lns_verdict route4(struct lns_worker *w, struct 
 		return LNS_V_DROP_TTL;
 	}
 	if (v == LNS_PCTX_NO_ROUTE)
-		return LNS_V_DROP_NO_ROUTE;
+		return lns_no_route4(w, m); /* for a Destination Unreachable (dp/unreach.c) */
 	/*
 	 * TTL minus one: the checksum follows incrementally (RFC 1624 section 3:
 	 * the TTL/protocol word drops by 0x0100, so the checksum rises by it, end

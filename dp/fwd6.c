@@ -34,6 +34,7 @@
 #include "dp/mtu.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
+#include "dp/unreach.h"
 
 static bool is_multicast(const uint8_t a[16])
 {
@@ -77,7 +78,7 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 		return LNS_V_DROP_TTL;
 	}
 	if (lns_fib6_lookup(rt->fib6, ip->dst_addr, &v) < 0)
-		return LNS_V_DROP_NO_ROUTE;
+		return lns_no_route6(w, m); /* for a Destination Unreachable (dp/unreach.c) */
 	ip->hop_limits--;
 	if (v & LNS_NH_SESSION) {
 		uint32_t slot = v & ~LNS_NH_SESSION;
@@ -132,6 +133,9 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
 		return LNS_V_PUNT;
 	if (lns_fib6_lookup(w->rt->fib6, ip->src_addr, &v) < 0 || v != (LNS_NH_SESSION | slot))
 		return LNS_V_DROP_SPOOFED;
+	/* For lnsd itself (a ping of its core address): as received, as IPv4 (dp/fwd.c). */
+	if (unlikely(lns_ours6(w->rt, ip->dst_addr)))
+		return LNS_V_PUNT;
 	rte_pktmbuf_adj(m, (uint16_t)off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
 	lns_mss_clamp6(w, m, mtu);

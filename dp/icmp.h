@@ -14,9 +14,15 @@
 
 /* RFC 792 / RFC 1191 / RFC 4443 numbers used by lns. */
 #define LNS_ICMP_DEST_UNREACH    3
-#define LNS_ICMP_FRAG_NEEDED     4 /* code of LNS_ICMP_DEST_UNREACH */
+#define LNS_ICMP_NET_UNREACH     0 /* codes of LNS_ICMP_DEST_UNREACH: no route */
+#define LNS_ICMP_HOST_UNREACH    1 /* the network is known, the host is not there */
+#define LNS_ICMP_FRAG_NEEDED     4
 #define LNS_ICMP_TIME_EXCEEDED   11
 #define LNS_ICMP_EXC_TTL         0 /* code of LNS_ICMP_TIME_EXCEEDED: in transit */
+#define LNS_ICMP6_DEST_UNREACH   1
+#define LNS_ICMP6_NO_ROUTE       0 /* codes of LNS_ICMP6_DEST_UNREACH (RFC 4443 3.1) */
+#define LNS_ICMP6_ADDR_UNREACH   3
+#define LNS_ICMP6_PORT_UNREACH   4
 #define LNS_ICMP6_PACKET_TOO_BIG 2
 #define LNS_ICMP6_TIME_EXCEEDED  3
 #define LNS_ICMP6_EXC_HOPLIMIT   0

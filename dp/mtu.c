@@ -77,6 +77,7 @@ bool lns_icmp_punt(struct lns_worker *w, struct rte_mbuf *m)
 	switch (why) {
 	case LNS_PUNT_ICMP_TTL:
 	case LNS_PUNT_ICMP_TOO_BIG:
+	case LNS_PUNT_ICMP_UNREACH:
 		ok = lns_icmp4_may_answer(b, rte_pktmbuf_data_len(m));
 		break;
 	case LNS_PUNT_ICMP6_HOP_LIMIT:
@@ -84,6 +85,9 @@ bool lns_icmp_punt(struct lns_worker *w, struct rte_mbuf *m)
 		break;
 	case LNS_PUNT_ICMP6_TOO_BIG:
 		ok = lns_icmp6_may_answer(b, rte_pktmbuf_data_len(m), LNS_ICMP6_PACKET_TOO_BIG);
+		break;
+	case LNS_PUNT_ICMP6_UNREACH:
+		ok = lns_icmp6_may_answer(b, rte_pktmbuf_data_len(m), LNS_ICMP6_DEST_UNREACH);
 		break;
 	default:
 		return false;

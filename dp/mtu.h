@@ -31,7 +31,7 @@ enum lns_verdict lns_too_big4(struct lns_worker *w, struct rte_mbuf *m, uint16_t
 void lns_frags_free(struct lns_worker *w, struct rte_mbuf *m);
 
 /*
- * The worker loop, for a packet dropped as LNS_V_DROP_TTL or _TOO_BIG: true
+ * The worker loop, for a packet dropped as LNS_V_DROP_TTL, _TOO_BIG or _NO_ROUTE: true
  * when it should go to the control lcore for an ICMP error (its reason says
  * so, lns_icmp4/6_may_answer agree, the worker's token bucket has a token).
  */

@@ -112,6 +112,10 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 			break;
 		case LNS_V_DROP_NO_ROUTE:
 			c->drop_no_route++;
+			if (lns_icmp_punt(w, m)) { /* for a Destination Unreachable */
+				punt[n_punt++] = m;
+				continue;
+			}
 			break;
 		case LNS_V_DROP_NO_NEIGHBOUR:
 			c->drop_no_neighbour++;

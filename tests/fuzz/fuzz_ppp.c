@@ -81,11 +81,11 @@ static struct lns_config *build_cfg(uint8_t setup)
 		 "  - name: access0\n"
 		 "    device: net_null0\n"
 		 "    role: access\n"
-		 "    addresses: [\"192.0.2.1/24\"]\n"
+		 "    addresses: [\"192.0.2.1/24\", \"2001:db8:1::1/64\"]\n"
 		 "  - name: core0\n"
 		 "    device: net_null1\n"
 		 "    role: core\n"
-		 "    addresses: [\"198.51.100.1/24\"]\n"
+		 "    addresses: [\"198.51.100.1/24\", \"2001:db8:2::1/64\"]\n"
 		 "pools:\n"
 		 "  - name: small\n"
 		 "    ranges: [\"100.64.0.10-100.64.0.11\"]\n"
@@ -134,13 +134,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Every frame we send: a whole packet whose Length is its length; IPv6 (cp/ppp_v6.c): an
- * ICMPv6 message whose payload length is its length, from a link-local address, checksum
- * right (the sum over pseudo-header and message is all ones). */
+ * ICMPv6 message whose payload length is its length, from a link-local address or one of
+ * the ports' (echo replies, Port Unreachable), checksum right (the sum over pseudo-header
+ * and message is all ones); IPv4 (cp/ppp_input.c, echo replies): a header whose checksum
+ * and total length are right. */
 static void check_sent(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	(void)p;
 	check(len <= PPP_MAX_PKT);
 	if (proto == PPP_IPV6) {
+		static const uint8_t acc6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1};
+		static const uint8_t core6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 1};
 		union {
 			struct rte_ipv6_hdr ip;
 			uint8_t b[PPP_MAX_PKT];
@@ -149,9 +153,19 @@ static void check_sent(struct ppp_session *p, uint16_t proto, const uint8_t *pkt
 		check(len >= sizeof(u.ip) + 8);
 		memcpy(u.b, pkt, len);
 		check(sizeof(u.ip) + rte_be_to_cpu_16(u.ip.payload_len) == len);
-		check(u.ip.proto == IPPROTO_ICMPV6 && u.ip.src_addr[0] == 0xfe &&
-		      u.ip.src_addr[1] == 0x80);
+		check(u.ip.proto == IPPROTO_ICMPV6);
+		check((u.ip.src_addr[0] == 0xfe && u.ip.src_addr[1] == 0x80) ||
+		      memcmp(u.ip.src_addr, acc6, 16) == 0 ||
+		      memcmp(u.ip.src_addr, core6, 16) == 0);
 		check(rte_ipv6_udptcp_cksum_verify(&u.ip, u.b + sizeof(u.ip)) == 0);
+		return;
+	}
+	if (proto == PPP_IP) {
+		size_t ihl = len ? (pkt[0] & 0x0fu) * 4u : 0;
+
+		check(len >= 20 && ihl >= 20 && ihl <= len);
+		check(((size_t)pkt[2] << 8 | pkt[3]) == len);
+		check(rte_raw_cksum(pkt, ihl) == 0xffff);
 		return;
 	}
 	check(len >= 4);

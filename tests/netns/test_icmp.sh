@@ -27,8 +27,20 @@
 #     it (scapy, lwIP's tunnel and session), carrying the subscriber's packet
 #     with TTL 1: lnsd answers inside the tunnel, from the address it has on
 #     the PPP link (its access address), to the subscriber's address.
+#  5c. No route (lnsd has routes to 203.0.113.0/24 and 2001:db8:ff00::/40 only,
+#     no default): `ping` from the core to 198.18.0.1 draws "Destination Net
+#     Unreachable" from lnsd's core address; to an address of the pool that no
+#     session holds, "Destination Host Unreachable"; `ping -6` to
+#     2001:db8:dead::1, "Destination unreachable: No route"; the subscriber's
+#     own packet to 198.18.0.1 (scapy, as in step 5), a Net Unreachable inside
+#     its tunnel. drop_no_route, icmp_unreach_out and icmp6_unreach_out grow.
+#  5d. A second lwIP subscriber with IPv6 (SLAAC from lnsd's RA in a /64 of
+#     the links pool) pings lnsd's core IPv6 address from its SLAAC address
+#     (lwip-lac --ping6): every echo answered, from that address, checksum
+#     right (lwIP checks it).
 #  6. tshark: lnsd's ICMP errors on both sides decode cleanly (checksums
-#     checked, the quoted header too), with the types, codes and MTU above.
+#     checked, the quoted header too), with the types, codes and MTU above;
+#     the echo replies to lwIP inside the tunnel.
 #  7. The new counters in `lnsctl show counters` and in the metrics.
 set -euo pipefail
 # shellcheck source=tests/netns/lib.sh
@@ -47,28 +59,42 @@ RATE=10
 TUNNEL_MTU=1450
 NET_IP=203.0.113.5
 METRICS=127.0.0.1:9109
+LINKS=2001:db8:100::/56   # the IPv6 subscriber's /64 comes from here
+UNROUTED4=198.18.0.1      # lnsd has no route for these
+UNROUTED6=2001:db8:dead::1
+UNHELD=100.64.0.250       # in the pool, held by no session (the pool hands out from the bottom)
 
 topo_basic
 lac_setup || t_skip "cannot build lwip-lac: $LAC_BUILD_ERR (scripts/deps.sh enables deb-src)"
 ip -n "$NS_CORE" route add "$POOL" via "$LNS_CORE4"
+ip -n "$NS_CORE" route add "${UNROUTED4%.*}.0/24" via "$LNS_CORE4"
+ip -n "$NS_CORE" -6 route add "$UNROUTED6/64" via "$LNS_CORE6"
 
 LNS_EXTRA_CONFIG="l2tp:
   peers:
     - {name: lac1, match: [\"192.0.2.0/24\"], secret: $SECRET}
-ppp: {auth: [pap]}
+ppp: {auth: [pap], ipv6-pool: links}
 pools:
   - {name: default, ranges: [\"$POOL\"]}
+  - {name: links, ranges: [\"$LINKS\"]}
 users:
-  - {name: u, password: p, pool: default}"
+  - {name: u, password: p, pool: default}
+  - {name: u6, password: p, pool: default}"
 config_basic "$T_OUT/lnsd.yaml"
 # this test's rate, and metrics inside lnsd's namespace
 sed -i -e "s/^dataplane: {\(.*\)}$/dataplane: {\1, icmp-errors-per-second: $RATE}/" \
 	-e "s|^management: {socket: \(.*\)}$|management: {socket: \1, metrics: \"$METRICS\"}|" \
 	"$T_OUT/lnsd.yaml"
 grep -q "icmp-errors-per-second: $RATE" "$T_OUT/lnsd.yaml" || die "could not set the rate in lnsd.yaml"
+# no default routes: a hole in the FIB for step 5c (Destination Unreachable is on by default)
+sed -i -e 's|{prefix: 0.0.0.0/0, via: \(.*\)}|{prefix: 203.0.113.0/24, via: \1}|' \
+	-e 's|{prefix: "::/0", via: \(.*\)}|{prefix: "2001:db8:ff00::/40", via: \1}|' "$T_OUT/lnsd.yaml"
+if ! grep -q "prefix: 203.0.113.0/24" "$T_OUT/lnsd.yaml" || grep -q '0/0\|::/0' "$T_OUT/lnsd.yaml"; then
+	die "could not replace the default routes in lnsd.yaml"
+fi
 lnsd_start "$T_OUT/lnsd.yaml"
 
-capture_start core "$NS_CORE" "$PE_CORE" icmp
+capture_start core "$NS_CORE" "$PE_CORE" icmp or icmp6
 capture_start acc "$NS_ACC" "$PE_ACC" udp port 1701
 lac_start sub --secret "$SECRET" --user u --password p --auth pap || die "lwip-lac did not start"
 lac_wait_up sub 1 20 || die "the lwIP session did not come up"
@@ -206,10 +232,77 @@ assert_eq "control.icmp_echo_in increase" 1 "$(delta control.icmp_echo_in)"
 assert_eq "control.icmp_echo_reply_out increase" 1 "$(delta control.icmp_echo_reply_out)"
 
 # ---------------------------------------------------------------------------
+step "5c. no route: Destination Unreachable from lnsd"
+[ "$SUB" != "$UNHELD" ] || die "the subscriber holds $UNHELD: pick another unheld address"
+sleep 1.1 # both buckets full again
+snap c0 show counters || die "show counters failed"
+out=$(ip netns exec "$NS_CORE" ping -c 1 -W 2 "$UNROUTED4" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping-net-unreach.log"
+assert_match "ping $UNROUTED4: Destination Net Unreachable from $LNS_CORE4" \
+	"From $LNS_CORE4 icmp_seq=1 Destination Net Unreachable" "$out"
+out=$(ip netns exec "$NS_CORE" ping -c 1 -W 2 "$UNHELD" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping-host-unreach.log"
+assert_match "ping $UNHELD (the pool's, nobody's): Destination Host Unreachable from $LNS_CORE4" \
+	"From $LNS_CORE4 icmp_seq=1 Destination Host Unreachable" "$out"
+out=$(ip netns exec "$NS_CORE" ping -6 -c 1 -W 2 "$UNROUTED6" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping6-unreach.log"
+assert_match "ping -6 $UNROUTED6: Destination unreachable: No route, from $LNS_CORE6" \
+	"From $LNS_CORE6 icmp_seq=1 Destination unreachable: No route" "$out"
+ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$tid" "$sid" \
+	"$SUB" "$UNROUTED4" >"$T_OUT/scapy-unreach.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy-unreach.log")"
+	import struct, sys
+	from scapy.all import Ether, IP, UDP, Raw, sendp, conf
+	conf.verb = 0
+	iface, mac, peer, lns, tid, sid, sub, dst = sys.argv[1:9]
+	lac, port = peer.rsplit(":", 1)
+	l2tp = struct.pack("!HHH", 0x0002, int(tid), int(sid)) + b"\xff\x03\x00\x21"
+	inner = IP(src=sub, dst=dst, id=0x4444) / UDP(sport=33434, dport=33435) / Raw(b"lns-unreach-test")
+	sendp(Ether(dst=mac) / IP(src=lac, dst=lns) / UDP(sport=int(port), dport=1701) / Raw(l2tp + bytes(inner)),
+	      iface=iface)
+	print("sent")
+EOF
+# shellcheck disable=SC2317 # called through wait_for
+unreach_sent() { snap c1 show counters && [ "$(delta control.icmp_unreach_out)" -ge 3 ] &&
+	[ "$(delta control.icmp6_unreach_out)" -ge 1 ]; }
+wait_for 5 "icmp_unreach_out and icmp6_unreach_out to count them" unreach_sent || true
+assert_eq "total.drop_no_route increase" 4 "$(delta total.drop_no_route)"
+assert_eq "control.icmp_unreach_out increase (two to the core, one into the tunnel)" 3 \
+	"$(delta control.icmp_unreach_out)"
+assert_eq "control.icmp6_unreach_out increase" 1 "$(delta control.icmp6_unreach_out)"
+assert_eq "control.icmp_err_rate_limited increase" 0 "$(delta control.icmp_err_rate_limited)"
+
+# ---------------------------------------------------------------------------
+step "5d. an lwIP subscriber with IPv6 pings lnsd's core address $LNS_CORE6"
+snap c0 show counters || die "show counters failed"
+PINGS=3
+if lac_start sub6 --secret "$SECRET" --user u6 --password p --auth pap --ipv6 \
+	--ping6 "$LNS_CORE6" --ping6-count "$PINGS" &&
+	lac_wait_up sub6 1 20 &&
+	wait_for 20 "lwIP: $PINGS echo requests sent" lac_logged sub6 "^session 1 ping6 sent=$PINGS"; then
+	# shellcheck disable=SC2317 # called through wait_for
+	all_replies() { [ "$(count_lines "${LAC_LOG[sub6]}" '^session 1 ping6 reply ')" -ge "$PINGS" ]; }
+	wait_for 5 "$PINGS echo replies at lwIP" all_replies || true
+	say "lwIP: $(grep -m1 '^session 1 ping6 start' "${LAC_LOG[sub6]}" | cut -d' ' -f3-)"
+	assert_eq "echo replies lwIP received from $LNS_CORE6, hop limit 64, checksum right" "$PINGS" \
+		"$(count_lines "${LAC_LOG[sub6]}" "^session 1 ping6 reply from=$LNS_CORE6 seq=[0-9]+ hlim=64 len=[0-9]+ cksum=ok")"
+	assert_eq "echo replies lwIP received in all" "$PINGS" \
+		"$(count_lines "${LAC_LOG[sub6]}" '^session 1 ping6 reply ')"
+	snap c1 show counters || die "show counters failed"
+	assert_eq "control.icmp6_echo_in increase" "$PINGS" "$(delta control.icmp6_echo_in)"
+	assert_eq "control.icmp6_echo_reply_out increase" "$PINGS" "$(delta control.icmp6_echo_reply_out)"
+	assert_eq "total.drop_spoofed increase" 0 "$(delta total.drop_spoofed)"
+else
+	fail "lwIP sub6: no pings: $(grep -E '^session 1 (up|up6|addr6|ping6|down)' "${LAC_LOG[sub6]}" | tr '\n' ' ')"
+fi
+
+# ---------------------------------------------------------------------------
 step "6. tshark: lnsd's ICMP errors decode cleanly"
 # the last packets each capture must hold (tcpdump writes each as it reads it)
 capture_wait acc "icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB" || true
 capture_wait core "ip.src==$LNS_CORE4 && icmp.type==11" $((1 + sent)) || true
+capture_wait core "ipv6.src==$LNS_CORE6 && icmpv6.type==1" || true
+capture_wait acc "ipv6.src==$LNS_CORE6 && icmpv6.type==129" "$PINGS" || true
+capture_wait acc "ip.src==$LNS_ACC4 && icmp.type==3" || true
 capture_stop core
 capture_stop acc
 TS=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
@@ -220,10 +313,21 @@ assert_eq "core side: Frag needed with mtu $TUNNEL_MTU from $LNS_CORE4, checksum
 # the worker had taken one off the TTL of the DF ping before it found it too big; the
 # quote must carry it as sent (64), with a header checksum that matches (checked below)
 assert_eq "core side: Frag needed's TTLs (its own, the quoted header's)" "64,64" \
-	"$(tshark -r "$T_OUT/core.pcap" -Y "icmp.type==3" -T fields -e ip.ttl 2>/dev/null)"
+	"$(tshark -r "$T_OUT/core.pcap" -Y "icmp.type==3 && icmp.code==4" -T fields -e ip.ttl 2>/dev/null)"
+while read -r code dst what; do
+	f="ip.src==$LNS_CORE4 && ip.dst==$CORE4 && icmp.type==3 && icmp.code==$code && ip.dst==$dst"
+	n=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "$f && icmp.checksum.status==1" 2>/dev/null | wc -l)
+	assert_eq "core side: $what Unreachable (code $code) from $LNS_CORE4 about $dst, checksum good" 1 "$n"
+	# the quote is the ping as it was sent (TTL 64: it was never routed), its checksum good
+	assert_eq "core side: $what Unreachable's TTLs (its own, the quoted header's)" "64,64" \
+		"$(tshark -r "$T_OUT/core.pcap" -Y "$f" -T fields -e ip.ttl 2>/dev/null)"
+done <<<"0 $UNROUTED4 Net
+1 $UNHELD Host"
+n=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ipv6.src==$LNS_CORE6 && ipv6.dst==$CORE6 && icmpv6.type==1 && icmpv6.code==0 && icmpv6.checksum.status==1 && ipv6.dst==$UNROUTED6" 2>/dev/null | wc -l)
+assert_eq "core side: ICMPv6 no route from $LNS_CORE6, quoting the ping to $UNROUTED6, checksum good" 1 "$n"
 n_q=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && icmp.type==11 && ip.dst==$SUB && ip.ttl==1" 2>/dev/null | wc -l)
 assert_ge "core side: the quoted header is the ping's as it arrived (TTL 1, checksum good)" 1 "$n_q"
-bad=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
+bad=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "(ip.src==$LNS_CORE4 || ipv6.src==$LNS_CORE6) && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
 	grep -v 'Running as user "root"' || true)
 if [ -z "$bad" ]; then
 	ok "tshark: none of lnsd's ICMP errors on the core side is malformed or draws a warning"
@@ -244,6 +348,10 @@ n_sq=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "$ACC_F 
 assert_eq "access side: it quotes the subscriber's packet" 1 "$n_sq"
 n_er=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB && icmp.ident==0x77 && icmp.checksum.status==1" 2>/dev/null | wc -l)
 assert_eq "access side: the echo reply from $LNS_ACC4 to $SUB inside L2TP/PPP, checksum good" 1 "$n_er"
+n_un=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && icmp.type==3 && icmp.code==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB && ip.id==0x4444 && ip.dst==$UNROUTED4 && icmp.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "access side: Net Unreachable from $LNS_ACC4 to $SUB inside L2TP/PPP, quoting its packet, checksum good" 1 "$n_un"
+n_er6=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "l2tp && ppp.protocol==0x0057 && icmpv6.type==129 && ipv6.src==$LNS_CORE6 && ipv6.hlim==64 && icmpv6.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "access side: echo replies from $LNS_CORE6 to lwIP inside L2TP/PPP, checksum good" "$PINGS" "$n_er6"
 bad=$(tshark "${TS[@]}" -r "$T_OUT/acc.pcap" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && icmp && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
 	grep -v 'Running as user "root"' || true)
 if [ -z "$bad" ]; then
@@ -256,19 +364,21 @@ fi
 # ---------------------------------------------------------------------------
 step "7. the counters in lnsctl and the metrics"
 lnsctl show counters >"$T_OUT/counters.txt" 2>&1 || fail "lnsctl show counters exited $?"
-for k in icmp_time_exceeded_out icmp_frag_needed_out icmp_err_rate_limited icmp_err_suppressed \
-	icmp_punt_limited fragmented frag_out mss_clamped; do
+for k in icmp_time_exceeded_out icmp_frag_needed_out icmp_unreach_out icmp6_unreach_out \
+	icmp_err_rate_limited icmp_err_suppressed icmp_punt_limited fragmented frag_out mss_clamped; do
 	assert_match "show counters names $k" "$k" "$(cat "$T_OUT/counters.txt")"
 done
 ip netns exec "$NS_LNS" "$PY" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/metrics", timeout=5).read().decode())' \
 	"$METRICS" >"$T_OUT/metrics.txt" 2>&1 || fail "metrics: $(tail -n 3 "$T_OUT/metrics.txt")"
 for m in 'lns_control_icmp_time_exceeded_out_total [1-9]' 'lns_control_icmp_frag_needed_out_total 1' \
+	'lns_control_icmp_unreach_out_total 3' 'lns_control_icmp6_unreach_out_total 1' \
 	'lns_control_icmp_err_rate_limited_total [0-9]' 'lns_worker_fragmented_total\{lcore="[0-9]+"\} [1-9]' \
 	'lns_worker_icmp_punt_limited_total\{lcore="[0-9]+"\} [0-9]' 'lns_worker_mss_clamped_total\{lcore="[0-9]+"\} [0-9]'; do
 	assert_match "metrics: $m" "$m" "$(cat "$T_OUT/metrics.txt")"
 done
 
 lac_stop sub
+lac_stop sub6
 lnsd_stop TERM 3000 || true
 assert_eq "lnsd exit status" 0 "${LNSD_EXIT:-none}"
 t_finish

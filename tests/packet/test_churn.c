@@ -81,6 +81,9 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  mbufs: 2047\n"
 			       "  mbuf-cache: 32\n"
 			       "  punt-ring-size: 4096\n"
+			       /* packets for withdrawn sessions are counted drops here, not
+				* Destination Unreachables (tests/packet/test_unreach.c) */
+			       "  icmp-unreachable: false\n"
 			       "ports:\n"
 			       "  - name: access0\n"
 			       "    device: \"net_ring_churn_acc\"\n"

@@ -227,9 +227,25 @@ struct h_env *h_env_new_cfg(const struct lns_config *c)
 		e->rt->ports[i].mtu = (uint16_t)cfg->ports[i].mtu;
 		if (access < 0 && (cfg->ports[i].role & LNS_ROLE_ACCESS))
 			access = (int)i;
+		/* its addresses, as app/ports.c fills them (not the link-local one) */
+		for (size_t a = 0; a < cfg->ports[i].n_addrs; a++) {
+			const struct lns_addr *ad = &cfg->ports[i].addrs[a];
+			struct lns_port *lp = &e->rt->ports[i];
+
+			if (ad->family == AF_INET) {
+				lp->v4[lp->n_v4] = ad->v4.s_addr;
+				lp->v4_plen[lp->n_v4++] = ad->plen;
+			} else {
+				memcpy(lp->v6[lp->n_v6], &ad->v6, 16);
+				lp->v6_plen[lp->n_v6++] = ad->plen;
+			}
+		}
 	}
 	e->rt->n_ports = (unsigned)cfg->n_ports;
 	e->cp->rt = e->rt;
+	/* The control lcore's ICMP errors (cp_icmp_init): more tokens than any input uses, and a
+	 * clock that never refills them, so that a test can set its own. */
+	lns_tb_init(&e->cp->icmp_tb, 1000000, 1000000, 1, UINT64_MAX);
 	lns_auth_init(&e->cp->auth, e->cp);
 	/* As cp/control.c's pools_init: every pool, IPv4 and IPv6. */
 	e->cp->pools = calloc(cfg->n_pools ? cfg->n_pools : 1, sizeof(*e->cp->pools));

@@ -194,6 +194,8 @@ static const struct {
 			   "an integer between 536 and 65495, got \"500\""},
 	{"icmp-rate.yaml", "icmp-rate.yaml:2:27: dataplane.icmp-errors-per-second: expected an "
 			   "integer between 0 and 1000000, got \"-1\""},
+	{"icmp-unreachable.yaml", "icmp-unreachable.yaml:3:21: dataplane.icmp-unreachable: "
+				  "expected true or false, got \"sometimes\""},
 	{"main-lcore.yaml", "main-lcore.yaml:3:15: eal.main-lcore: expected one of the lcores "
 			    "\"0-1\", got 2"},
 	{"metrics.yaml", "metrics.yaml:11:12: management.metrics: expected \"ADDRESS:PORT\" or "
@@ -308,6 +310,7 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg->dataplane.punt_ring_size, 2048);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 100);
 	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 200);
+	assert_false(cfg->dataplane.icmp_unreachable);
 	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 1420);
 
 	assert_int_equal(cfg->n_ports, 2);
@@ -416,6 +419,7 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(cfg->dataplane.idle_polls, 64);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 100);
 	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 100);
+	assert_true(cfg->dataplane.icmp_unreachable);
 	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_AUTO);
 	assert_int_equal(cfg->ports[0].mtu, 1500);
 	assert_int_equal(cfg->ports[0].vlan, -1);

@@ -4,8 +4,9 @@
  * cp/ppp_ncp.c, cp/pool.c and the rest of PPP): the prefixes taken when
  * IPv6CP opens and given back when it closes, the Router Advertisements
  * (content byte by byte, timing), answers to Router and Neighbor
- * Solicitations and echo requests for our link-local address, and what is
- * dropped. lnsd around it is ppp_harness.c: the test plays the subscriber.
+ * Solicitations and echo requests for our link-local address, echo and UDP
+ * to lnsd's global addresses, and what is dropped. lnsd around it is
+ * ppp_harness.c: the test plays the subscriber.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 
 #include <rte_ip.h>
 
+#include "dp/icmp.h"
 #include "tests/unit/ppp_harness.h"
 
 #define PORTS                                                                                      \
@@ -37,6 +39,19 @@
 	PORTS POOLS USERS "ppp:\n"                                                                 \
 			  "  auth: [pap]\n"                                                        \
 			  "  pd-pool: pd\n" ppp
+/* The same with global IPv6 addresses on both ports. */
+#define PORTS6                                                                                     \
+	"ports:\n"                                                                                 \
+	"  - {name: access0, device: net_null0, role: access,\n"                                   \
+	"     addresses: [\"192.0.2.1/24\", \"2001:db8:1::1/64\"]}\n"                              \
+	"  - {name: core0, device: net_null1, role: core,\n"                                       \
+	"     addresses: [\"198.51.100.1/24\", \"2001:db8:2::1/64\"]}\n"
+#define CFG6(more)                                                                                 \
+	PORTS6 POOLS USERS "ppp:\n"                                                                \
+			   "  auth: [pap]\n"                                                       \
+			   "  pd-pool: pd\n" more
+#define LNS_ACC6  A6(0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1)
+#define LNS_CORE6 A6(0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 1)
 
 #define LINKS 1 /* pool indexes */
 #define PD    2
@@ -102,16 +117,15 @@ static struct ppp_session *v6_open(const char *yaml)
 	return p;
 }
 
-/* The next IPv6 frame sent, checked as an ICMPv6 message from our link-local address:
- * its ICMPv6 part copied to icmp, its length returned. */
-static size_t take_icmp6(const struct ppp_session *p, const uint8_t *dst, uint8_t *icmp)
+/* The next IPv6 frame sent, checked as an ICMPv6 message from SRC to DST with hop limit
+ * HOPS: its ICMPv6 part copied to icmp, its length returned. */
+static size_t take_icmp6_from(const uint8_t *src, const uint8_t *dst, uint8_t hops, uint8_t *icmp)
 {
 	const struct h_frame *f = h_take(E, PPP_IPV6, 0);
 	union {
 		struct rte_ipv6_hdr ip;
 		uint8_t b[PPP_MAX_PKT];
 	} u;
-	uint8_t ll[16];
 	size_t len;
 
 	assert_non_null(f);
@@ -121,13 +135,21 @@ static size_t take_icmp6(const struct ppp_session *p, const uint8_t *dst, uint8_
 	assert_int_equal(f->len, sizeof(u.ip) + len);
 	assert_int_equal(rte_be_to_cpu_32(u.ip.vtc_flow), 6u << 28);
 	assert_int_equal(u.ip.proto, IPPROTO_ICMPV6);
-	assert_int_equal(u.ip.hop_limits, 255);
-	our_ll(p, ll);
-	assert_memory_equal(u.ip.src_addr, ll, 16);
+	assert_int_equal(u.ip.hop_limits, hops);
+	assert_memory_equal(u.ip.src_addr, src, 16);
 	assert_memory_equal(u.ip.dst_addr, dst, 16);
 	assert_int_equal(rte_ipv6_udptcp_cksum_verify(&u.ip, u.b + sizeof(u.ip)), 0);
 	memcpy(icmp, u.b + sizeof(u.ip), len);
 	return len;
+}
+
+/* The same from our link-local address, hop limit 255 (RAs, NAs, echo replies). */
+static size_t take_icmp6(const struct ppp_session *p, const uint8_t *dst, uint8_t *icmp)
+{
+	uint8_t ll[16];
+
+	our_ll(p, ll);
+	return take_icmp6_from(ll, dst, 255, icmp);
 }
 
 /* The subscriber sends ICMPv6 type/code with body (after the 4-octet header). */
@@ -166,6 +188,39 @@ static void send_icmp6(struct ppp_session *p, const uint8_t *src, const uint8_t 
 	memcpy(frame + 4, u.b, len);
 	h_input(p, frame, 4 + len);
 	free(frame);
+}
+
+/* The subscriber sends an IPv6 packet (next header NH, the L4LEN octets at l4, whose
+ * checksum at CKSUM_OFF is set unless BAD) into buf's frame; the IPv6 packet is left in
+ * pkt (its length returned), as it would be quoted. */
+static size_t send_ip6(struct ppp_session *p, const uint8_t *src, const uint8_t *dst, uint8_t nh,
+		       const uint8_t *l4, size_t l4len, size_t cksum_off, bool bad, uint8_t *pkt)
+{
+	struct rte_ipv6_hdr ip = {0};
+	uint8_t frame[4 + 40 + 256];
+	uint16_t c;
+
+	assert_true(l4len <= 256);
+	ip.vtc_flow = RTE_BE32(6u << 28);
+	ip.payload_len = rte_cpu_to_be_16((uint16_t)l4len);
+	ip.proto = nh;
+	ip.hop_limits = 64;
+	memcpy(ip.src_addr, src, 16);
+	memcpy(ip.dst_addr, dst, 16);
+	memcpy(pkt, &ip, sizeof(ip));
+	memcpy(pkt + sizeof(ip), l4, l4len);
+	pkt[sizeof(ip) + cksum_off] = pkt[sizeof(ip) + cksum_off + 1] = 0;
+	c = rte_ipv6_udptcp_cksum(&ip, pkt + sizeof(ip));
+	memcpy(pkt + sizeof(ip) + cksum_off, &c, 2);
+	if (bad)
+		pkt[sizeof(ip) + cksum_off] ^= 1;
+	frame[0] = 0xff;
+	frame[1] = 0x03;
+	frame[2] = 0x00;
+	frame[3] = 0x57;
+	memcpy(frame + 4, pkt, sizeof(ip) + l4len);
+	h_input(p, frame, 4 + sizeof(ip) + l4len);
+	return sizeof(ip) + l4len;
 }
 
 static void send_rs(struct ppp_session *p, const uint8_t *src)
@@ -365,6 +420,87 @@ static void echo_to_our_link_local(void **state)
 	assert_int_equal(E->cp->ppp_c.echo6_reply_ppp, 1);
 }
 
+/*
+ * An echo request to one of lnsd's global addresses (the workers punt it, dp/fwd6.c):
+ * answered from that address with hop limit 64, as a host answers. Not with a bad
+ * checksum, not from outside the subscriber's prefixes, not to someone else's address.
+ */
+static void echo_to_our_global(void **state)
+{
+	struct ppp_session *p;
+	uint8_t ra[256], rep[64], pkt[128];
+	const uint8_t echo[16] = {128, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g', 1, 2, 3, 4};
+	const uint8_t *ours[] = {LNS_CORE6, LNS_ACC6};
+
+	(void)state;
+	p = v6_open(CFG6(""));
+	take_icmp6(p, ALL_NODES, ra);
+	for (unsigned i = 0; i < 2; i++) {
+		send_ip6(p, LINK_H, ours[i], IPPROTO_ICMPV6, echo, sizeof(echo), 2, false, pkt);
+		assert_int_equal(take_icmp6_from(ours[i], LINK_H, 64, rep), sizeof(echo));
+		assert_int_equal(rep[0], 129);
+		assert_int_equal(rep[1], 0);
+		assert_memory_equal(rep + 4, echo + 4, sizeof(echo) - 4);
+	}
+	assert_int_equal(E->cp->c.icmp6_echo_in, 2);
+	assert_int_equal(E->cp->c.icmp6_echo_reply_out, 2);
+	/* bad checksum; a source outside its prefixes; an address of nobody's on our subnet */
+	send_ip6(p, LINK_H, LNS_CORE6, IPPROTO_ICMPV6, echo, sizeof(echo), 2, true, pkt);
+	send_ip6(p, A6(0x20, 0x01, 0x0d, 0xb8, 0x09, [15] = 1), LNS_CORE6, IPPROTO_ICMPV6, echo,
+		 sizeof(echo), 2, false, pkt);
+	send_ip6(p, LINK_H, A6(0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 9), IPPROTO_ICMPV6, echo,
+		 sizeof(echo), 2, false, pkt);
+	assert_int_equal(h_count(E, PPP_IPV6, 0), 0);
+	assert_int_equal(E->cp->c.icmp6_echo_in, 2);
+	assert_int_equal(E->cp->ppp_c.ip6_drop, 3);
+}
+
+/*
+ * UDP to one of our addresses: a Port Unreachable (type 1 code 4) from it,
+ * quoting the datagram, within the control lcore's ICMP rate; none with
+ * dataplane.icmp-unreachable off. TCP: dropped.
+ */
+static void udp_to_our_global(void **state)
+{
+	struct ppp_session *p;
+	uint8_t ra[256], err[256], pkt[128];
+	uint8_t udp[20] = {0x82, 0x9a, 0x82, 0x9b, 0, 20, 0, 0, 'l', 'n', 's'};
+	uint8_t tcp[20] = {0x82, 0x9a, 0, 22, [12] = 0x50, [13] = 0x02};
+	size_t n;
+
+	(void)state;
+	p = v6_open(CFG6(""));
+	take_icmp6(p, ALL_NODES, ra);
+	/* two tokens, on a clock that never refills them */
+	lns_tb_init(&E->cp->icmp_tb, 2, 2, 1000, UINT64_MAX);
+	n = send_ip6(p, LINK_H, LNS_CORE6, IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	assert_int_equal(take_icmp6_from(LNS_CORE6, LINK_H, 64, err), 8 + n);
+	assert_int_equal(err[0], LNS_ICMP6_DEST_UNREACH);
+	assert_int_equal(err[1], LNS_ICMP6_PORT_UNREACH);
+	assert_memory_equal(err + 4, "\0\0\0\0", 4);
+	assert_memory_equal(err + 8, pkt, n);
+	assert_int_equal(E->cp->c.icmp6_unreach_out, 1);
+	/* TCP, and UDP with a bad checksum: dropped, no token taken */
+	send_ip6(p, LINK_H, LNS_CORE6, IPPROTO_TCP, tcp, sizeof(tcp), 16, false, pkt);
+	send_ip6(p, LINK_H, LNS_CORE6, IPPROTO_UDP, udp, sizeof(udp), 6, true, pkt);
+	assert_int_equal(h_count(E, PPP_IPV6, 0), 0);
+	assert_int_equal(E->cp->ppp_c.ip6_drop, 2);
+	/* the second token, then none */
+	send_ip6(p, LINK_H, LNS_ACC6, IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	assert_int_equal(take_icmp6_from(LNS_ACC6, LINK_H, 64, err), 8 + n);
+	send_ip6(p, LINK_H, LNS_ACC6, IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	assert_int_equal(h_count(E, PPP_IPV6, 0), 0);
+	assert_int_equal(E->cp->c.icmp6_unreach_out, 2);
+	assert_int_equal(E->cp->c.icmp_err_rate_limited, 1);
+	/* switched off */
+	lns_tb_init(&E->cp->icmp_tb, 2, 2, 1000, UINT64_MAX);
+	E->cfg->dataplane.icmp_unreachable = false;
+	send_ip6(p, LINK_H, LNS_CORE6, IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	assert_int_equal(h_count(E, PPP_IPV6, 0), 0);
+	assert_int_equal(E->cp->c.icmp6_unreach_out, 2);
+	assert_int_equal(E->cp->ppp_c.ip6_drop, 3);
+}
+
 /* IPv6CP closes: the prefixes leave the workers and go back to their pools, no more RAs. */
 static void down_gives_back(void **state)
 {
@@ -467,6 +603,8 @@ int main(void)
 		T(rs_refused),
 		T(ns_for_our_address),
 		T(echo_to_our_link_local),
+		T(echo_to_our_global),
+		T(udp_to_our_global),
 		T(down_gives_back),
 		T(backend_prefixes),
 		T(pool_exhausted),

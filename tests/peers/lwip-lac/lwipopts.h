@@ -49,7 +49,7 @@
 #define LWIP_ND6_QUEUEING                  1
 #define MEMP_NUM_ND6_QUEUE                 (LAC_MAX_SESSIONS + 16)
 #define LWIP_ICMP                          1 /* answers echo requests on the PPP addresses */
-#define LWIP_RAW                           0
+#define LWIP_RAW                           1 /* --ping6: ICMPv6 echo from the sessions */
 #define LWIP_UDP                           1
 #define LWIP_TCP                           1
 #define LWIP_DNS                           1 /* so that IPCP asks for (and records) DNS servers */

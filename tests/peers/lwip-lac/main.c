@@ -17,6 +17,9 @@
  *   session I down err=PPPERR_NAME (CODE)   the session is dead
  *   session I udp start to=A:P count=N size=S  (--udp-to, on SIGUSR1)
  *   session I udp sent=N failed=F            the stream is done
+ *   session I ping6 start to=A from=S count=N  (--ping6, once SLAAC gave an address)
+ *   session I ping6 reply from=A seq=N hlim=H len=L cksum=ok|bad
+ *   session I ping6 sent=N                   the last request went
  *   lwip-lac exit status=S up=U down=D
  * Diagnostics go to stderr (with --debug: lwIP's PPP debug messages).
  */
@@ -39,7 +42,11 @@
 #include "lwip/def.h"
 #include "lwip/init.h"
 #include "lwip/ip_addr.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/ip6.h"
 #include "lwip/netif.h"
+#include "lwip/prot/icmp6.h"
+#include "lwip/raw.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
@@ -75,6 +82,8 @@ struct session {
 	struct udp_pcb *udp_pcb; /* --udp-to: the session's stream */
 	unsigned udp_sent, udp_failed;
 	int udp_active;
+	int ping6_slot;      /* --ping6: the netif address slot sent from, 0: not started */
+	unsigned ping6_sent; /* echo requests sent (their sequence numbers 1..) */
 };
 
 static struct {
@@ -96,7 +105,11 @@ static struct {
 	u16_t udp_port;
 	int have_udp;
 	unsigned udp_count, udp_size, udp_interval;
+	ip_addr_t ping6; /* --ping6 */
+	int have_ping6;
+	unsigned ping6_count;
 } opt = {.port = 1701,
+	 .ping6_count = 3,
 	 .authtype = PPPAUTHTYPE_PAP,
 	 .sessions = 1,
 	 .echo_fails = 3,
@@ -182,6 +195,9 @@ static void usage(FILE *f)
 		"  --udp-count N         datagrams per session and SIGUSR1 (10)\n"
 		"  --udp-size S          UDP payload octets, 0..1400 (64)\n"
 		"  --udp-interval MS     milliseconds between a session's datagrams (10)\n"
+		"  --ping6 ADDR          once a session has a SLAAC address, send ADDR ICMPv6\n"
+		"                        echo requests from it and report each reply\n"
+		"  --ping6-count N       echo requests per session, one every 200 ms (3)\n"
 		"  --debug               lwIP's PPP debug messages on stderr\n"
 		"  --timestamps          each event line ends in t=SECONDS.ms since start\n"
 		"  --no-parent-death     keep running when the parent process dies\n"
@@ -253,6 +269,8 @@ static void parse_args(int argc, char **argv)
 		O_UDP_COUNT,
 		O_UDP_SIZE,
 		O_UDP_INTERVAL,
+		O_PING6,
+		O_PING6_COUNT,
 		O_HELP
 	};
 	static const struct option lo[] = {
@@ -281,6 +299,8 @@ static void parse_args(int argc, char **argv)
 		{"udp-count", required_argument, NULL, O_UDP_COUNT},
 		{"udp-size", required_argument, NULL, O_UDP_SIZE},
 		{"udp-interval", required_argument, NULL, O_UDP_INTERVAL},
+		{"ping6", required_argument, NULL, O_PING6},
+		{"ping6-count", required_argument, NULL, O_PING6_COUNT},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -402,6 +422,14 @@ static void parse_args(int argc, char **argv)
 			break;
 		case O_UDP_INTERVAL:
 			opt.udp_interval = (unsigned)parse_num(optarg, "--udp-interval", 1, 60000);
+			break;
+		case O_PING6:
+			if (!ipaddr_aton(optarg, &opt.ping6) || !IP_IS_V6(&opt.ping6))
+				die("bad --ping6 address '%s' (IPv6 only)", optarg);
+			opt.have_ping6 = 1;
+			break;
+		case O_PING6_COUNT:
+			opt.ping6_count = (unsigned)parse_num(optarg, "--ping6-count", 1, 1000);
 			break;
 		case O_NO_PDEATH:
 			opt.keep_orphan = 1;
@@ -535,6 +563,115 @@ struct netif *lwip_lac_route_src(const ip4_addr_t *src, const ip4_addr_t *dest)
 	return NULL;
 }
 
+/*
+ * --ping6: ICMPv6 echo requests from a session's SLAAC address over its PPP
+ * link, through one raw pcb for all sessions (raw_sendto_if_src: no routing,
+ * lwIP fills in the checksum). The identifier is the session's index; replies
+ * are taken from the raw pcb before lwIP's own ICMPv6 input, checked and
+ * reported.
+ */
+#define PING6_ID_BASE 0x4c00 /* identifier: this plus the session's index */
+#define PING6_DATA    "lwip-lac ping6"
+
+static struct raw_pcb *ping6_pcb;
+
+static void ping6_tick(void *arg)
+{
+	struct session *s = arg;
+	size_t dlen = sizeof(PING6_DATA) - 1;
+	struct pbuf *p;
+
+	if (!s->up6 || !ip6_addr_isvalid(netif_ip6_addr_state(&s->pppif, s->ping6_slot)))
+		return; /* the session or its address went away: no more */
+	p = pbuf_alloc(PBUF_IP, (u16_t)(sizeof(struct icmp6_echo_hdr) + dlen), PBUF_RAM);
+	if (p != NULL) {
+		struct icmp6_echo_hdr *e = p->payload;
+
+		e->type = ICMP6_TYPE_EREQ;
+		e->code = 0;
+		e->chksum = 0;
+		e->id = lwip_htons((u16_t)(PING6_ID_BASE + s->idx));
+		e->seqno = lwip_htons((u16_t)(s->ping6_sent + 1));
+		memcpy((u8_t *)p->payload + sizeof(*e), PING6_DATA, dlen);
+		if (raw_sendto_if_src(ping6_pcb, p, &opt.ping6, &s->pppif,
+				      netif_ip_addr6(&s->pppif, s->ping6_slot)) == ERR_OK)
+			s->ping6_sent++;
+		pbuf_free(p);
+	}
+	if (s->ping6_sent < opt.ping6_count && p != NULL)
+		sys_timeout(200, ping6_tick, s);
+	else
+		ev("session %d ping6 sent=%u\n", s->idx, s->ping6_sent);
+}
+
+/* An ICMPv6 packet for us (P at its IPv6 header): an echo reply to one of our requests is
+ * reported and eaten; anything else goes on to lwIP. */
+static u8_t ping6_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+	struct ip6_hdr h;
+	u8_t icmp[8 + 64];
+	u16_t plen, n, sum, id;
+	ip6_addr_t src, dst;
+	char a[48];
+	int idx;
+
+	LWIP_UNUSED_ARG(arg);
+	LWIP_UNUSED_ARG(pcb);
+	LWIP_UNUSED_ARG(addr);
+	if (pbuf_copy_partial(p, &h, sizeof(h), 0) != sizeof(h) ||
+	    IP6H_NEXTH(&h) != IP6_NEXTH_ICMP6)
+		return 0;
+	plen = IP6H_PLEN(&h);
+	n = pbuf_copy_partial(p, icmp, sizeof(icmp), sizeof(h));
+	if (n < 8 || n != plen || icmp[0] != ICMP6_TYPE_EREP)
+		return 0;
+	id = (u16_t)(icmp[4] << 8 | icmp[5]);
+	idx = id - PING6_ID_BASE;
+	if (idx < 1 || idx > opt.sessions)
+		return 0;
+	ip6_addr_copy_from_packed(src, h.src);
+	ip6_addr_copy_from_packed(dst, h.dest);
+	ip6_addr_clear_zone(&src);
+	ip6_addr_clear_zone(&dst);
+	{
+		/* the sum over pseudo-header and message, all ones when it is right */
+		struct pbuf q = {.payload = icmp, .len = n, .tot_len = n};
+
+		sum = ip6_chksum_pseudo(&q, IP6_NEXTH_ICMP6, n, &src, &dst);
+	}
+	ip6addr_ntoa_r(&src, a, sizeof(a));
+	ev("session %d ping6 reply from=%s seq=%u hlim=%u len=%u cksum=%s\n", idx, lower(a),
+	   (unsigned)(icmp[6] << 8 | icmp[7]), IP6H_HOPLIM(&h), n, sum == 0 ? "ok" : "bad");
+	pbuf_free(p);
+	return 1;
+}
+
+/* A session's first SLAAC address (slot J): its pings start. */
+static void ping6_start(struct session *s, int j)
+{
+	char a[48], b[48];
+
+	if (!opt.have_ping6 || s->ping6_slot)
+		return;
+	if (ping6_pcb == NULL) {
+		ping6_pcb = raw_new_ip_type(IPADDR_TYPE_V6, IP6_NEXTH_ICMP6);
+		if (ping6_pcb == NULL) {
+			ev("session %d ping6 sent=0 no pcb\n", s->idx);
+			return;
+		}
+		ping6_pcb->chksum_reqd = 1; /* RFC 4443 2.3: lwIP computes it at offset 2 */
+		ping6_pcb->chksum_offset = 2;
+		raw_recv(ping6_pcb, ping6_recv, NULL);
+	}
+	s->ping6_slot = j;
+	s->ping6_sent = 0;
+	ipaddr_ntoa_r(&opt.ping6, a, sizeof(a));
+	ip6addr_ntoa_r(netif_ip6_addr(&s->pppif, j), b, sizeof(b));
+	ev("session %d ping6 start to=%s from=%s count=%u\n", s->idx, lower(a), lower(b),
+	   opt.ping6_count);
+	ping6_tick(s);
+}
+
 /* Report IPv6 addresses beyond the link-local one (SLAAC over the PPP link). */
 static void check_addr6(void)
 {
@@ -551,6 +688,7 @@ static void check_addr6(void)
 			if (ok && !s->addr6_seen[j]) {
 				ip6addr_ntoa_r(netif_ip6_addr(&s->pppif, j), a, sizeof(a));
 				ev("session %d addr6 %s\n", s->idx, lower(a));
+				ping6_start(s, j);
 			}
 			s->addr6_seen[j] = ok;
 		}

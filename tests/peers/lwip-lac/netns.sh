@@ -139,6 +139,6 @@ wait_for_line() {
 # count_lines LOG REGEX: how many lines of LOG match REGEX (0 if none).
 count_lines() {
 	local n
-	n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+	n=$(grep -Ec -- "$2" "$1" 2>/dev/null || true) # grep -c says 0, and exits 1, when none match
 	echo "${n:-0}"
 }
