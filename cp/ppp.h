@@ -57,6 +57,8 @@ enum ppp_phase {
 	X(proxy_auth_accepted, "sessions authenticated from the LAC's proxy AVPs")                 \
 	X(ipv6_up, "sessions that reached IPv6CP opened")                                          \
 	X(ipv6_no_prefix, "IPv6CP openings without a /64 for the link (none given, pool empty)")   \
+	X(ipv6_prefix_table_full,                                                                  \
+	  "IPv6 prefixes not routed: no room left (dataplane.ipv6-prefixes)")                      \
 	X(ip6_in, "IPv6 packets from subscribers for the control lcore (link-local, multicast)")   \
 	X(ip6_drop, "of those, dropped: malformed, bad checksum, spoofed or not served")           \
 	X(rs_in, "Router Solicitations received from subscribers")                                 \
@@ -212,6 +214,10 @@ void ppp_fwd_up(struct ppp_session *p);    /* IPCP opened: the workers forward I
 void ppp_fwd_down(struct ppp_session *p);  /* IPCP closed: no more IPv4 */
 void ppp_fwd6_up(struct ppp_session *p);   /* IPv6CP opened: the prefixes to the workers */
 void ppp_fwd6_down(struct ppp_session *p); /* and back; with neither, the control lcore's */
+
+/* cp/ppp_route6.c: one of the session's IPv6 prefixes to its slot in the workers' IPv6 FIB;
+ * false (logged as WHAT's, counted when there is no room) when the FIB refuses it. */
+bool ppp_route6_add(struct ppp_session *p, const uint8_t a[16], uint8_t plen, const char *what);
 
 /* cp/ppp_v6.c: IPv6 on the link */
 void ppp_v6_up(struct ppp_session *p);   /* IPv6CP opened: prefixes, workers, RAs */

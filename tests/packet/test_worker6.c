@@ -19,6 +19,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_tcp.h>
 
+#include "cp/cp.h"
 #include "dp/fib6.h"
 #include "dp/neigh.h"
 
@@ -28,6 +29,7 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  mbufs: 1024\n"
 			       "  mbuf-cache: 32\n"
 			       "  punt-ring-size: 64\n"
+			       "  ipv6-prefixes: 8\n"
 			       "ports:\n"
 			       "  - name: access0\n"
 			       "    device: \"net_ring_pkt6_acc\"\n"
@@ -691,6 +693,83 @@ static void test_fib6_longest(void **state)
 	assert_int_equal(nh, LNS_NH_SESSION | E.slot_a);
 }
 
+/*
+ * A PPP session of slot SLOT as cp/ppp_route6.c sees it: its control lcore
+ * (the runtime under test, its counters), its L2TP IDs (for the log), its slot.
+ */
+static struct ppp_session *cp_session(uint32_t slot)
+{
+	static struct lns_cp cp;
+	static struct l2tp_tunnel t;
+	static struct l2tp_session ls;
+	static struct ppp_session p;
+
+	cp.rt = E.rt;
+	t.tid = A_TID;
+	ls.t = &t;
+	ls.sid = A_SID;
+	ls.slot = slot;
+	p.cp = &cp;
+	p.ls = &ls;
+	return &p;
+}
+
+/* 2001:db8:f0:I::/64 */
+static const uint8_t *fill_pfx(uint8_t *a, unsigned i)
+{
+	memcpy(a, A6(0x20, 0x01, 0x0d, 0xb8, 0x00, 0xf0), 16);
+	a[6] = (uint8_t)(i >> 8);
+	a[7] = (uint8_t)i;
+	return a;
+}
+
+/*
+ * dataplane.ipv6-prefixes: 8 makes room for exactly 8 subscriber prefixes
+ * (A's two among them). The ninth is refused with -ENOSPC; through the control
+ * lcore's call it is not routed, logged and counted in ipv6_prefix_table_full
+ * (a prefix routed already is refused too, but not counted there); one taken
+ * out makes room for one again.
+ */
+static void test_fib6_table_full(void **state)
+{
+	struct lns_fib6 *f = E.rt->fib6;
+	struct ppp_session *p = cp_session(E.slot_a);
+	uint64_t *full = &p->cp->ppp_c.ipv6_prefix_table_full;
+	uint8_t a[16], extra[16];
+	unsigned room, i;
+	uint32_t nh;
+
+	(void)state;
+	assert_int_equal(f->max_pfx, 8);
+	assert_int_equal(f->n_pfx, 2);
+	room = f->max_pfx - f->n_pfx;
+	for (i = 0; i < room; i++)
+		assert_int_equal(lns_fib6_add_session_route(f, fill_pfx(a, i), 64, E.slot_a), 0);
+	fill_pfx(extra, room);
+	assert_int_equal(lns_fib6_add_session_route(f, extra, 64, E.slot_a), -ENOSPC);
+	assert_int_equal(lns_fib6_add_session_route(f, extra, 128, E.slot_a), -ENOSPC);
+	assert_int_equal(lns_fib6_lookup(f, extra, &nh), 0); /* the default route's, not A's */
+	assert_int_not_equal(nh, LNS_NH_SESSION | E.slot_a);
+
+	*full = 0;
+	assert_false(ppp_route6_add(p, extra, 64, "test prefix"));
+	assert_int_equal(*full, 1);
+	assert_false(ppp_route6_add(p, fill_pfx(a, 0), 64, "test prefix")); /* routed already */
+	assert_int_equal(*full, 1);
+
+	assert_int_equal(lns_fib6_del_session_route(f, fill_pfx(a, 0), 64), 0);
+	assert_true(ppp_route6_add(p, extra, 64, "test prefix"));
+	assert_int_equal(f->n_pfx, f->max_pfx);
+	assert_int_equal(lns_fib6_lookup(f, extra, &nh), 0);
+	assert_int_equal(nh, LNS_NH_SESSION | E.slot_a);
+
+	assert_int_equal(lns_fib6_del_session_route(f, extra, 64), 0);
+	for (i = 1; i < room; i++)
+		assert_int_equal(lns_fib6_del_session_route(f, fill_pfx(a, i), 64), 0);
+	assert_int_equal(f->n_pfx, 2);
+	quiescent();
+}
+
 /* ------------------------------------------------------------ counters */
 
 static void test_counters_exact(void **state)
@@ -807,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_down_not_for_us),
 		cmocka_unit_test(test_fib6_refuses),
 		cmocka_unit_test(test_fib6_longest),
+		cmocka_unit_test(test_fib6_table_full),
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_worker_loop_counts),
 	};
