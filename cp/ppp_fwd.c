@@ -238,6 +238,7 @@ void ppp_fwd6_up(struct ppp_session *p)
 	}
 	route6(p, &p->pfx, "IPv6 prefix");
 	route6(p, &p->pd, "delegated prefix");
+	ppp_routes6_up(p);
 }
 
 void ppp_fwd6_down(struct ppp_session *p)
@@ -246,6 +247,7 @@ void ppp_fwd6_down(struct ppp_session *p)
 
 	if (!p->fwd6)
 		return;
+	ppp_routes6_down(p);
 	for (unsigned i = 0; i < RTE_DIM(x); i++) {
 		if (x[i]->routed)
 			lns_fib6_del_session_route(p->cp->rt->fib6, x[i]->a.s6_addr, x[i]->plen);
