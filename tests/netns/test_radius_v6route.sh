@@ -11,7 +11,8 @@
 #  a. v6a: routes "2001:db8:300::/56 :: 1" and "2001:db8:310::1" (a host),
 #     and two lnsd refuses at the Access-Accept, each logged with its reason:
 #     a gateway other than :: and a link-local prefix. lnsctl shows the two
-#     routes (framed_ipv6_routes) and the /64; ppp.framed_ipv6_routes grows
+#     routes (framed_ipv6_routes), the /64 and its IPv4 Framed-Route
+#     (framed_routes); ppp.framed_ipv6_routes grows
 #     by 2, framed_ipv6_routes_refused by 2; lnsd logged the table's size.
 #  b. the core pings an address in the /56 and the host route: every echo
 #     leaves lnsd into v6a's tunnel as PPP 0x0057 (tshark on the access side;
@@ -47,7 +48,8 @@ v6_users() {
 		'Framed-IPv6-Route += "2001:db8:300::/56 :: 1"' \
 		'Framed-IPv6-Route += "2001:db8:310::1"' \
 		'Framed-IPv6-Route += "2001:db8:320::/48 2001:db8::1 1"' \
-		'Framed-IPv6-Route += "fe80::/64 :: 1"'
+		'Framed-IPv6-Route += "fe80::/64 :: 1"' \
+		'Framed-Route += "198.19.5.0/24 0.0.0.0 1"'
 	radius_user "$1" v6b pw 'Framed-IPv6-Prefix = 2001:db8:100:2::/64' \
 		'Framed-IPv6-Route += "2001:db8:300::/56 :: 1"' \
 		'Framed-IPv6-Route += "2001:db8:330::/56 :: 1"'
@@ -84,7 +86,7 @@ if v6_up a v6a; then
 	assert_eq "lnsctl: v6a's ipv6_prefix" 2001:db8:100:1::/64 "$(rl_sess v6a ipv6_prefix)"
 	assert_eq "lnsctl: v6a's framed_ipv6_routes" '["2001:db8:300::/56","2001:db8:310::1/128"]' \
 		"$(rl_sess v6a framed_ipv6_routes)"
-	assert_eq "lnsctl: v6a's framed_routes (IPv4: none)" '[]' "$(rl_sess v6a framed_routes)"
+	assert_eq "lnsctl: v6a's framed_routes (IPv4, Framed-Route)" '["198.19.5.0/24"]' "$(rl_sess v6a framed_routes)"
 	rl_ctr c-a1
 	assert_eq "ppp.framed_ipv6_routes increase" 2 "$(rl_delta c-a c-a1 ppp.framed_ipv6_routes)"
 	assert_eq "ppp.framed_ipv6_routes_refused increase" 2 "$(rl_delta c-a c-a1 ppp.framed_ipv6_routes_refused)"
@@ -123,6 +125,10 @@ rl_ctr c-c
 if v6_up b v6b; then
 	assert_eq "lnsctl: v6b's ipv6_prefix (the table's fourth prefix)" 2001:db8:100:2::/64 "$(rl_sess v6b ipv6_prefix)"
 	assert_eq "lnsctl: v6b's framed_ipv6_routes" '[]' "$(rl_sess v6b framed_ipv6_routes)"
+	assert_eq "lnsctl: v6b's framed_routes" '[]' "$(rl_sess v6b framed_routes)"
+	lnsctl show sessions >"$T_OUT/sessions.txt" 2>&1 || true
+	assert_match "lnsctl's text form: v6a's framed IPv6 routes comma-separated" \
+		'v6a .* 2001:db8:300::/56,2001:db8:310::1/128' "$(cat "$T_OUT/sessions.txt")"
 	rl_ctr c-c1
 	assert_eq "ppp.framed_ipv6_routes increase" 0 "$(rl_delta c-c c-c1 ppp.framed_ipv6_routes)"
 	assert_eq "ppp.framed_ipv6_routes_refused increase" 2 "$(rl_delta c-c c-c1 ppp.framed_ipv6_routes_refused)"
