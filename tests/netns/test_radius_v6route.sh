@@ -74,6 +74,7 @@ v6_up() {
 }
 
 # lnsd_logged ERE: lnsd's log has a line matching ERE
+# shellcheck disable=SC2317 # called through assert_cmd
 lnsd_logged() { grep -Eq -- "$1" "$T_OUT/lnsd.log"; }
 
 assert_cmd "lnsd logged the IPv6 FIB's room: 4 prefixes" lnsd_logged 'IPv6 FIB [0-9]+ KiB \(4 prefixes\)'
