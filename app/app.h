@@ -4,12 +4,15 @@
 #define LNS_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "dp/dp.h"
 
 /* What each runtime table took of the DPDK heap, in bytes. */
 struct lns_runtime_mem {
 	size_t pool, neigh, sessions, sess_ctr, fib, fib6;
+	uint32_t fib6_prefixes; /* the IPv6 FIB's room for subscriber prefixes */
 };
 
 /* DPDK heap in use, summed over sockets: what a table costs. */

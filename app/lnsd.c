@@ -168,10 +168,9 @@ int main(int argc, char **argv)
 		goto out;
 	LNS_LOG(INFO, app,
 		"memory: mbufs %zu KiB, session table %zu KiB, per-session counters %zu KiB, "
-		"FIB %zu KiB, IPv6 FIB %zu KiB, neighbours %zu KiB (for %u sessions)",
+		"FIB %zu KiB, IPv6 FIB %zu KiB (%u prefixes), neighbours %zu KiB (for %u sessions)",
 		mem.pool / 1024, mem.sessions / 1024, mem.sess_ctr / 1024, mem.fib / 1024,
-		mem.fib6 / 1024,
-		mem.neigh / 1024, cfg->l2tp.max_sessions);
+		mem.fib6 / 1024, mem.fib6_prefixes, mem.neigh / 1024, cfg->l2tp.max_sessions);
 	if (lns_fib_fill(&rt) < 0) {
 		LNS_LOG(ERR, app, "FIB: too many routes or next hops");
 		goto out;

@@ -135,11 +135,16 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 		return -ENOMEM;
 	}
 	m.fib = lns_heap_used() - m.fib;
-	/* Each session's /64 and delegated prefix; configured routes in a trie (dp/fib6.h). */
+	/* Sessions' /64s, delegated prefixes and framed IPv6 routes, as many as
+	 * dataplane.ipv6-prefixes says; configured routes in a trie (dp/fib6.h). */
 	m.fib6 = lns_heap_used();
-	rt->fib6 = lns_fib6_create("lns_fib6", 2 * cfg->l2tp.max_sessions + 1024, 1024, rt->qsbr);
+	m.fib6_prefixes = lns_config_ipv6_prefixes(cfg);
+	rt->fib6 = lns_fib6_create("lns_fib6", m.fib6_prefixes, 1024, rt->qsbr);
 	if (rt->fib6 == NULL) {
-		LNS_LOG(ERR, app, "IPv6 FIB: out of memory (raise eal.memory-mb?)");
+		LNS_LOG(ERR, app,
+			"IPv6 FIB of %u prefixes: out of memory (raise eal.memory-mb, or lower "
+			"dataplane.ipv6-prefixes?)",
+			m.fib6_prefixes);
 		return -ENOMEM;
 	}
 	m.fib6 = lns_heap_used() - m.fib6;

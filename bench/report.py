@@ -120,7 +120,7 @@ def memory(run):
         "per-session counters (1 worker)": m["session_counters"],
         "FIB rules and tbl8 groups": m["fib"] + m.get("fib_sessions", 0) - LPM_TBL24,
         "IPv4 pool slot arrays (the pool's size, 4 B an address)": m.get("fib_pools", 0),
-        "IPv6 FIB (room for two prefixes a session in an rte_hash; the route trie's 32 MiB)":
+        "IPv6 FIB (dataplane.ipv6-prefixes: auto, here a /64 a session; the route trie's 32 MiB)":
             m.get("fib6", 0),
     }
     per = {k: v / n for k, v in parts.items()}

@@ -39,6 +39,7 @@ static void cfg_defaults(struct lns_config *cfg)
 		.icmp_errors_per_second = 100,
 		.icmp_unreachable = true,
 		.tcp_mss_clamp = LNS_MSS_CLAMP_AUTO,
+		.ipv6_prefixes = LNS_IPV6_PREFIXES_AUTO,
 	};
 
 	cfg->l2tp.port = 1701;

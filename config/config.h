@@ -80,7 +80,14 @@ struct lns_dataplane_cfg {
 	bool icmp_unreachable;
 	/* LNS_MSS_CLAMP_OFF, LNS_MSS_CLAMP_AUTO (default) or MIN..MAX */
 	unsigned tcp_mss_clamp;
+	/* Subscriber prefixes the IPv6 FIB holds (links' /64s, delegated prefixes, framed IPv6
+	 * routes), 0..LNS_IPV6_PREFIXES_MAX; LNS_IPV6_PREFIXES_AUTO (default): derived from the
+	 * rest of the configuration by lns_config_ipv6_prefixes() */
+	uint32_t ipv6_prefixes;
 };
+
+#define LNS_IPV6_PREFIXES_AUTO UINT32_MAX
+#define LNS_IPV6_PREFIXES_MAX  16777216u /* four a session at the largest l2tp.max-sessions */
 
 #define LNS_MSS_CLAMP_OFF  0
 #define LNS_MSS_CLAMP_AUTO 1     /* the session's tunnel MTU less 40 */
@@ -288,5 +295,8 @@ const char *lns_prefix_str(const struct lns_addr *a, char *buf, size_t len); /* 
 bool lns_addr_in_prefix(const struct lns_addr *a, const struct lns_addr *prefix);
 int lns_port_by_name(const struct lns_config *cfg, const char *name); /* index or -1 */
 const char *lns_log_level_name(enum lns_log_level l);
+/* How many subscriber prefixes the IPv6 FIB is made for: dataplane.ipv6-prefixes, or with
+ * auto what the configuration can hand out (see docs/configuration.md, dataplane). */
+uint32_t lns_config_ipv6_prefixes(const struct lns_config *cfg);
 
 #endif

@@ -284,6 +284,49 @@ static int dp_mss_clamp(struct cfg_ctx *c, yaml_node_t *n, const char *path, voi
 	return 0;
 }
 
+/* ipv6-prefixes: auto, or the IPv6 FIB's room for subscriber prefixes. */
+static int dp_ipv6_prefixes(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
+{
+	struct lns_dataplane_cfg *d = dst;
+	const char *t = n->type == YAML_SCALAR_NODE ? cfg_text(n) : "";
+	unsigned v;
+
+	if (strcmp(t, "auto") == 0) {
+		d->ipv6_prefixes = LNS_IPV6_PREFIXES_AUTO;
+		return 0;
+	}
+	if (t[0] < '0' || t[0] > '9' || cfg_uint(c, n, path, 0, LNS_IPV6_PREFIXES_MAX, &v) < 0)
+		return cfg_error(c, n, "%s: expected auto or an integer between 0 and %u, got %s",
+				 path, LNS_IPV6_PREFIXES_MAX, CFG_DESC(n));
+	d->ipv6_prefixes = v;
+	return 0;
+}
+
+/*
+ * auto: room for every prefix the configuration can route to sessions. Each
+ * session's /64 while IPv6CP is open (none with ppp.ipv6 off: IPv6CP never
+ * runs); a delegated prefix each when one can come (ppp.pd-pool, or RADIUS's
+ * Delegated-IPv6-Prefix or -Pool); with RADIUS, 1024 more for framed IPv6
+ * routes (a deployment that gives many sets the key). Without a delegated
+ * prefix this is half of the two a session lnsd used to reserve, at ~135 B a
+ * prefix (docs/performance.md).
+ */
+uint32_t lns_config_ipv6_prefixes(const struct lns_config *cfg)
+{
+	uint32_t n; /* at most 2 x 4194304 + 1024 (l2tp.max-sessions' range) */
+
+	if (cfg->dataplane.ipv6_prefixes != LNS_IPV6_PREFIXES_AUTO)
+		return cfg->dataplane.ipv6_prefixes;
+	if (!cfg->ppp.ipv6)
+		return 0;
+	n = cfg->l2tp.max_sessions;
+	if (cfg->ppp.pd_pool >= 0 || cfg->radius.enabled)
+		n += cfg->l2tp.max_sessions;
+	if (cfg->radius.enabled)
+		n += 1024;
+	return n;
+}
+
 #define CFG_T struct lns_dataplane_cfg
 static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("mbufs", mbufs, 1024, 16777215),
@@ -299,6 +342,7 @@ static const struct cfg_field dataplane_fields[] = {
 	CFG_UINT("icmp-errors-per-second", icmp_errors_per_second, 0, 1000000),
 	CFG_BOOL("icmp-unreachable", icmp_unreachable),
 	CFG_FN("tcp-mss-clamp", dp_mss_clamp),
+	CFG_FN("ipv6-prefixes", dp_ipv6_prefixes),
 };
 #undef CFG_T
 enum { DP_MBUFS, DP_MBUF_CACHE };

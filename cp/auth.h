@@ -14,6 +14,7 @@
 #include <sys/queue.h>
 
 #include "cp/chap.h"
+#include "cp/framed_route6.h"
 
 struct lns_cp;
 struct lns_config;
@@ -88,6 +89,9 @@ struct auth_reply {
 	 * session keeps it at its length, not in a 253-octet array. */
 	uint8_t class_[AUTH_CLASS_MAX];
 	uint8_t class_len;
+	/* Framed-IPv6-Route (RFC 3162 2.5): kept apart too, the session keeps only those given */
+	struct framed_route6 routes6[FRAMED_ROUTE6_MAX];
+	uint8_t n_routes6;
 };
 
 typedef void (*auth_done_fn)(void *ctx, const struct auth_reply *r);

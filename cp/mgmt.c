@@ -236,6 +236,41 @@ static void show_tunnels(struct lns_cp *cp, struct out *o, bool json)
 	table_end(&tb);
 }
 
+/* The framed routes (RADIUS Framed-Route, Framed-IPv6-Route) the workers route to the
+ * session now: two lists, IPv4 and IPv6, "PREFIX/LEN" each. */
+static void framed_route_cells(struct table *tb, const struct ppp_session *p)
+{
+	char v4[AUTH_MAX_ROUTES][INET_ADDRSTRLEN + 4];
+	char v6[FRAMED_ROUTE6_MAX][INET6_ADDRSTRLEN + 4];
+	const char *i4[AUTH_MAX_ROUTES], *i6[FRAMED_ROUTE6_MAX];
+	unsigned n4 = 0, n6 = 0;
+
+	for (unsigned i = 0; p && i < p->auth_reply.attrs.n_routes; i++) {
+		const struct auth_route *r = &p->auth_reply.attrs.routes[i];
+		char a[INET_ADDRSTRLEN];
+
+		if (!(p->routes_installed & (1u << i)))
+			continue;
+		inet_ntop(AF_INET, &r->prefix, a, sizeof(a));
+		snprintf(v4[n4], sizeof(v4[n4]), "%s/%u", a, r->plen);
+		i4[n4] = v4[n4];
+		n4++;
+	}
+	for (unsigned i = 0; p && i < p->n_routes6; i++) {
+		const struct framed_route6 *r = &p->routes6[i];
+		char a[INET6_ADDRSTRLEN];
+
+		if (!r->routed)
+			continue;
+		inet_ntop(AF_INET6, r->prefix, a, sizeof(a));
+		snprintf(v6[n6], sizeof(v6[n6]), "%s/%u", a, r->plen);
+		i6[n6] = v6[n6];
+		n6++;
+	}
+	table_list(tb, i4, n4);
+	table_list(tb, i6, n6);
+}
+
 static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 {
 	static const char *const cols[] = {"tunnel_id",
@@ -267,7 +302,9 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 					   "down_packets",
 					   "down_bytes",
 					   "ipv6_prefix",
-					   "delegated_prefix"};
+					   "delegated_prefix",
+					   "framed_routes",
+					   "framed_ipv6_routes"};
 	const struct l2tp_tunnel *t;
 	const struct l2tp_session *s;
 	uint64_t now = cp_now_ms();
@@ -344,6 +381,7 @@ static void show_sessions(struct lns_cp *cp, struct out *o, bool json)
 				table_str(&tb, a);
 				table_str(&tb, d);
 			}
+			framed_route_cells(&tb, s->ppp);
 		}
 	}
 	table_end(&tb);

@@ -22,7 +22,7 @@ void out_free(struct out *o);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_json_str(struct out *o, const char *s); /* a quoted, escaped JSON string */
 
-#define TABLE_MAX_COLS 32
+#define TABLE_MAX_COLS 40
 
 struct table {
 	struct out *o;

@@ -57,6 +57,11 @@ enum ppp_phase {
 	X(proxy_auth_accepted, "sessions authenticated from the LAC's proxy AVPs")                 \
 	X(ipv6_up, "sessions that reached IPv6CP opened")                                          \
 	X(ipv6_no_prefix, "IPv6CP openings without a /64 for the link (none given, pool empty)")   \
+	X(ipv6_prefix_table_full,                                                                  \
+	  "IPv6 prefixes not routed: no room left (dataplane.ipv6-prefixes)")                      \
+	X(framed_ipv6_routes, "framed IPv6 routes (RADIUS Framed-IPv6-Route) routed to sessions")  \
+	X(framed_ipv6_routes_refused, "Framed-IPv6-Route attributes not applied: malformed, "      \
+				      "over 8 a session, or not routed (routed already, no room)") \
 	X(ip6_in, "IPv6 for the control lcore from subscribers (link-local, multicast, us)")       \
 	X(ip6_drop, "of those, dropped: malformed, bad checksum, spoofed or not served")           \
 	X(rs_in, "Router Solicitations received from subscribers")                                 \
@@ -137,11 +142,14 @@ struct ppp_session {
 	unsigned ra_initial; /* initial advertisements still to send (RFC 4861 6.2.4) */
 	/* which families the workers forward for (cp/ppp_fwd.c) */
 	bool fwd4, fwd6;
+	bool acct_started; /* here, and n_routes6, in what was padding */
+	uint8_t n_routes6;
 
 	uint64_t started_ms, up_ms;
 	/* accounting and the backend's timeouts */
 	char acct_session_id[24];
-	bool acct_started;
+	/* Framed-IPv6-Route, n_routes6 of them (NULL: none), the reply's at their number */
+	struct framed_route6 *routes6;
 	uint64_t interim_at, interim_ms;
 	struct lns_sess_ctr ctr_base; /* the slot's counters when forwarding began */
 	uint64_t session_end_at;      /* Session-Timeout, 0: none */
@@ -212,6 +220,12 @@ void ppp_fwd_up(struct ppp_session *p);    /* IPCP opened: the workers forward I
 void ppp_fwd_down(struct ppp_session *p);  /* IPCP closed: no more IPv4 */
 void ppp_fwd6_up(struct ppp_session *p);   /* IPv6CP opened: the prefixes to the workers */
 void ppp_fwd6_down(struct ppp_session *p); /* and back; with neither, the control lcore's */
+
+/* cp/ppp_route6.c: one of the session's IPv6 prefixes to its slot in the workers' IPv6 FIB;
+ * false (logged as WHAT's, counted when there is no room) when the FIB refuses it. */
+bool ppp_route6_add(struct ppp_session *p, const uint8_t a[16], uint8_t plen, const char *what);
+void ppp_routes6_up(struct ppp_session *p);   /* its framed IPv6 routes, from ppp_fwd6_up */
+void ppp_routes6_down(struct ppp_session *p); /* and out, from ppp_fwd6_down */
 
 /* cp/ppp_v6.c: IPv6 on the link */
 void ppp_v6_up(struct ppp_session *p);   /* IPv6CP opened: prefixes, workers, RAs */

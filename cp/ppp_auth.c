@@ -96,6 +96,9 @@ void ppp_auth_free(struct ppp_session *p)
 	free(p->class_);
 	p->class_ = NULL;
 	p->class_len = 0;
+	free(p->routes6);
+	p->routes6 = NULL;
+	p->n_routes6 = 0;
 }
 
 static void auth_done(void *ctx, const struct auth_reply *r)
@@ -116,6 +119,18 @@ static void auth_done(void *ctx, const struct auth_reply *r)
 	if (r->class_len && (p->class_ = malloc(r->class_len)) != NULL) {
 		memcpy(p->class_, r->class_, r->class_len);
 		p->class_len = r->class_len;
+	}
+	/* Framed IPv6 routes at their number: most sessions have none (routed with IPv6CP). */
+	free(p->routes6);
+	p->routes6 = NULL;
+	p->n_routes6 = 0;
+	if (r->n_routes6 && (p->routes6 = malloc(r->n_routes6 * sizeof(*p->routes6))) != NULL) {
+		memcpy(p->routes6, r->routes6, r->n_routes6 * sizeof(*p->routes6));
+		p->n_routes6 = r->n_routes6;
+	} else if (r->n_routes6) {
+		p->cp->ppp_c.framed_ipv6_routes_refused += r->n_routes6;
+		LNS_LOG(WARNING, cp, "session %u/%u: %u framed IPv6 routes not kept: out of memory",
+			p->ls->t->tid, p->ls->sid, r->n_routes6);
 	}
 	if (p->dying)
 		return;

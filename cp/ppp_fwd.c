@@ -220,20 +220,11 @@ void ppp_fwd_down(struct ppp_session *p)
 	fwd_end(p);
 }
 
-/* One of the session's IPv6 prefixes to its slot; refused when routed already. */
+/* One of the session's IPv6 prefixes to its slot (refusals logged: cp/ppp_route6.c). */
 static void route6(struct ppp_session *p, struct ppp_prefix *x, const char *what)
 {
-	char a[INET6_ADDRSTRLEN + 4];
-	int ret;
-
-	if (x->plen == 0)
-		return;
-	ret = lns_fib6_add_session_route(p->cp->rt->fib6, x->a.s6_addr, x->plen, p->ls->slot);
-	x->routed = ret == 0;
-	if (ret < 0)
-		LNS_LOG(WARNING, cp, "session %u/%u: %s %s not routed: %s", p->ls->t->tid,
-			p->ls->sid, what, ppp_prefix_str(x, a, sizeof(a)),
-			ret == -EEXIST ? "the prefix is routed already" : strerror(-ret));
+	if (x->plen)
+		x->routed = ppp_route6_add(p, x->a.s6_addr, x->plen, what);
 }
 
 void ppp_fwd6_up(struct ppp_session *p)
@@ -247,6 +238,7 @@ void ppp_fwd6_up(struct ppp_session *p)
 	}
 	route6(p, &p->pfx, "IPv6 prefix");
 	route6(p, &p->pd, "delegated prefix");
+	ppp_routes6_up(p);
 }
 
 void ppp_fwd6_down(struct ppp_session *p)
@@ -255,6 +247,7 @@ void ppp_fwd6_down(struct ppp_session *p)
 
 	if (!p->fwd6)
 		return;
+	ppp_routes6_down(p);
 	for (unsigned i = 0; i < RTE_DIM(x); i++) {
 		if (x[i]->routed)
 			lns_fib6_del_session_route(p->cp->rt->fib6, x[i]->a.s6_addr, x[i]->plen);

@@ -305,6 +305,22 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 					(int)q->user_len, q->user, (int)a->len, a->v,
 					AUTH_MAX_ROUTES);
 				continue;
+			case RADIUS_ATTR_FRAMED_IPV6_ROUTE: {
+				const char *why = "more than " RTE_STR(FRAMED_ROUTE6_MAX);
+
+				if (r->n_routes6 < FRAMED_ROUTE6_MAX &&
+				    framed_route6_parse(a->v, a->len, &r->routes6[r->n_routes6],
+							&why) == 0) {
+					r->n_routes6++;
+					continue;
+				}
+				cp->ppp_c.framed_ipv6_routes_refused++;
+				LNS_LOG(WARNING, cp,
+					"RADIUS: \"%.*s\": Framed-IPv6-Route \"%.*s\" not applied: "
+					"%s",
+					(int)q->user_len, q->user, (int)a->len, a->v, why);
+				continue;
+			}
 			case RADIUS_ATTR_REPLY_MESSAGE:
 			case RADIUS_ATTR_MESSAGE_AUTHENTICATOR:
 			case RADIUS_ATTR_SERVICE_TYPE:

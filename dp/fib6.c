@@ -28,7 +28,8 @@ struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32
 		.type = RTE_FIB6_TRIE,
 		.default_nh = LNS_NH6_NONE,
 		.max_routes = (int)max_routes,
-		.trie = {.nh_sz = RTE_FIB6_TRIE_2B, .num_tbl8 = ROUTE_TBL8}, /* route indexes: 2 B do */
+		.trie = {.nh_sz = RTE_FIB6_TRIE_2B,
+			 .num_tbl8 = ROUTE_TBL8}, /* route indexes: 2 B do */
 	};
 	struct rte_hash_parameters hp = {
 		.name = n,
@@ -46,6 +47,7 @@ struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32
 
 	if (f == NULL)
 		return NULL;
+	f->max_pfx = max_prefixes;
 	snprintf(n, sizeof(n), "%s_r", name);
 	f->routes = rte_fib6_create(n, SOCKET_ID_ANY, &c);
 	snprintf(n, sizeof(n), "%s_p", name);
@@ -132,12 +134,20 @@ int lns_fib6_add_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 	if (rte_rib6_lookup_exact(rib, k.a, plen) != NULL ||
 	    rte_rib6_get_nxt(rib, k.a, plen, NULL, RTE_RIB6_GET_NXT_ALL) != NULL)
 		return -EEXIST;
+	/* Exactly the configured room: the hash's own spare keys are for its cuckoo moves and
+	 * for deleted keys waiting out their grace period, not for more prefixes. */
+	if (f->n_pfx >= f->max_pfx)
+		return -ENOSPC;
 	if (f->n_len[plen]++ == 0)
 		len_bit(f, plen, true); /* before the key: a reader that sees the key probes */
 	ret = rte_hash_add_key_data(f->pfx, &k, (void *)(uintptr_t)(LNS_NH_SESSION | slot));
-	if (ret < 0 && --f->n_len[plen] == 0)
-		len_bit(f, plen, false);
-	return ret < 0 ? ret : 0;
+	if (ret < 0) {
+		if (--f->n_len[plen] == 0)
+			len_bit(f, plen, false);
+		return ret;
+	}
+	f->n_pfx++;
+	return 0;
 }
 
 int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen)
@@ -152,6 +162,7 @@ int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 		return ret;
 	if (--f->n_len[plen] == 0)
 		len_bit(f, plen, false);
+	f->n_pfx--;
 	return 0;
 }
 

@@ -70,10 +70,12 @@ struct lns_fib6 {
 	uint64_t lens[3];        /* bit L: some subscriber prefix is /L (0..128) */
 	struct rte_fib6 *routes; /* configured routes -> next-hop index */
 	uint32_t n_len[129];     /* control lcore: subscriber prefixes per length */
+	uint32_t n_pfx, max_pfx; /* control lcore: subscriber prefixes, and room for them */
 	struct lns_nexthop6 nh[LNS_NH_MAX];
 	uint32_t n_nh;
 };
 
+/* Room for exactly max_prefixes subscriber prefixes (0: none), max_routes configured ones. */
 struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32_t max_routes,
 				 struct rte_rcu_qsbr *qsbr);
 void lns_fib6_free(struct lns_fib6 *f);
@@ -83,8 +85,9 @@ int lns_fib6_add_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t ple
 		       const struct lns_nexthop6 *nh);
 int lns_fib6_del_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen);
 /* Control lcore: a subscriber's prefix to its session's slot; -EEXIST when the prefix is
- * routed already (another session's, or a configured route: not taken over); -ERANGE for a
- * bad length or slot, -EINVAL when host bits are set. */
+ * routed already (another session's, or a configured route: not taken over); -ENOSPC when
+ * max_prefixes are in the table (dataplane.ipv6-prefixes); -ERANGE for a bad length or slot,
+ * -EINVAL when host bits are set. */
 int lns_fib6_add_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen,
 			       uint32_t slot);
 int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen);

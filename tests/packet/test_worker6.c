@@ -19,6 +19,8 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_tcp.h>
 
+#include "cp/cp.h"
+#include "cp/framed_route6.h"
 #include "dp/fib6.h"
 #include "dp/neigh.h"
 
@@ -28,6 +30,7 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  mbufs: 1024\n"
 			       "  mbuf-cache: 32\n"
 			       "  punt-ring-size: 64\n"
+			       "  ipv6-prefixes: 8\n"
 			       "ports:\n"
 			       "  - name: access0\n"
 			       "    device: \"net_ring_pkt6_acc\"\n"
@@ -691,6 +694,197 @@ static void test_fib6_longest(void **state)
 	assert_int_equal(nh, LNS_NH_SESSION | E.slot_a);
 }
 
+/*
+ * A PPP session of slot SLOT as cp/ppp_route6.c sees it: its control lcore
+ * (the runtime under test, its counters), its L2TP IDs (for the log), its slot.
+ */
+static struct ppp_session *cp_session(uint32_t slot)
+{
+	static struct lns_cp cp;
+	static struct l2tp_tunnel t;
+	static struct l2tp_session ls;
+	static struct ppp_session p;
+
+	cp.rt = E.rt;
+	t.tid = A_TID;
+	ls.t = &t;
+	ls.sid = A_SID;
+	ls.slot = slot;
+	p.cp = &cp;
+	p.ls = &ls;
+	return &p;
+}
+
+/* 2001:db8:f0:I::/64 */
+static const uint8_t *fill_pfx(uint8_t *a, unsigned i)
+{
+	memcpy(a, A6(0x20, 0x01, 0x0d, 0xb8, 0x00, 0xf0), 16);
+	a[6] = (uint8_t)(i >> 8);
+	a[7] = (uint8_t)i;
+	return a;
+}
+
+/*
+ * dataplane.ipv6-prefixes: 8 makes room for exactly 8 subscriber prefixes
+ * (A's two among them). The ninth is refused with -ENOSPC; through the control
+ * lcore's call it is not routed, logged and counted in ipv6_prefix_table_full
+ * (a prefix routed already is refused too, but not counted there); one taken
+ * out makes room for one again.
+ */
+static void test_fib6_table_full(void **state)
+{
+	struct lns_fib6 *f = E.rt->fib6;
+	struct ppp_session *p = cp_session(E.slot_a);
+	uint64_t *full = &p->cp->ppp_c.ipv6_prefix_table_full;
+	uint8_t a[16], extra[16];
+	unsigned room, i;
+	uint32_t nh;
+
+	(void)state;
+	assert_int_equal(f->max_pfx, 8);
+	assert_int_equal(f->n_pfx, 2);
+	room = f->max_pfx - f->n_pfx;
+	for (i = 0; i < room; i++)
+		assert_int_equal(lns_fib6_add_session_route(f, fill_pfx(a, i), 64, E.slot_a), 0);
+	fill_pfx(extra, room);
+	assert_int_equal(lns_fib6_add_session_route(f, extra, 64, E.slot_a), -ENOSPC);
+	assert_int_equal(lns_fib6_add_session_route(f, extra, 128, E.slot_a), -ENOSPC);
+	assert_int_equal(lns_fib6_lookup(f, extra, &nh), 0); /* the default route's, not A's */
+	assert_int_not_equal(nh, LNS_NH_SESSION | E.slot_a);
+
+	*full = 0;
+	assert_false(ppp_route6_add(p, extra, 64, "test prefix"));
+	assert_int_equal(*full, 1);
+	assert_false(ppp_route6_add(p, fill_pfx(a, 0), 64, "test prefix")); /* routed already */
+	assert_int_equal(*full, 1);
+
+	assert_int_equal(lns_fib6_del_session_route(f, fill_pfx(a, 0), 64), 0);
+	assert_true(ppp_route6_add(p, extra, 64, "test prefix"));
+	assert_int_equal(f->n_pfx, f->max_pfx);
+	assert_int_equal(lns_fib6_lookup(f, extra, &nh), 0);
+	assert_int_equal(nh, LNS_NH_SESSION | E.slot_a);
+
+	assert_int_equal(lns_fib6_del_session_route(f, extra, 64), 0);
+	for (i = 1; i < room; i++)
+		assert_int_equal(lns_fib6_del_session_route(f, fill_pfx(a, i), 64), 0);
+	assert_int_equal(f->n_pfx, 2);
+	quiescent();
+}
+
+/* ------------------------------------------------------- framed routes */
+
+/* 2001:db8:400::/48 and 2001:db8:500::1, A's framed IPv6 routes, and addresses around them */
+#define F48_IN  A6(0x20, 0x01, 0x0d, 0xb8, 0x04, 0x00, 0x12, 0x34, [15] = 5)
+#define F48_OUT A6(0x20, 0x01, 0x0d, 0xb8, 0x04, 0x01, [15] = 5)
+#define F128    A6(0x20, 0x01, 0x0d, 0xb8, 0x05, 0x00, [15] = 1)
+#define F128_NB A6(0x20, 0x01, 0x0d, 0xb8, 0x05, 0x00, [15] = 2)
+
+/* One upstream packet of session A from SRC: to the core and counted, or WANT. */
+static void up_from(const uint8_t *src, enum lns_verdict want)
+{
+	const uint8_t h[] = {H_A};
+	uint8_t in[100];
+	size_t ilen = inner6(in, src, NET6, 64, sizeof(in));
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m;
+
+	if (want != LNS_V_TX) {
+		up_verdict(h, sizeof(h), in, ilen, want);
+		return;
+	}
+	m = up_frame(h, sizeof(h), in, ilen);
+	check_to_core(m, classify(ACC, m), &core_gw_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 1, ilen, 0, 0);
+}
+
+/* One packet from the core to DST: into A's tunnel (and counted), else to the core's router. */
+static void down_to(const uint8_t *dst, bool into_a)
+{
+	uint8_t in[120];
+	size_t ilen = inner6(in, NET6, dst, 50, sizeof(in));
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = down_frame6(in, ilen);
+
+	if (into_a)
+		check_to_session(m, classify(CORE, m), A_PTID, A_PSID, in, ilen);
+	else
+		check_to_core(m, classify(CORE, m), &core_gw_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, into_a, into_a ? ilen : 0);
+}
+
+/*
+ * Session A's Framed-IPv6-Route attributes, parsed as cp/radius_auth.c does
+ * and routed by the control lcore's call (cp/ppp_route6.c, from ppp_fwd6_up):
+ * a /48 and a host route go in; one equal to A's own /64 and one holding
+ * configured routes are refused and counted. Sources inside the two pass the
+ * spoofing check, their neighbours do not; packets to them go into A's
+ * tunnel. Another session's packet from inside them is spoofed. Taken out
+ * (ppp_fwd6_down), they are the default route's again, and spoofed from A.
+ */
+static void test_framed_route6(void **state)
+{
+	static const char *const text[] = {
+		"2001:db8:400::/48 :: 1", "2001:db8:500::1",
+		"2001:db8:100:5::/64 :: 1", /* A's /64 */
+		"2001:db8::/32 :: 1",       /* holds 2001:db8:2::/64 and 2001:db8:300::/48 */
+	};
+	static struct framed_route6 routes[RTE_DIM(text)];
+	struct ppp_session *p = cp_session(E.slot_a);
+	struct ppp_counters *c = &p->cp->ppp_c;
+	const uint8_t h_b[] = {0x00,       0x02, 101 >> 8, 101 & 0xff, 201 >> 8,
+			       201 & 0xff, 0xff, 0x03,     0x00,       0x57};
+	uint32_t n_pfx = E.rt->fib6->n_pfx, slot_b;
+	uint8_t in[80];
+	size_t ilen;
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(text); i++) {
+		const char *why;
+
+		assert_int_equal(framed_route6_parse(text[i], strlen(text[i]), &routes[i], &why),
+				 0);
+	}
+	p->routes6 = routes;
+	p->n_routes6 = RTE_DIM(text);
+	memset(c, 0, sizeof(*c));
+	ppp_routes6_up(p);
+	assert_int_equal(c->framed_ipv6_routes, 2);
+	assert_int_equal(c->framed_ipv6_routes_refused, 2);
+	assert_int_equal(c->ipv6_prefix_table_full, 0);
+	assert_true(routes[0].routed && routes[1].routed);
+	assert_false(routes[2].routed || routes[3].routed);
+	assert_int_equal(E.rt->fib6->n_pfx, n_pfx + 2);
+
+	up_from(F48_IN, LNS_V_TX);
+	up_from(F128, LNS_V_TX);
+	up_from(F48_OUT, LNS_V_DROP_SPOOFED);
+	up_from(F128_NB, LNS_V_DROP_SPOOFED);
+	up_from(A_SUB, LNS_V_TX); /* its /64 still its own */
+	down_to(F48_IN, true);
+	down_to(F128, true);
+	down_to(F48_OUT, false);
+	down_to(F128_NB, false);
+
+	/* session B may not send from A's framed routes */
+	slot_b = publish6(101, 201, 8, 10, B_PFX, NULL);
+	ilen = inner6(in, F48_IN, NET6, 64, sizeof(in));
+	up_verdict(h_b, sizeof(h_b), in, ilen, LNS_V_DROP_SPOOFED);
+	withdraw6(101, 201, B_PFX, slot_b);
+
+	ppp_routes6_down(p);
+	assert_false(routes[0].routed || routes[1].routed);
+	assert_int_equal(E.rt->fib6->n_pfx, n_pfx);
+	quiescent();
+	up_from(F48_IN, LNS_V_DROP_SPOOFED);
+	up_from(F128, LNS_V_DROP_SPOOFED);
+	down_to(F48_IN, false);
+	down_to(F128, false);
+	p->routes6 = NULL;
+	p->n_routes6 = 0;
+}
+
 /* ------------------------------------------------------------ counters */
 
 static void test_counters_exact(void **state)
@@ -807,6 +1001,8 @@ int main(void)
 		cmocka_unit_test(test_down_not_for_us),
 		cmocka_unit_test(test_fib6_refuses),
 		cmocka_unit_test(test_fib6_longest),
+		cmocka_unit_test(test_fib6_table_full),
+		cmocka_unit_test(test_framed_route6),
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_worker_loop_counts),
 	};

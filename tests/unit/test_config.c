@@ -196,6 +196,8 @@ static const struct {
 			   "integer between 0 and 1000000, got \"-1\""},
 	{"icmp-unreachable.yaml", "icmp-unreachable.yaml:3:21: dataplane.icmp-unreachable: "
 				  "expected true or false, got \"sometimes\""},
+	{"ipv6-prefixes.yaml", "ipv6-prefixes.yaml:2:18: dataplane.ipv6-prefixes: expected auto or "
+			       "an integer between 0 and 16777216, got \"lots\""},
 	{"main-lcore.yaml", "main-lcore.yaml:3:15: eal.main-lcore: expected one of the lcores "
 			    "\"0-1\", got 2"},
 	{"metrics.yaml", "metrics.yaml:11:12: management.metrics: expected \"ADDRESS:PORT\" or "
@@ -312,6 +314,8 @@ static void test_full_example(void **state)
 	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 200);
 	assert_false(cfg->dataplane.icmp_unreachable);
 	assert_int_equal(cfg->dataplane.tcp_mss_clamp, 1420);
+	assert_int_equal(cfg->dataplane.ipv6_prefixes, 140000);
+	assert_int_equal(lns_config_ipv6_prefixes(cfg), 140000);
 
 	assert_int_equal(cfg->n_ports, 2);
 	assert_string_equal(cfg->ports[0].name, "access0");
@@ -421,6 +425,9 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(cfg->dataplane.icmp_errors_per_second, 100);
 	assert_true(cfg->dataplane.icmp_unreachable);
 	assert_int_equal(cfg->dataplane.tcp_mss_clamp, LNS_MSS_CLAMP_AUTO);
+	assert_int_equal(cfg->dataplane.ipv6_prefixes, LNS_IPV6_PREFIXES_AUTO);
+	/* auto, IPv6 on, no delegated prefixes, no RADIUS: a /64 a session */
+	assert_int_equal(lns_config_ipv6_prefixes(cfg), 65536);
 	assert_int_equal(cfg->ports[0].mtu, 1500);
 	assert_int_equal(cfg->ports[0].vlan, -1);
 	assert_int_equal(cfg->n_routes, 1);
@@ -618,6 +625,68 @@ static void test_parse_buffer(void **state)
 		    "between 536 and 65495, got a list");
 }
 
+/*
+ * dataplane.ipv6-prefixes: auto follows what the configuration can route to
+ * sessions (a /64 each with IPv6 on; a delegated prefix each with a pd-pool or
+ * RADIUS; 1024 framed IPv6 routes with RADIUS); a number is taken as it is.
+ */
+static void test_ipv6_prefixes(void **state)
+{
+	static const struct {
+		const char *yaml;
+		uint32_t want;
+	} c[] = {
+		{"", 1000},
+		{"ppp: {ipv6: false}\n", 0},
+		{"ppp: {pd-pool: pd}\npools: [{name: pd, ranges: [\"2001:db8:100::/48\"], "
+		 "prefix-length: 56}]\n",
+		 2000},
+		{"radius: {auth-servers: [{address: 127.0.0.1, secret: s}]}\n", 2000 + 1024},
+		{"ppp: {ipv6: false}\nradius: {auth-servers: [{address: 127.0.0.1, secret: s}]}\n",
+		 0},
+		{"dataplane: {ipv6-prefixes: auto}\n", 1000},
+		{"dataplane: {ipv6-prefixes: 0}\n", 0},
+		{"dataplane: {ipv6-prefixes: 1}\n", 1},
+		{"dataplane: {ipv6-prefixes: \"500\"}\nppp: {ipv6: false}\n", 500},
+		{"dataplane: {ipv6-prefixes: 16777216}\n", 16777216},
+	};
+	char yaml[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct lns_config *cfg;
+
+		snprintf(yaml, sizeof(yaml), PORTS "l2tp: {max-sessions: 1000}\n%s", c[i].yaml);
+		cfg = parse(yaml);
+		if (cfg == NULL)
+			fail_msg("case %zu refused", i);
+		if (lns_config_ipv6_prefixes(cfg) != c[i].want)
+			fail_msg("case %zu: %u prefixes, expected %u", i,
+				 lns_config_ipv6_prefixes(cfg), c[i].want);
+		lns_config_free(cfg);
+	}
+	parse_fails(
+		PORTS "dataplane: {ipv6-prefixes: 16777217}\n",
+		"test.yaml:3:28: dataplane.ipv6-prefixes: expected auto or an integer between 0 "
+		"and 16777216, got \"16777217\"");
+	parse_fails(
+		PORTS "dataplane: {ipv6-prefixes: -1}\n",
+		"test.yaml:3:28: dataplane.ipv6-prefixes: expected auto or an integer between 0 "
+		"and 16777216, got \"-1\"");
+	parse_fails(
+		PORTS "dataplane: {ipv6-prefixes: 010}\n",
+		"test.yaml:3:28: dataplane.ipv6-prefixes: expected auto or an integer between 0 "
+		"and 16777216, got \"010\"");
+	parse_fails(
+		PORTS "dataplane: {ipv6-prefixes: Auto}\n",
+		"test.yaml:3:28: dataplane.ipv6-prefixes: expected auto or an integer between 0 "
+		"and 16777216, got \"Auto\"");
+	parse_fails(
+		PORTS "dataplane: {ipv6-prefixes: [1]}\n",
+		"test.yaml:3:28: dataplane.ipv6-prefixes: expected auto or an integer between 0 "
+		"and 16777216, got a list");
+}
+
 /* eal.lcores: EAL's --lcores syntax, plain lists and lcores mapped to CPUs. */
 static void test_lcores(void **state)
 {
@@ -784,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_full_example),
 		cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_parse_buffer),
+		cmocka_unit_test(test_ipv6_prefixes),
 		cmocka_unit_test(test_lcores),
 		cmocka_unit_test(test_addr_parse),
 		cmocka_unit_test(test_addr_str),
