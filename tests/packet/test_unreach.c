@@ -58,7 +58,7 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "  - prefix: \"2001:db8:ff00::/40\"\n"
 			       "    via: \"2001:db8:2::fe\"\n"
 			       "l2tp:\n"
-			       "  max-sessions: 16\n"
+			       "  max-sessions: 65536\n" /* every session ID names a slot */
 			       "  allow-unknown-peers: true\n"
 			       "pools:\n"
 			       "  - name: default\n"
