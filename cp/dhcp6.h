@@ -74,7 +74,8 @@ struct dhcp6_tally {
  * The answer to the client message in[0..len) (the UDP payload) on a link
  * served by s whose binding is b, at now_ms: an Advertise or a Reply written
  * to out[0..cap), its length in *out_len; b updated (bound, renewed,
- * released). Anything but DHCP6_ANSWER leaves b and out alone.
+ * released). Anything but DHCP6_ANSWER leaves b alone, and out too except
+ * after an answer that did not fit (DHCP6_MALFORMED: never to be sent).
  */
 enum dhcp6_verdict dhcp6_serve(const struct dhcp6_server *s, struct dhcp6_binding *b,
 			       uint64_t now_ms, const uint8_t *in, size_t len, uint8_t *out,

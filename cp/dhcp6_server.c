@@ -150,7 +150,11 @@ enum dhcp6_verdict dhcp6_serve(const struct dhcp6_server *s, struct dhcp6_bindin
 	if (v != DHCP6_ANSWER)
 		return v;
 	if (m.client_id != NULL) {
-		c.hash = rte_jhash(m.client_id, m.client_id_len, 0);
+		/* rte_jhash reads whole words: an aligned copy (the DUID lies anywhere) */
+		uint32_t w[(DHCP6_DUID_MAX + 3) / 4] = {0};
+
+		memcpy(w, m.client_id, m.client_id_len);
+		c.hash = rte_jhash(w, m.client_id_len, 0);
 		c.len = m.client_id_len;
 	}
 	advertise = m.type == DHCP6_SOLICIT && !m.rapid_commit;
