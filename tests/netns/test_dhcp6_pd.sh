@@ -23,7 +23,11 @@
 #     from the core to it: both ways through the workers (the session's
 #     up_packets and down_packets grow).
 #  d. dhcpcd stops with a Release: lnsd counts the prefix released.
-#  e. tshark: lnsd's RAs carry O, its DHCPv6 Replies the /56; nothing malformed.
+#  e. dhcpcd again, with Rapid Commit and an IA_NA besides: one Reply, no
+#     Advertise; the same /56 again; the IA_NA refused (NoAddrsAvail), which
+#     dhcpcd takes in its stride.
+#  f. tshark: lnsd's RAs carry O (and not M), its DHCPv6 Replies the /56 and
+#     the IA_NA's NoAddrsAvail; nothing lnsd sent is malformed.
 set -euo pipefail
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -106,26 +110,31 @@ cat >"$HOOK_DIR/hook.sh" <<-EOF
 	env | sort >"$HOOK_DIR/\$reason.env"
 EOF
 chmod +x "$HOOK_DIR/hook.sh"
-cat >"$HOOK_DIR/dhcpcd.conf" <<-EOF
-	# written by $T_NAME: a CPE's WAN side (DHCPv6 only), its LAN numbered from the prefix
-	ipv6only
-	ia_pd 1 $LAN/0/64
-	option dhcp6_name_servers
-	release
-	script $HOOK_DIR/hook.sh
-EOF
-dhcpcd_files
-ip netns exec "$NS_CPE" dhcpcd -f "$HOOK_DIR/dhcpcd.conf" -B -d -6 "$TUN" >"$T_OUT/dhcpcd.log" 2>&1 &
-DHCPCD_PID=$!
-proc_record "$DHCPCD_PID" dhcpcd
+# dhcpcd_start NAME [LINE...]: dhcpcd on the TUN as a CPE's WAN side (DHCPv6 only), its LAN
+# numbered from the prefix, LINEs added to its configuration; log $T_OUT/dhcpcd-NAME.log
+dhcpcd_start() {
+	local name=$1 conf=$HOOK_DIR/dhcpcd-$1.conf
+	shift
+	{
+		echo "# written by $T_NAME ($name)"
+		printf '%s\n' ipv6only "ia_pd 1 $LAN/0/64" "option dhcp6_name_servers" release \
+			"script $HOOK_DIR/hook.sh" "$@"
+	} >"$conf"
+	rm -f "$HOOK_DIR"/*.env
+	dhcpcd_files
+	ip netns exec "$NS_CPE" dhcpcd -f "$conf" -B -d -6 "$TUN" >"$T_OUT/dhcpcd-$name.log" 2>&1 &
+	DHCPCD_PID=$!
+	proc_record "$DHCPCD_PID" dhcpcd
+}
+dhcpcd_start plain
 
 # shellcheck disable=SC2317 # called through wait_for
 bound() { grep -qs '^new_dhcp6_ia_pd1_prefix1=' "$HOOK_DIR/BOUND6.env"; }
+# dhcpcd-run-hooks(8): new_dhcp6_ia_pd<IA>_prefix<N>[_length|_pltime|_vltime]
+env_of() { sed -n "s/^$1=//p" "$HOOK_DIR/BOUND6.env" 2>/dev/null | head -n 1; }
 # shellcheck disable=SC2317
 lan_numbered() { ip -n "$NS_CPE" -6 addr show dev "$LAN" scope global -tentative | grep -q 'inet6 '; }
 if wait_for 15 "dhcpcd bound" bound && wait_for 5 "an address on $LAN" lan_numbered; then
-	# dhcpcd-run-hooks(8): new_dhcp6_ia_pd<IA>_prefix<N>[_length|_pltime|_vltime]
-	env_of() { sed -n "s/^$1=//p" "$HOOK_DIR/BOUND6.env" | head -n 1; }
 	assert_eq "lnsctl: the session's delegated prefix (the pool's first /56)" "$WANT_PD" \
 		"$(session_field delegated_prefix)"
 	assert_eq "dhcpcd: the delegated prefix (IA_PD 1)" "$WANT_PD" \
@@ -140,7 +149,7 @@ if wait_for 15 "dhcpcd bound" bound && wait_for 5 "an address on $LAN" lan_numbe
 else
 	LANADDR=
 	fail "dhcpcd: no prefix; its log:"
-	tail -n 20 "$T_OUT/dhcpcd.log" | sed 's/^/        | /'
+	tail -n 20 "$T_OUT/dhcpcd-plain.log" | sed 's/^/        | /'
 fi
 snap c1 show counters
 for c in dhcp6_advertise dhcp6_reply dhcp6_pd_granted; do
@@ -173,15 +182,41 @@ proc_stop "$DHCPCD_PID" dhcpcd 5000
 released() { snap c3 show counters && [ "$(jdelta "$T_OUT/c2.json" "$T_OUT/c3.json" ppp.dhcp6_released)" = 1 ]; }
 assert_cmd "ppp.dhcp6_released grew by 1" wait_for 5 "the Release" released
 assert_match "lnsd logged the release" "delegated prefix $WANT_PD released \\(DHCPv6" "$(cat "$T_OUT/lnsd.log")"
+
+step "e. dhcpcd with Rapid Commit and an IA_NA: one Reply, the same /56, no address"
+snap c4 show counters
+dhcpcd_start rapid "ia_na 2" "option dhcp6_rapid_commit"
+if wait_for 15 "dhcpcd bound (Rapid Commit)" bound; then
+	assert_eq "dhcpcd: the delegated prefix again" "$WANT_PD" \
+		"$(env_of new_dhcp6_ia_pd1_prefix1)/$(env_of new_dhcp6_ia_pd1_prefix1_length)"
+	assert_eq "dhcpcd: no address from DHCPv6 (IA_NA 2 refused)" "" "$(env_of new_dhcp6_ia_na2_addr1)"
+	assert_match "dhcpcd logged lnsd's NoAddrsAvail message and went on" \
+		"REPLY: no addresses: SLAAC on the link" "$(cat "$T_OUT/dhcpcd-rapid.log")"
+else
+	fail "dhcpcd with Rapid Commit: no prefix; its log:"
+	tail -n 20 "$T_OUT/dhcpcd-rapid.log" | sed 's/^/        | /'
+fi
+snap c5 show counters
+assert_eq "ppp.dhcp6_advertise (Rapid Commit: none)" 0 "$(jdelta "$T_OUT/c4.json" "$T_OUT/c5.json" ppp.dhcp6_advertise)"
+assert_ge "ppp.dhcp6_reply" 1 "$(jdelta "$T_OUT/c4.json" "$T_OUT/c5.json" ppp.dhcp6_reply)"
+assert_ge "ppp.dhcp6_pd_granted" 1 "$(jdelta "$T_OUT/c4.json" "$T_OUT/c5.json" ppp.dhcp6_pd_granted)"
+for c in dhcp6_drop_malformed dhcp6_drop_invalid dhcp6_drop_foreign dhcp6_drop_unserved; do
+	assert_eq "ppp.$c, over the whole test" 0 "$(jdelta "$T_OUT/c0.json" "$T_OUT/c5.json" "ppp.$c")"
+done
+proc_stop "$DHCPCD_PID" dhcpcd 5000
 dhcpcd_files
 
 lac_stop cpe
-step "e. tshark: the O flag, the prefix in DHCPv6 inside L2TP, nothing malformed"
+step "f. tshark: the O flag, the prefix in DHCPv6 inside L2TP, nothing malformed"
+# every Reply on disk before tcpdump stops: the Request's, the Release's, Rapid Commit's
+capture_wait pd "ip.src==$LNS_ACC4 && dhcpv6.msgtype==7" 3 || true
 capture_stop pd
 CAP=$T_OUT/pd.pcap
-assert_ge "RAs from lnsd with the O flag (other configuration: DHCPv6)" 1 \
+assert_ge "RAs from lnsd with the O flag (other configuration: DHCPv6), not M" 1 \
 	"$(tshark -r "$CAP" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && icmpv6.type==134 && icmpv6.nd.ra.flag.o==1 && icmpv6.nd.ra.flag.m==0" 2>/dev/null | wc -l)"
-assert_ge "DHCPv6 Replies from lnsd delegating ${WANT_PD}" 1 \
+assert_ge "a Reply from lnsd with Rapid Commit refusing IA_NA 2 (NoAddrsAvail)" 1 \
+	"$(tshark -r "$CAP" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && dhcpv6.msgtype==7 && dhcpv6.option.type==14 && dhcpv6.iaid==\"00000002\" && dhcpv6.status_code==2" 2>/dev/null | wc -l)"
+assert_ge "DHCPv6 Replies from lnsd delegating ${WANT_PD} (the first, and Rapid Commit's)" 2 \
 	"$(tshark -r "$CAP" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && dhcpv6.msgtype==7 && dhcpv6.iaprefix.pref_addr==${WANT_PD%/*} && dhcpv6.iaprefix.pref_len==56" 2>/dev/null | wc -l)"
 bad=$(tshark -r "$CAP" -d udp.port==1701,l2tp -Y "ip.src==$LNS_ACC4 && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
 	grep -v 'Running as user "root"' || true)
