@@ -8,14 +8,17 @@
 # address IPv6CP agreed on. There dhcpcd (Debian's dhcpcd-base) runs as the
 # CPE's DHCPv6 client: it asks for a prefix (IA_PD) and DNS, and numbers its
 # LAN interface from the prefix; a packet from that address reaches the core
-# and comes back through lnsd's workers.
+# and comes back through lnsd's workers. The subscriber is authenticated by
+# FreeRADIUS, whose Access-Accept gives its Delegated-IPv6-Prefix (a /56 in the
+# middle of ppp.pd-pool, reserved there) and DNS-Server-IPv6-Address (instead
+# of ppp.ra.dns).
 #
 #  cpe: dhcpcd, TUN (fe80::IFID) --- lwip-lac [acc] === L2TP/PPP === lnsd === core
 #       LAN veth: an address in the delegated /56
 #
 #  a. the PPP session up with IPv6CP; the TUN in the CPE namespace.
-#  b. dhcpcd gets exactly the /56 the pool gave the session (lnsctl's
-#     delegated_prefix: the pool's first), and the DNS server of ppp.ra.dns;
+#  b. dhcpcd gets exactly RADIUS's /56 (lnsctl's delegated_prefix too), and
+#     RADIUS's DNS server;
 #     its LAN interface gets an address in it; lnsd counted Advertise, Reply,
 #     the prefix granted, and dropped nothing.
 #  c. the RA's O flag brought dhcpcd a default route via lnsd's link-local
@@ -31,18 +34,23 @@
 set -euo pipefail
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/netns/radius.sh
+. "$(dirname "$0")/radius.sh"
 
 t_init
 require_root
 require_lnsd
+require_radius
 require_cmd ethtool ping tcpdump tshark dhcpcd
 [ -c /dev/net/tun ] || t_skip "needs /dev/net/tun (lwip-lac --tun6)"
 
 SECRET=s
 LINKS=2001:db8:100::/56
-PD=2001:db8:200::/48 # /56s: the session gets the first, 2001:db8:200::/56
-WANT_PD=2001:db8:200::/56
-DNS6=2001:db8:d::53
+PD=2001:db8:200::/48         # ppp.pd-pool, of /56s
+WANT_PD=2001:db8:200:4200::/56 # RADIUS's Delegated-IPv6-Prefix: in the pool, not its first
+DNS6=2001:db8:d::53            # RADIUS's DNS-Server-IPv6-Address
+CONFIG_DNS6=2001:db8:d::99     # ppp.ra.dns, which RADIUS's replaces
+RADIUS_SECRET=testing123
 
 topo_basic
 lac_setup || t_skip "cannot build lwip-lac: $LAC_BUILD_ERR (scripts/deps.sh enables deb-src)"
@@ -50,16 +58,20 @@ ns_add NS_CPE cpe
 ip -n "$NS_CORE" -6 route add "$LINKS" via "$LNS_CORE6"
 ip -n "$NS_CORE" -6 route add "$PD" via "$LNS_CORE6"
 
+radius_prepare "$T_OUT/radius" r1 addr=127.0.0.1 client=127.0.0.1 secret="$RADIUS_SECRET"
+radius_user "$T_OUT/radius" u p "Delegated-IPv6-Prefix = $WANT_PD" "DNS-Server-IPv6-Address = $DNS6"
+radius_start_ns "$NS_LNS" "$T_OUT/radius"
+
 LNS_EXTRA_CONFIG="l2tp:
   peers:
     - {name: lac1, match: [\"192.0.2.0/24\"], secret: $SECRET}
-ppp: {auth: [pap], ipv6: true, ipv6-pool: links, pd-pool: pd, ra: {dns: [\"$DNS6\"]}}
+ppp: {auth: [pap], ipv6: true, ipv6-pool: links, pd-pool: pd, ra: {dns: [\"$CONFIG_DNS6\"]}}
 pools:
   - {name: v4, ranges: [\"100.64.0.0/24\"]}
   - {name: links, ranges: [\"$LINKS\"]}
   - {name: pd, ranges: [\"$PD\"], prefix-length: 56}
-users:
-  - {name: u, password: p}"
+radius:
+  auth-servers: [{address: 127.0.0.1, port: 1812, secret: $RADIUS_SECRET}]"
 config_basic "$T_OUT/lnsd.yaml"
 lnsd_start "$T_OUT/lnsd.yaml"
 capture_start pd "$NS_ACC" "$PE_ACC" udp
@@ -103,7 +115,7 @@ ip -n "$NS_CPE" link set "${LAN}p" up
 assert_match "the TUN in the CPE namespace with the subscriber's link-local address" "inet6 $LL/64" \
 	"$(ip -n "$NS_CPE" -6 addr show dev "$TUN")"
 
-step "b. dhcpcd asks for a prefix: the session's /56, and the DNS server"
+step "b. dhcpcd asks for a prefix: RADIUS's /56, and RADIUS's DNS server"
 cat >"$HOOK_DIR/hook.sh" <<-EOF
 	#!/bin/sh
 	# dhcpcd's hook: each event's environment kept, nothing configured on the host
@@ -135,13 +147,13 @@ env_of() { sed -n "s/^$1=//p" "$HOOK_DIR/BOUND6.env" 2>/dev/null | head -n 1; }
 # shellcheck disable=SC2317
 lan_numbered() { ip -n "$NS_CPE" -6 addr show dev "$LAN" scope global -tentative | grep -q 'inet6 '; }
 if wait_for 15 "dhcpcd bound" bound && wait_for 5 "an address on $LAN" lan_numbered; then
-	assert_eq "lnsctl: the session's delegated prefix (the pool's first /56)" "$WANT_PD" \
+	assert_eq "lnsctl: the session's delegated prefix (RADIUS's)" "$WANT_PD" \
 		"$(session_field delegated_prefix)"
 	assert_eq "dhcpcd: the delegated prefix (IA_PD 1)" "$WANT_PD" \
 		"$(env_of new_dhcp6_ia_pd1_prefix1)/$(env_of new_dhcp6_ia_pd1_prefix1_length)"
 	assert_eq "dhcpcd: its lifetimes (the /64's: ppp.ra's defaults)" "604800 2592000" \
 		"$(env_of new_dhcp6_ia_pd1_prefix1_pltime) $(env_of new_dhcp6_ia_pd1_prefix1_vltime)"
-	assert_eq "dhcpcd: the DNS server (ppp.ra.dns)" "$DNS6" "$(env_of new_dhcp6_name_servers)"
+	assert_eq "dhcpcd: the DNS server (RADIUS's, not ppp.ra.dns)" "$DNS6" "$(env_of new_dhcp6_name_servers)"
 	LANADDR=$(ip -n "$NS_CPE" -6 -o addr show dev "$LAN" scope global | awk '{print $4}' | cut -d/ -f1 | head -n 1)
 	assert_cmd "the LAN address $LANADDR lies in $WANT_PD" "$PY" -c \
 		'import ipaddress,sys; assert ipaddress.ip_address(sys.argv[1]) in ipaddress.ip_network(sys.argv[2])' \
