@@ -264,15 +264,3 @@ void dhcp6_put_status(struct dhcp6_buf *o, uint16_t status, const char *msg)
 	dhcp6_put_raw(o, msg, strlen(msg));
 	dhcp6_close(o, at);
 }
-
-const char *dhcp6_type_name(uint8_t type)
-{
-	static const char *const names[] = {
-		"?",          "Solicit",    "Advertise",   "Request",
-		"Confirm",    "Renew",      "Rebind",      "Reply",
-		"Release",    "Decline",    "Reconfigure", "Information-request",
-		"Relay-forw", "Relay-repl",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
-}

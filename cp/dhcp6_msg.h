@@ -150,6 +150,4 @@ void dhcp6_close(struct dhcp6_buf *o, size_t at);
 /* A Status Code option (section 21.13) with a UTF-8 message. */
 void dhcp6_put_status(struct dhcp6_buf *o, uint16_t status, const char *msg);
 
-const char *dhcp6_type_name(uint8_t type);
-
 #endif
