@@ -69,6 +69,7 @@ static void cfg_defaults(struct lns_config *cfg)
 					  .router_lifetime = 1800,
 					  .valid_lifetime = 2592000,
 					  .preferred_lifetime = 604800};
+	cfg->ppp.dhcp6 = true;
 	cfg->ppp.proxy_lcp = true;
 	cfg->ppp.proxy_auth = true;
 

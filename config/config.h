@@ -165,7 +165,7 @@ struct lns_ra_cfg {
 	unsigned valid_lifetime;     /* the prefix's, default 2592000 (30 days) */
 	unsigned preferred_lifetime; /* default 604800 (7 days), at most valid_lifetime */
 	bool managed;		     /* M flag: addresses by DHCPv6, default false */
-	bool other_config;	     /* O flag: other configuration by DHCPv6, default false */
+	bool other_config;	     /* O flag: other configuration by DHCPv6, default ppp.dhcp6 */
 	struct lns_addr dns[3];	     /* RDNSS option, IPv6 */
 	size_t n_dns;
 };
@@ -186,6 +186,7 @@ struct lns_ppp_cfg {
 	int ipv6_pool;   /* index into pools: each link's /64; default the first IPv6 pool of /64s */
 	int pd_pool;     /* index into pools: delegated prefixes; -1 (default): none */
 	struct lns_ra_cfg ra;
+	bool dhcp6;      /* the DHCPv6 server on each link (cp/dhcp6.c), default true */
 	bool proxy_lcp;  /* take the LAC's proxied LCP when acceptable, default true */
 	bool proxy_auth; /* take the LAC's proxy authentication, default true */
 };

@@ -21,6 +21,7 @@ struct cfg_ctx {
 	struct lns_config *cfg; /* being built; sections before this one are final */
 	/* ppp's pool names, resolved once pools are read (cfg_ppp_finish) */
 	yaml_node_t *ppp_ipv6_pool, *ppp_pd_pool;
+	bool ra_other_config; /* ppp.ra.other-config was written (else it follows ppp.dhcp6) */
 };
 
 /* Parse value N, found at PATH, into DST. 0 or -EINVAL (message written). */

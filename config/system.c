@@ -480,7 +480,7 @@ static const struct cfg_field ra_fields[] = {
 	CFG_FN("dns", ra_dns),
 };
 #undef CFG_T
-enum { RA_INTERVAL, RA_ROUTER_LIFETIME, RA_VALID, RA_PREFERRED };
+enum { RA_INTERVAL, RA_ROUTER_LIFETIME, RA_VALID, RA_PREFERRED, RA_MANAGED, RA_OTHER };
 
 /* RFC 4861 section 6.2.1: AdvDefaultLifetime is 0 or MaxRtrAdvInterval..9000. */
 static int ppp_ra(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst)
@@ -491,6 +491,7 @@ static int ppp_ra(struct cfg_ctx *c, yaml_node_t *n, const char *path, void *dst
 
 	if (rc < 0)
 		return rc;
+	c->ra_other_config = found[RA_OTHER] != NULL;
 	if (ra->router_lifetime != 0 && ra->router_lifetime < ra->interval)
 		return cfg_error(c, found[RA_ROUTER_LIFETIME] ? found[RA_ROUTER_LIFETIME] : n,
 				 "%s.router-lifetime: expected 0 or at least interval (%u), got %u",
@@ -517,6 +518,7 @@ static const struct cfg_field ppp_fields[] = {
 	CFG_FN("ipv6-pool", ppp_ipv6_pool),
 	CFG_FN("pd-pool", ppp_pd_pool),
 	CFG_FN("ra", ppp_ra),
+	CFG_BOOL("dhcp6", dhcp6),
 	CFG_BOOL("proxy-lcp", proxy_lcp),
 	CFG_BOOL("proxy-auth", proxy_auth),
 };
@@ -564,6 +566,10 @@ int cfg_ppp_finish(struct cfg_ctx *c)
 	struct lns_config *cfg = c->cfg;
 	int rc;
 
+	/* With lns's DHCPv6 server on the link the O flag says so by default: a CPE starts
+	 * prefix delegation on an RA with M or O set (RFC 7084 section 4.2). */
+	if (!c->ra_other_config)
+		cfg->ppp.ra.other_config = cfg->ppp.dhcp6;
 	if (c->ppp_ipv6_pool) {
 		rc = ipv6_pool_ref(c, c->ppp_ipv6_pool, "ppp.ipv6-pool", 64, &cfg->ppp.ipv6_pool);
 		if (rc < 0)

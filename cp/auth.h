@@ -58,6 +58,8 @@ struct auth_attrs {
 	uint32_t rate_up, rate_down, rate_burst; /* kbit/s, kbit; 0: none */
 	struct in_addr dns[2];
 	unsigned n_dns;
+	struct in6_addr dns6[3]; /* DNS-Server-IPv6-Address (RFC 6911 3.2): RAs and DHCPv6 */
+	unsigned n_dns6;
 	struct in_addr netmask;
 #define AUTH_MAX_ROUTES 8 /* a bit each in ppp_session.routes_installed */
 	struct auth_route {

@@ -18,6 +18,7 @@
 #include <rte_timer.h>
 
 #include "cp/auth.h"
+#include "cp/dhcp6.h"
 #include "cp/ppp_fsm.h"
 #include "dp/dp.h"
 
@@ -67,7 +68,8 @@ enum ppp_phase {
 	X(rs_in, "Router Solicitations received from subscribers")                                 \
 	X(ra_out, "Router Advertisements sent to subscribers")                                     \
 	X(na_out_ppp, "Neighbor Advertisements sent to subscribers for our link-local address")    \
-	X(echo6_reply_ppp, "ICMPv6 echo replies sent to subscribers from our link-local address")
+	X(echo6_reply_ppp, "ICMPv6 echo replies sent to subscribers from our link-local address")  \
+	DHCP6_COUNTERS(X)
 
 struct ppp_counters {
 #define X(name, help) uint64_t name;
@@ -140,6 +142,8 @@ struct ppp_session {
 	uint64_t ra_at;      /* next Router Advertisement, 0: none planned */
 	uint64_t ra_last;    /* when the last one went */
 	unsigned ra_initial; /* initial advertisements still to send (RFC 4861 6.2.4) */
+	/* who holds pd, as the DHCPv6 server told it (cp/dhcp6.c) */
+	struct dhcp6_binding dhcp6;
 	/* which families the workers forward for (cp/ppp_fwd.c) */
 	bool fwd4, fwd6;
 	bool acct_started; /* here, and n_routes6, in what was padding */
@@ -235,6 +239,8 @@ void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len); /* pro
  * in IPCP among them): an ICMP echo request is answered into the tunnel, the rest dropped. */
 void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len);
 void ppp_v6_tick(struct ppp_session *p, uint64_t now); /* RAs due */
+/* The subscriber's IPv6 DNS servers: RADIUS DNS-Server-IPv6-Address, else ppp.ra.dns. */
+unsigned ppp_v6_dns(const struct ppp_session *p, struct in6_addr dns[3]);
 /* "2001:db8::/64" or "" */
 const char *ppp_prefix_str(const struct ppp_prefix *x, char *buf, size_t len);
 

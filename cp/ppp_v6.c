@@ -11,7 +11,8 @@
  * here (dp/fwd6.c), and what it sends to one of lnsd's global addresses
  * (those of its ports): an echo request is answered from that address, a UDP
  * datagram with a Port Unreachable (dataplane.icmp-unreachable, the ICMP rate
- * of cp/icmp_err.c), anything else dropped and counted.
+ * of cp/icmp_err.c), anything else dropped and counted;
+ * DHCPv6 to ff02::1:2 or our link-local address goes on to cp/dhcp6.c.
  *
  * A PPP link has no link-layer addresses: no Source/Target Link-Layer Address
  * options are sent, none are needed (RFC 4861 section 4.6.1, RFC 5072
@@ -220,6 +221,20 @@ static unsigned link_mtu(const struct ppp_session *p)
 	return mtu;
 }
 
+unsigned ppp_v6_dns(const struct ppp_session *p, struct in6_addr dns[3])
+{
+	const struct auth_attrs *at = &p->auth_reply.attrs;
+	const struct lns_ra_cfg *ra = &p->cp->rt->cfg->ppp.ra;
+
+	if (at->n_dns6) {
+		memcpy(dns, at->dns6, at->n_dns6 * sizeof(*dns));
+		return at->n_dns6;
+	}
+	for (size_t i = 0; i < ra->n_dns; i++)
+		dns[i] = ra->dns[i].v6;
+	return (unsigned)ra->n_dns;
+}
+
 /* A Router Advertisement to all nodes on the link (RFC 4861 section 6.2.3). */
 static void send_ra(struct ppp_session *p, uint64_t now)
 {
@@ -228,6 +243,8 @@ static void send_ra(struct ppp_session *p, uint64_t now)
 	uint8_t *b = u.b + sizeof(u.ip);
 	size_t n = 16;
 	unsigned mtu = link_mtu(p);
+	struct in6_addr dns[3];
+	unsigned n_dns = ppp_v6_dns(p, dns);
 
 	memset(&u, 0, sizeof(u));
 	b[0] = ND_ROUTER_ADVERT;
@@ -252,13 +269,12 @@ static void send_ra(struct ppp_session *p, uint64_t now)
 		put32(b + n + 4, mtu);
 		n += 8;
 	}
-	if (ra->n_dns) { /* RFC 8106 5.1: a lifetime of at least MaxRtrAdvInterval */
+	if (n_dns) { /* RFC 8106 5.1: a lifetime of at least MaxRtrAdvInterval */
 		b[n] = ND_OPT_RDNSS;
-		b[n + 1] = (uint8_t)(1 + 2 * ra->n_dns);
+		b[n + 1] = (uint8_t)(1 + 2 * n_dns);
 		put32(b + n + 4, 3 * ra->interval);
-		for (size_t i = 0; i < ra->n_dns; i++)
-			memcpy(b + n + 8 + 16 * i, ra->dns[i].v6.s6_addr, 16);
-		n += 8 + 16 * ra->n_dns;
+		memcpy(b + n + 8, dns, 16 * n_dns);
+		n += 8 + 16 * n_dns;
 	}
 	send_icmp6(p, &u, all_nodes, n);
 	p->cp->ppp_c.ra_out++;
@@ -319,6 +335,7 @@ void ppp_v6_up(struct ppp_session *p)
 void ppp_v6_down(struct ppp_session *p)
 {
 	ppp_fwd6_down(p);
+	dhcp6_link_down(p);
 	give_prefix(p, &p->pfx);
 	give_prefix(p, &p->pd);
 	p->ra_at = 0;
@@ -490,6 +507,11 @@ void ppp_v6_input(struct ppp_session *p, const uint8_t *pkt, size_t len)
 		goto drop;
 	if (ours_global(p->cp->rt, u.ip.dst_addr)) {
 		if (to_us(p, &u, plen))
+			return;
+		goto drop;
+	}
+	if (u.ip.proto == IPPROTO_UDP) { /* DHCPv6 (cp/dhcp6.c) from the subscriber's router */
+		if (src_ok(p, u.ip.src_addr, false) && dhcp6_input(p, &u.ip, icmp, plen))
 			return;
 		goto drop;
 	}

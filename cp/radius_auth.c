@@ -289,6 +289,14 @@ static void accept_attrs(struct lns_cp *cp, const struct auth_req *q, const stru
 					(int)a->len, a->v, pd ? "" : " of /64s");
 				continue;
 			}
+			case RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS:
+				/* RFC 6911 3.2: one server each, as many as wanted; RDNSS and
+				 * DHCPv6 carry three */
+				if (a->len == 16 && at->n_dns6 < RTE_DIM(at->dns6)) {
+					memcpy(&at->dns6[at->n_dns6++], a->v, 16);
+					continue;
+				}
+				break;
 			case RADIUS_ATTR_FRAMED_INTERFACE_ID:
 				if (a->len == 8) {
 					at->has_interface_id = true;

@@ -18,6 +18,8 @@ PKGS=(
 	xl2tpd nftables
 	# RADIUS server, radclient and radtest (tests/netns/radius.sh)
 	freeradius freeradius-utils
+	# a CPE's DHCPv6 client asking for a delegated prefix (tests/netns/test_dhcp6_pd.sh)
+	dhcpcd-base
 	# tests/peers/lwip-lac: built from Debian's lwip source package
 	make patch xz-utils
 	# make bench: dpdk-testpmd, the I/O floor (bench/run.sh)

@@ -3,7 +3,7 @@
  * libFuzzer target for PPP termination: LCP, PAP, CHAP-MD5, MS-CHAPv2, IPCP,
  * IPv6CP, IPv6 on the link (Router/Neighbor Solicitations, echo) and proxy
  * LCP/authentication (cp/ppp_lcp.c, ppp_auth.c, ppp_ncp.c, ppp_v6.c,
- * ppp_fsm.c, auth.c, chap.c, pool.c) through the unit tests' harness
+ * dhcp6*.c, ppp_fsm.c, auth.c, chap.c, pool.c) through the unit tests' harness
  * (tests/unit/ppp_harness.c), one session per input. Any crash, leak or UBSan
  * report is a bug; so is a frame we send whose Length field is not its
  * length, or an address or prefix not back in its pool once the session is
@@ -134,10 +134,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Every frame we send: a whole packet whose Length is its length; IPv6 (cp/ppp_v6.c): an
- * ICMPv6 message whose payload length is its length, from a link-local address or one of
- * the ports' (echo replies, Port Unreachable), checksum right (the sum over pseudo-header
- * and message is all ones); IPv4 (cp/ppp_input.c, echo replies): a header whose checksum
- * and total length are right. */
+ * ICMPv6 message, or a DHCPv6 answer (cp/dhcp6.c: UDP 547 to 546, its length the payload's),
+ * whose payload length is its length, from a link-local address or one of the ports' (echo
+ * replies, Port Unreachable), checksum right (the sum over pseudo-header and message is all
+ * ones); IPv4 (cp/ppp_input.c, echo replies): a header whose checksum and total length are
+ * right. */
 static void check_sent(struct ppp_session *p, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	(void)p;
@@ -153,11 +154,17 @@ static void check_sent(struct ppp_session *p, uint16_t proto, const uint8_t *pkt
 		check(len >= sizeof(u.ip) + 8);
 		memcpy(u.b, pkt, len);
 		check(sizeof(u.ip) + rte_be_to_cpu_16(u.ip.payload_len) == len);
-		check(u.ip.proto == IPPROTO_ICMPV6);
+		check(u.ip.proto == IPPROTO_ICMPV6 || u.ip.proto == IPPROTO_UDP);
 		check((u.ip.src_addr[0] == 0xfe && u.ip.src_addr[1] == 0x80) ||
 		      memcmp(u.ip.src_addr, acc6, 16) == 0 ||
 		      memcmp(u.ip.src_addr, core6, 16) == 0);
 		check(rte_ipv6_udptcp_cksum_verify(&u.ip, u.b + sizeof(u.ip)) == 0);
+		if (u.ip.proto == IPPROTO_UDP) {
+			const uint8_t *udp = u.b + sizeof(u.ip);
+
+			check((udp[0] << 8 | udp[1]) == 547 && (udp[2] << 8 | udp[3]) == 546);
+			check((size_t)(udp[4] << 8 | udp[5]) == len - sizeof(u.ip));
+		}
 		return;
 	}
 	if (proto == PPP_IP) {

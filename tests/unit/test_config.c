@@ -155,6 +155,8 @@ static const struct {
 	{"ppp-ipv6-pool-length.yaml", "ppp-ipv6-pool-length.yaml:11:14: ppp.ipv6-pool: pool "
 				      "\"delegated\" hands out /56 prefixes; the link's prefix "
 				      "must be a /64 (SLAAC)"},
+	{"ppp-dhcp6.yaml", "ppp-dhcp6.yaml:11:10: ppp.dhcp6: expected true or false, got "
+			   "\"on-demand\""},
 	{"pool-range-order.yaml", "pool-range-order.yaml:12:14: pools[0].ranges[0]: the first "
 				  "address is above the last in \"100.64.0.9-100.64.0.1\""},
 	{"route-via-unconnected.yaml", "route-via-unconnected.yaml:12:10: routes[0].via: "
@@ -513,7 +515,9 @@ static void test_parse_buffer(void **state)
 	assert_int_equal(cfg->ppp.ra.valid_lifetime, 2592000);
 	assert_int_equal(cfg->ppp.ra.preferred_lifetime, 604800);
 	assert_false(cfg->ppp.ra.managed);
-	assert_false(cfg->ppp.ra.other_config);
+	/* the DHCPv6 server runs, and the O flag says so */
+	assert_true(cfg->ppp.dhcp6);
+	assert_true(cfg->ppp.ra.other_config);
 	assert_int_equal(cfg->ppp.ra.n_dns, 0);
 	assert_int_equal(cfg->mgmt.metrics_addr.family, AF_INET6);
 	lns_config_free(cfg);
@@ -574,6 +578,21 @@ static void test_parse_buffer(void **state)
 	parse_fails(PORTS "ppp: {ra: {valid-lifetime: 60}}\n",
 		    "test.yaml:3:11: ppp.ra.preferred-lifetime: 604800 is longer than "
 		    "valid-lifetime (60)");
+	/* the O flag follows ppp.dhcp6 unless it is written; written, it is as written */
+	cfg = parse(PORTS "ppp: {dhcp6: false}\n");
+	assert_non_null(cfg);
+	assert_false(cfg->ppp.dhcp6);
+	assert_false(cfg->ppp.ra.other_config);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "ppp: {dhcp6: false, ra: {other-config: true}}\n");
+	assert_non_null(cfg);
+	assert_true(cfg->ppp.ra.other_config);
+	lns_config_free(cfg);
+	cfg = parse(PORTS "ppp: {ra: {other-config: false, interval: 60}}\n");
+	assert_non_null(cfg);
+	assert_true(cfg->ppp.dhcp6);
+	assert_false(cfg->ppp.ra.other_config);
+	lns_config_free(cfg);
 	parse_fails(PORTS "ppp: {ra: {dns: [192.0.2.53]}}\n",
 		    "test.yaml:3:18: ppp.ra.dns[0]: expected an IPv6 address, got \"192.0.2.53\"");
 

@@ -235,15 +235,16 @@ static void send_rs(struct ppp_session *p, const uint8_t *src)
 /*
  * IPv6CP opens: a /64 from the links' pool, a /56 from the delegation pool, both
  * to the workers, and at once a Router Advertisement to all nodes, byte by byte:
- * hop limit 64, no M/O, router lifetime 1800, the /64 on-link and autonomous with
- * the default lifetimes, the link's MTU (1500 - 38: the tunnel over a 1500 port).
+ * hop limit 64, O (the DHCPv6 server runs: ppp.dhcp6) but no M, router lifetime
+ * 1800, the /64 on-link and autonomous with the default lifetimes, the link's
+ * MTU (1500 - 38: the tunnel over a 1500 port).
  */
 static void ra_on_open(void **state)
 {
 	struct ppp_session *p;
 	uint8_t ra[256];
 	const uint8_t want[16 + 32 + 8] = {
-		134,  0,    0,    0,    64, 0x00, 1800 >> 8, 1800 & 0xff, 0,    0,    0,    0,
+		134,  0,    0,    0,    64, 0x40, 1800 >> 8, 1800 & 0xff, 0,    0,    0,    0,
 		0,    0,    0,    0,    3,  4,    64,        0xc0,        0,    0x27, 0x8d, 0x00,
 		0,    0x09, 0x3a, 0x80, 0,  0,    0,         0,           0x20, 0x01, 0x0d, 0xb8,
 		0x01, 0x00, 0,    0,    0,  0,    0,         0,           0,    0,    0,    0,

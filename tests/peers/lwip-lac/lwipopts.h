@@ -121,8 +121,10 @@ extern void lwip_lac_diag(const char *fmt, ...) __attribute__((format(printf, 1,
 #define ETHARP_DEBUG LWIP_DBG_OFF
 #define NETIF_DEBUG  LWIP_DBG_OFF
 
-/* --- hooks: replies sourced from a PPP address leave by that PPP link */
+/* --- hooks: replies sourced from a PPP address leave by that PPP link; --tun6 */
 #define LWIP_HOOK_FILENAME                 "lwip_lac_hooks.h"
 #define LWIP_HOOK_IP4_ROUTE_SRC(src, dest) lwip_lac_route_src((src), (dest))
+/* --tun6: session 1's IPv6 to a TUN device (main.c) */
+#define LWIP_HOOK_IP6_INPUT(p, inp) lwip_lac_ip6_input((p), (inp))
 
 #endif /* LWIP_LAC_LWIPOPTS_H */

@@ -20,11 +20,13 @@
  *   session I ping6 start to=A from=S count=N  (--ping6, once SLAAC gave an address)
  *   session I ping6 reply from=A seq=N hlim=H len=L cksum=ok|bad
  *   session I ping6 sent=N                   the last request went
+ *   tun6 dev=T to_tun=N from_tun=M dropped=D  (--tun6, at the end)
  *   lwip-lac exit status=S up=U down=D
  * Diagnostics go to stderr (with --debug: lwIP's PPP debug messages).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -108,6 +111,7 @@ static struct {
 	ip_addr_t ping6; /* --ping6 */
 	int have_ping6;
 	unsigned ping6_count;
+	const char *tun6; /* --tun6: session 1's IPv6 over this TUN device */
 } opt = {.port = 1701,
 	 .ping6_count = 3,
 	 .authtype = PPPAUTHTYPE_PAP,
@@ -198,6 +202,8 @@ static void usage(FILE *f)
 		"  --ping6 ADDR          once a session has a SLAAC address, send ADDR ICMPv6\n"
 		"                        echo requests from it and report each reply\n"
 		"  --ping6-count N       echo requests per session, one every 200 ms (3)\n"
+		"  --tun6 NAME           session 1's IPv6 to and from the TUN device NAME\n"
+		"                        (made if missing) instead of lwIP's stack\n"
 		"  --debug               lwIP's PPP debug messages on stderr\n"
 		"  --timestamps          each event line ends in t=SECONDS.ms since start\n"
 		"  --no-parent-death     keep running when the parent process dies\n"
@@ -271,6 +277,7 @@ static void parse_args(int argc, char **argv)
 		O_UDP_INTERVAL,
 		O_PING6,
 		O_PING6_COUNT,
+		O_TUN6,
 		O_HELP
 	};
 	static const struct option lo[] = {
@@ -301,6 +308,7 @@ static void parse_args(int argc, char **argv)
 		{"udp-interval", required_argument, NULL, O_UDP_INTERVAL},
 		{"ping6", required_argument, NULL, O_PING6},
 		{"ping6-count", required_argument, NULL, O_PING6_COUNT},
+		{"tun6", required_argument, NULL, O_TUN6},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -433,6 +441,11 @@ static void parse_args(int argc, char **argv)
 			break;
 		case O_NO_PDEATH:
 			opt.keep_orphan = 1;
+			break;
+		case O_TUN6:
+			if (strlen(optarg) >= IFNAMSIZ)
+				die("--tun6 '%s': name too long", optarg);
+			opt.tun6 = optarg;
 			break;
 		case 'h':
 		case O_HELP:
@@ -838,6 +851,74 @@ static void udp_start_all(void)
 	}
 }
 
+/*
+ * --tun6: session 1's IPv6 as a TUN device (IFF_TUN without packet
+ * information: each read or write is one IPv6 packet), so that a real host
+ * stack and its programs (a DHCPv6 client, ping) sit behind the PPP link.
+ * What lnsd sends into the session goes to the TUN, lwIP's IPv6 never sees
+ * it; what the kernel routes into the TUN goes out on the PPP link. lwIP
+ * keeps IPv6CP (and sends its own solicitations, which lnsd answers to all
+ * nodes, so the kernel sees the answers too).
+ */
+static int tun_fd = -1;
+static unsigned tun_to, tun_from, tun_dropped;
+
+static void tun_open(const char *name)
+{
+	struct ifreq ifr;
+
+	tun_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (tun_fd < 0)
+		die("--tun6: /dev/net/tun: %s", strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(tun_fd, TUNSETIFF, &ifr) != 0)
+		die("--tun6 %s: %s", name, strerror(errno));
+}
+
+int lwip_lac_ip6_input(struct pbuf *p, struct netif *inp)
+{
+	u8_t buf[2048];
+
+	if (tun_fd < 0 || sess == NULL || inp != &sess[0].pppif)
+		return 0;
+	/* a TUN that is down (EIO) or full drops, as a link would */
+	if (p->tot_len <= sizeof(buf) && pbuf_copy_partial(p, buf, p->tot_len, 0) == p->tot_len &&
+	    write(tun_fd, buf, p->tot_len) == (ssize_t)p->tot_len)
+		tun_to++;
+	else
+		tun_dropped++;
+	pbuf_free(p);
+	return 1;
+}
+
+/* What the kernel routed into the TUN: out on session 1's PPP link while IPv6CP is up. */
+static void tun_poll(void)
+{
+	u8_t buf[2048];
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = read(tun_fd, buf, sizeof(buf));
+		struct pbuf *p = NULL;
+
+		if (n <= 0)
+			return;
+		if (sess[0].up6 && n >= 40 && (buf[0] >> 4) == 6)
+			p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);
+		if (p == NULL) {
+			tun_dropped++;
+			continue;
+		}
+		memcpy(p->payload, buf, (size_t)n); /* PBUF_RAM: one piece */
+		if (sess[0].pppif.output_ip6(&sess[0].pppif, p, NULL) == ERR_OK)
+			tun_from++;
+		else
+			tun_dropped++;
+		pbuf_free(p); /* netif output does not take it */
+	}
+}
+
 /* The TAP must exist already (TUNSETIFF would quietly make a new one) and be
  * up (else every write fails with EIO): bring it up if it is not. */
 static void check_tap(const char *name)
@@ -919,7 +1000,9 @@ static int tap_fd(void)
  * frame that is ready to lwIP. */
 static void poll_once(u32_t max_ms, const sigset_t *waitmask)
 {
-	struct pollfd pfd = {.fd = tap_fd(), .events = POLLIN};
+	struct pollfd pfd[2] = {{.fd = tap_fd(), .events = POLLIN},
+				{.fd = tun_fd, .events = POLLIN}};
+	nfds_t nfd = tun_fd >= 0 ? 2 : 1;
 	u32_t ms = sys_timeouts_sleeptime();
 	struct timespec ts;
 	int n;
@@ -928,10 +1011,12 @@ static void poll_once(u32_t max_ms, const sigset_t *waitmask)
 		ms = max_ms;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	n = ppoll(&pfd, 1, &ts, waitmask);
-	for (int i = 0; n > 0 && (pfd.revents & POLLIN) && i < 256; i++) {
+	n = ppoll(pfd, nfd, &ts, waitmask);
+	if (n > 0 && nfd == 2 && (pfd[1].revents & POLLIN))
+		tun_poll();
+	for (int i = 0; n > 0 && (pfd[0].revents & POLLIN) && i < 256; i++) {
 		tapif_poll(&tapnif); /* reads one frame */
-		n = poll(&pfd, 1, 0);
+		n = poll(pfd, 1, 0);
 	}
 	if (n < 0 && errno != EINTR)
 		die("poll: %s", strerror(errno));
@@ -977,6 +1062,8 @@ int main(int argc, char **argv)
 	t0 = sys_now();
 
 	check_tap(opt.tap);
+	if (opt.tun6)
+		tun_open(opt.tun6);
 	/* tapif opens an existing TAP device by name when this is set (else it
 	 * would create tap0 and run ifconfig). It exits if it cannot. */
 	if (setenv("PRECONFIGURED_TAPIF", opt.tap, 1) != 0)
@@ -1033,7 +1120,8 @@ int main(int argc, char **argv)
 		/* Without --ipv6, IPv6CP waits silently for the LNS to start it. */
 		if (!opt.ipv6)
 			s->pcb->ipv6cp_fsm.flags |= OPT_SILENT;
-		netif_set_ip6_autoconfig_enabled(&s->pppif, 1);
+		/* with --tun6 session 1's RAs go to the TUN: lwIP would wait for them in vain */
+		netif_set_ip6_autoconfig_enabled(&s->pppif, !(opt.tun6 && i == 0));
 	}
 
 	lower(ipaddr_ntoa_r(&opt.lns, a, sizeof(a)));
@@ -1093,6 +1181,9 @@ int main(int argc, char **argv)
 		poll_once(stopping ? 50 : 1000, &waitmask);
 	}
 	status = stopping ? 0 : 1;
+	if (opt.tun6)
+		ev("tun6 dev=%s to_tun=%u from_tun=%u dropped=%u\n", opt.tun6, tun_to, tun_from,
+		   tun_dropped);
 	ev("lwip-lac exit status=%d up=%d down=%d\n", status, n_up, n_down);
 	return status;
 }
