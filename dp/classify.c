@@ -18,14 +18,6 @@
 #include "dp/dp.h"
 #include "dp/session.h"
 
-bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a)
-{
-	for (unsigned i = 0; i < p->n_v4; i++)
-		if (p->v4[i] == a)
-			return true;
-	return false;
-}
-
 bool lns_port_has_v6(const struct lns_port *p, const uint8_t a[16])
 {
 	for (unsigned i = 0; i < p->n_v6; i++)

@@ -287,8 +287,14 @@ static inline unsigned lns_session_owner(uint16_t tid, uint16_t sid, unsigned n_
 enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m,
 			      struct lns_pctx *x);
 
-/* Helpers for both planes. */
-bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a);
+/* Helpers for both planes. Is A one of P's addresses (inline: every routed packet asks). */
+static inline bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a)
+{
+	for (unsigned i = 0; i < p->n_v4; i++)
+		if (p->v4[i] == a)
+			return true;
+	return false;
+}
 bool lns_port_has_v6(const struct lns_port *p, const uint8_t a[16]);
 
 #endif

@@ -446,7 +446,7 @@ static inline void prefetch_tbl8(const struct lns_fib *f, rte_be32_t dst)
 
 /* The FIB's answer for C's destination; for a session, prefetch its downstream line and
  * counter row. */
-static inline void route_lookup(struct lns_worker *w, struct lns_pctx *c)
+static __rte_always_inline void route_lookup(struct lns_worker *w, struct lns_pctx *c)
 {
 	const struct lns_session_table *st = w->rt->sessions;
 
@@ -456,8 +456,11 @@ static inline void route_lookup(struct lns_worker *w, struct lns_pctx *c)
 		uint32_t slot = c->nh & ~LNS_NH_SESSION;
 
 		if (slot < st->n_slots) {
-			rte_prefetch0(&lns_session_entry(st, slot)->d);
-			rte_prefetch0_write(&w->sctr[slot]);
+			/* Non-temporal: a million sessions' lines passing through would push the
+			 * pool words and the FIB's tables out of the L3 (measured: 3-4 cycles a
+			 * packet downstream at 1M; upstream's entry gained nothing from it). */
+			rte_prefetch_non_temporal(&lns_session_entry(st, slot)->d);
+			rte_prefetch_non_temporal(&w->sctr[slot]);
 		}
 	}
 }
