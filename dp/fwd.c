@@ -352,12 +352,12 @@ static inline bool to_us(const struct lns_runtime *rt, const struct lns_pctx *x)
 /* An L2TP data message whose session is in slot X->slot (or none). */
 static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const struct lns_pctx *x)
 {
-	struct lns_dp_session s;
+	struct lns_dp_up s;
 	enum lns_verdict v;
 
 	if (x->slot == LNS_SESSION_SLOT_NONE)
 		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
-	lns_session_read(lns_session_entry(w->rt->sessions, x->slot), &s);
+	lns_session_read_up(lns_session_entry(w->rt->sessions, x->slot), &s);
 	if (s.mode == LNS_SESS_NONE || s.tid != x->tid || s.sid != x->sid)
 		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
 	if (x->inner6 && s.mode == LNS_SESS_FORWARD) {

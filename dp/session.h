@@ -229,6 +229,30 @@ static inline void lns_session_read(const struct lns_dp_session *e, struct lns_d
 	} while (rte_seqcount_read_retry(&e->sn, sn));
 }
 
+/* What an upstream packet needs of its entry's first line. */
+struct lns_dp_up {
+	uint8_t mode, flags;
+	uint16_t tid, sid, mtu;
+	rte_be32_t sub_ip;
+};
+
+/* Read those fields consistently: loads straight from the line, no copy of it (a copy costs
+ * stores and store-forwarding on every packet). */
+static inline void lns_session_read_up(const struct lns_dp_session *e, struct lns_dp_up *out)
+{
+	uint32_t sn;
+
+	do {
+		sn = rte_seqcount_read_begin(&e->sn);
+		out->mode = e->mode;
+		out->flags = e->flags;
+		out->tid = e->tid;
+		out->sid = e->sid;
+		out->mtu = e->mtu;
+		out->sub_ip = e->sub_ip;
+	} while (rte_seqcount_read_retry(&e->sn, sn));
+}
+
 /*
  * Worker IDX: count an upstream packet of BYTES octets in SLOT's entry when IDX
  * is, or now becomes, the session's upstream owner (its line is the one the
