@@ -81,7 +81,8 @@ struct msg {
 static void m_raw(struct msg *m, const void *v, size_t len)
 {
 	assert_true(m->len + len <= sizeof(m->b));
-	memcpy(m->b + m->len, v, len);
+	if (len > 0) /* an empty option's value may be NULL */
+		memcpy(m->b + m->len, v, len);
 	m->len += len;
 }
 
