@@ -28,6 +28,19 @@
 
 #define NEIGH_ENTRIES 65536
 
+/* The prefixes the IPv6 pools' ranges take in the IPv6 FIB (lns_fib6_fill). */
+static uint32_t pool6_blocks(const struct lns_config *cfg)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < cfg->n_pools; i++)
+		for (size_t r = 0; cfg->pools[i].family == AF_INET6 && r < cfg->pools[i].n_ranges;
+		     r++)
+			n += lns_prefix6_blocks(cfg->pools[i].ranges[r].first.v6.s6_addr,
+						cfg->pools[i].ranges[r].last.v6.s6_addr);
+	return (uint32_t)RTE_MIN(n, (uint64_t)UINT32_MAX);
+}
+
 size_t lns_heap_used(void)
 {
 	struct rte_malloc_socket_stats st;
@@ -139,7 +152,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 	 * dataplane.ipv6-prefixes says; configured routes in a trie (dp/fib6.h). */
 	m.fib6 = lns_heap_used();
 	m.fib6_prefixes = lns_config_ipv6_prefixes(cfg);
-	rt->fib6 = lns_fib6_create("lns_fib6", m.fib6_prefixes, 1024, rt->qsbr);
+	rt->fib6 = lns_fib6_create("lns_fib6", m.fib6_prefixes, 1024, pool6_blocks(cfg), rt->qsbr);
 	if (rt->fib6 == NULL) {
 		LNS_LOG(ERR, app,
 			"IPv6 FIB of %u prefixes: out of memory (raise eal.memory-mb, or lower "
@@ -193,7 +206,7 @@ int lns_fib_fill(struct lns_runtime *rt)
 	return lns_fib6_fill(rt);
 }
 
-/* The IPv6 part: connected subnets (not the link-local one) and IPv6 static routes. */
+/* The IPv6 part: connected subnets (not the link-local one), IPv6 static routes, pools. */
 int lns_fib6_fill(struct lns_runtime *rt)
 {
 	const struct lns_config *cfg = rt->cfg;
@@ -222,6 +235,31 @@ int lns_fib6_fill(struct lns_runtime *rt)
 		memcpy(nh.gw, &r->via.v6, 16);
 		if (lns_fib6_add_route(rt->fib6, r->prefix.v6.s6_addr, r->prefix.plen, &nh) < 0)
 			return -ENOSPC;
+	}
+	/* Pools are routes to nobody until a session holds a prefix (dp/fib6.h): a free one is
+	 * dropped, not sent back toward the core. After the routes: the longest prefix wins,
+	 * and on a tie the pool. */
+	for (size_t i = 0; i < cfg->n_pools; i++) {
+		const struct lns_pool_cfg *pc = &cfg->pools[i];
+
+		if (pc->family != AF_INET6)
+			continue;
+		for (size_t r = 0; r < pc->n_ranges; r++) {
+			unsigned replaced = 0;
+			int ret = lns_fib6_add_pool_range(rt->fib6, pc->ranges[r].first.v6.s6_addr,
+							  pc->ranges[r].last.v6.s6_addr, &replaced);
+
+			if (ret < 0) {
+				LNS_LOG(ERR, app, "pool \"%s\" ranges[%zu]: IPv6 FIB: %s", pc->name,
+					r, rte_strerror(-ret));
+				return ret;
+			}
+			if (replaced) /* the pool's now: say so, it may not be what was meant */
+				LNS_LOG(WARNING, app,
+					"pool \"%s\" ranges[%zu]: takes %u configured route(s) or "
+					"subnet(s) of exactly the same prefix (a pool wins a tie)",
+					pc->name, r, replaced);
+		}
 	}
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IPv6 FIB (see dp/fib6.h). Writer: the control lcore (subscriber prefixes)
- * and start-up (routes). Readers: workers, lock-free; the prefix hash's
+ * and start-up (routes, pools). Readers: workers, lock-free; the prefix hash's
  * deleted key slots are reused only after an RCU QSBR grace period.
  */
 #include <errno.h>
@@ -17,19 +17,25 @@
 
 #include "dp/fib6.h"
 
-/* Configured routes are few; a tbl8 group is 1 KiB (256 four-octet next hops). */
+/* Configured routes are few; a tbl8 group is 512 octets (256 two-octet next hops). */
 #define ROUTE_TBL8 256
+/* The most tbl8 groups one route reserves: one per 8 bits past the trie's 24 ((128 - 24) / 8),
+ * so that each pool prefix is sure of its room however the pools lie. */
+#define TBL8_PER_ROUTE 13
+/* The largest tbl8 count RTE_FIB6_TRIE_2B takes: a tbl8 index shares the 15-bit next hop. */
+#define TBL8_MAX 0x7fff
 
 struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32_t max_routes,
-				 struct rte_rcu_qsbr *qsbr)
+				 uint32_t pool_blocks, struct rte_rcu_qsbr *qsbr)
 {
 	char n[32]; /* rte_fib6 and rte_hash derive ring and mempool names: short */
+	uint64_t tbl8 = ROUTE_TBL8 + (uint64_t)pool_blocks * TBL8_PER_ROUTE;
 	struct rte_fib6_conf c = {
 		.type = RTE_FIB6_TRIE,
 		.default_nh = LNS_NH6_NONE,
-		.max_routes = (int)max_routes,
-		.trie = {.nh_sz = RTE_FIB6_TRIE_2B,
-			 .num_tbl8 = ROUTE_TBL8}, /* route indexes: 2 B do */
+		.max_routes = (int)RTE_MIN((uint64_t)max_routes + pool_blocks, (uint64_t)INT32_MAX),
+		.trie = {.nh_sz = RTE_FIB6_TRIE_2B, /* route indexes: 2 B do */
+			 .num_tbl8 = (uint32_t)RTE_MIN(tbl8, (uint64_t)TBL8_MAX)},
 	};
 	struct rte_hash_parameters hp = {
 		.name = n,
@@ -96,6 +102,106 @@ int lns_fib6_del_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t ple
 	return rte_fib6_delete(f->routes, prefix, plen);
 }
 
+/*
+ * IPv6 pools' ranges. A range is cut into the fewest prefixes that cover exactly
+ * it, as dp/fib.c does for IPv4: at each step the largest aligned block at the
+ * range's next address that does not pass its end. 128-bit integers (a GCC and
+ * clang extension, as config/pools.c uses) keep the arithmetic plain; DPDK has
+ * no helper for it.
+ */
+typedef unsigned __int128 u128;
+
+static u128 to_u128(const uint8_t a[16])
+{
+	u128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | a[i];
+	return v;
+}
+
+static void from_u128(u128 v, uint8_t a[16])
+{
+	for (int i = 15; i >= 0; i--, v >>= 8)
+		a[i] = (uint8_t)v;
+}
+
+/* The host bits (0..128) of the largest aligned block at A that ends at or before Z. */
+static unsigned block_bits(u128 a, u128 z)
+{
+	unsigned h = 0;
+
+	while (h < 128) {
+		u128 mask = h + 1 == 128 ? ~(u128)0 : ((u128)1 << (h + 1)) - 1;
+
+		if ((a & mask) != 0 || z - a < mask)
+			break;
+		h++;
+	}
+	return h;
+}
+
+/* Each prefix covering FIRST..LAST to the trie as a pool's (F NULL: only counted). */
+static int pool_blocks(struct lns_fib6 *f, const uint8_t first[16], const uint8_t last[16],
+		       unsigned *replaced)
+{
+	struct rte_rib6 *rib = f ? rte_fib6_get_rib(f->routes) : NULL;
+	u128 a = to_u128(first), z = to_u128(last);
+	int n = 0;
+
+	if (z < a)
+		return -EINVAL;
+	for (;;) {
+		unsigned h = block_bits(a, z);
+		u128 span = h == 128 ? ~(u128)0 : ((u128)1 << h) - 1; /* the block's size - 1 */
+
+		if (f != NULL) {
+			uint8_t p[16];
+			struct rte_rib6_node *old;
+			uint64_t nh;
+			int ret;
+
+			from_u128(a, p);
+			old = rte_rib6_lookup_exact(rib, p, (uint8_t)(128 - h));
+			if (old != NULL && rte_rib6_get_nh(old, &nh) == 0 && nh != LNS_NH6_POOL)
+				(*replaced)++;
+			ret = rte_fib6_add(f->routes, p, (uint8_t)(128 - h), LNS_NH6_POOL);
+			if (ret < 0)
+				return ret;
+		}
+		n++;
+		if (z - a == span)
+			return n; /* also where the block ends at the top of the address space */
+		a += span + 1;
+	}
+}
+
+uint32_t lns_prefix6_blocks(const uint8_t first[16], const uint8_t last[16])
+{
+	int n = pool_blocks(NULL, first, last, NULL);
+
+	return n < 0 ? 0 : (uint32_t)n;
+}
+
+int lns_fib6_add_pool_range(struct lns_fib6 *f, const uint8_t first[16], const uint8_t last[16],
+			    unsigned *replaced)
+{
+	int ret;
+
+	*replaced = 0;
+	ret = pool_blocks(f, first, last, replaced);
+	return ret < 0 ? ret : 0;
+}
+
+bool lns_fib6_in_pool(const struct lns_fib6 *f, const uint8_t dst[16])
+{
+	uint8_t ip[1][RTE_FIB6_IPV6_ADDR_SIZE];
+	uint64_t v;
+
+	memcpy(ip[0], dst, 16);
+	return rte_fib6_lookup_bulk(f->routes, ip, &v, 1) == 0 && v == LNS_NH6_POOL;
+}
+
 static int make_key(struct lns_fib6_key *k, const uint8_t prefix[16], uint8_t plen)
 {
 	if (plen < 1 || plen > 128)
@@ -121,7 +227,9 @@ int lns_fib6_add_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 			       uint32_t slot)
 {
 	struct rte_rib6 *rib = rte_fib6_get_rib(f->routes);
+	struct rte_rib6_node *same;
 	struct lns_fib6_key k;
+	uint64_t nh = 0;
 	int ret = make_key(&k, prefix, plen);
 
 	if (ret < 0)
@@ -130,8 +238,11 @@ int lns_fib6_add_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 		return -ERANGE;
 	if (rte_hash_lookup(f->pfx, &k) >= 0)
 		return -EEXIST;
-	/* A configured route equal to it, or inside it, would lose to it: refused. */
-	if (rte_rib6_lookup_exact(rib, k.a, plen) != NULL ||
+	/* A configured route equal to it, or inside it, would lose to it: refused; so is a
+	 * pool's prefix inside it (its free prefixes would be this session's). A pool's prefix
+	 * equal to it is a pool of such prefixes: this one is the session's to hold. */
+	same = rte_rib6_lookup_exact(rib, k.a, plen);
+	if ((same != NULL && (rte_rib6_get_nh(same, &nh) < 0 || nh != LNS_NH6_POOL)) ||
 	    rte_rib6_get_nxt(rib, k.a, plen, NULL, RTE_RIB6_GET_NXT_ALL) != NULL)
 		return -EEXIST;
 	/* Exactly the configured room: the hash's own spare keys are for its cuckoo moves and

@@ -16,9 +16,9 @@
  *    the lengths in use. A lookup probes the lengths in use, longest first
  *    (in practice two: /64 and the delegated length), as VPP's IPv6 FIB
  *    does. About 100 octets per prefix.
- *  - configured routes (connected subnets, static routes; written at
- *    start-up only, before any worker runs): an rte_fib6 trie, consulted
- *    when no subscriber prefix matches.
+ *  - configured routes (connected subnets, static routes) and the IPv6
+ *    pools' ranges (written at start-up only, before any worker runs): an
+ *    rte_fib6 trie, consulted when no subscriber prefix matches.
  *
  * Why not rte_fib6 for everything: in 22.11 its trie frees a tbl8 group the
  * moment a change empties it and hands it to the next change while a reader
@@ -30,6 +30,20 @@
  * A subscriber prefix never hides a configured route: one that contains a
  * configured route, or equals one, is refused (-EEXIST), so "a subscriber
  * prefix that matches wins" is the longest match over both tables.
+ *
+ * Pools are routes too, as in IPv4 (dp/fib.h): each IPv6 pool's range is in
+ * the trie as the fewest prefixes that cover it, with next hop LNS_NH6_POOL,
+ * "a pool's, nobody here". A prefix of a pool that a session holds is in the
+ * hash and matches first; a free one falls through to the trie, which names
+ * the pool, and the lookup says "no route": dropped, never routed back toward
+ * the core by a shorter route (a default route, the core's aggregate), and
+ * answered with an ICMPv6 address unreachable (dp/unreach.c). Against
+ * configured routes, the longest prefix wins: a route inside a pool still
+ * routes its part, a shorter route covering a pool does not reach into it.
+ * Pools are added after the routes: a route of exactly the prefix of a
+ * pool's block is replaced by the pool (and lnsd logs it). A subscriber
+ * prefix may equal a pool's block (a pool of one prefix) or lie inside one,
+ * not hold one: that would take the pool's free prefixes (-EEXIST).
  */
 #ifndef LNS_DP_FIB6_H
 #define LNS_DP_FIB6_H
@@ -46,8 +60,14 @@
 #include "dp/fib.h"
 #include "dp/mac64.h"
 
-/* What a route lookup without a matching route gives (rte_fib6's default_nh). */
+/*
+ * Reserved next-hop values of the trie (RTE_FIB6_TRIE_2B: 15 bits, 0x7fff the
+ * largest); next-hop indexes stay below LNS_NH_MAX. NONE: no matching route
+ * (rte_fib6's default_nh). POOL: an IPv6 pool's range, no session holds the
+ * prefix. The lookup takes both for "no route" with one comparison.
+ */
 #define LNS_NH6_NONE 0x7fffu
+#define LNS_NH6_POOL 0x7ffeu
 
 struct lns_nexthop6 {
 	uint16_t port;  /* index in rt->ports */
@@ -75,15 +95,24 @@ struct lns_fib6 {
 	uint32_t n_nh;
 };
 
-/* Room for exactly max_prefixes subscriber prefixes (0: none), max_routes configured ones. */
+/* Room for exactly max_prefixes subscriber prefixes (0: none), max_routes configured ones
+ * and pool_blocks prefixes of pools (lns_prefix6_blocks over the pools' ranges). */
 struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32_t max_routes,
-				 struct rte_rcu_qsbr *qsbr);
+				 uint32_t pool_blocks, struct rte_rcu_qsbr *qsbr);
 void lns_fib6_free(struct lns_fib6 *f);
 
 /* Start-up only, before workers run: connected subnets and static routes. 0 or -errno. */
 int lns_fib6_add_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen,
 		       const struct lns_nexthop6 *nh);
 int lns_fib6_del_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen);
+/* How many prefixes cover exactly FIRST..LAST (inclusive, first <= last): the room
+ * lns_fib6_add_pool_range takes. */
+uint32_t lns_prefix6_blocks(const uint8_t first[16], const uint8_t last[16]);
+/* Start-up only, after the configured routes: FIRST..LAST (inclusive) is a pool's, routed to
+ * nobody until a session holds a prefix of it. 0, or -errno (-ENOSPC: no room in the trie).
+ * *replaced: how many configured routes of exactly one of its prefixes it took over. */
+int lns_fib6_add_pool_range(struct lns_fib6 *f, const uint8_t first[16], const uint8_t last[16],
+			    unsigned *replaced);
 /* Control lcore: a subscriber's prefix to its session's slot; -EEXIST when the prefix is
  * routed already (another session's, or a configured route: not taken over); -ENOSPC when
  * max_prefixes are in the table (dataplane.ipv6-prefixes); -ERANGE for a bad length or slot,
@@ -92,8 +121,10 @@ int lns_fib6_add_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 			       uint32_t slot);
 int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uint8_t plen);
 
-/* Workers: 0 and *nh set, or -ENOENT (no route). */
+/* Workers: 0 and *nh set, or -ENOENT (no route, or a pool's prefix nobody holds). */
 static inline int lns_fib6_lookup(const struct lns_fib6 *f, const uint8_t dst[16], uint32_t *nh);
+/* Workers, for a packet lns_fib6_lookup found no route for: whether DST lies in a pool. */
+bool lns_fib6_in_pool(const struct lns_fib6 *f, const uint8_t dst[16]);
 const struct lns_nexthop6 *lns_fib6_nexthop(const struct lns_fib6 *f, uint32_t nh);
 /* Control lcore: the gateway GW on PORT resolved to MAC (NULL: no longer known). */
 void lns_fib6_gateway_mac(struct lns_fib6 *f, unsigned port, const uint8_t gw[16],
@@ -134,8 +165,10 @@ static inline int lns_fib6_lookup(const struct lns_fib6 *f, const uint8_t dst[16
 			}
 		}
 	}
+	/* No subscriber prefix: the trie. Its reserved values, no route and a pool's free
+	 * prefix, are the two largest: one comparison for both, as many as before pools. */
 	memcpy(ip[0], dst, 16); /* the API takes a writable array */
-	if (rte_fib6_lookup_bulk(f->routes, ip, &v, 1) < 0 || v == LNS_NH6_NONE)
+	if (rte_fib6_lookup_bulk(f->routes, ip, &v, 1) < 0 || v >= LNS_NH6_POOL)
 		return -ENOENT;
 	*nh = (uint32_t)v;
 	return 0;

@@ -28,7 +28,9 @@
  */
 enum lns_verdict lns_no_route4(struct lns_worker *w, struct rte_mbuf *m);
 
-/* The same for IPv6 (M at its IPv6 header, hop limit as received): no route (code 0). */
+/* The same for IPv6 (M at its IPv6 header, hop limit as received): address unreachable
+ * (code 3) when its destination lies in an IPv6 pool (dp/fib6.h: a prefix no session
+ * holds), no route (code 0) otherwise. */
 enum lns_verdict lns_no_route6(struct lns_worker *w, struct rte_mbuf *m);
 
 /*

@@ -31,9 +31,12 @@
 #     no default): `ping` from the core to 198.18.0.1 draws "Destination Net
 #     Unreachable" from lnsd's core address; to an address of the pool that no
 #     session holds, "Destination Host Unreachable"; `ping -6` to
-#     2001:db8:dead::1, "Destination unreachable: No route"; the subscriber's
-#     own packet to 198.18.0.1 (scapy, as in step 5), a Net Unreachable inside
-#     its tunnel. drop_no_route, icmp_unreach_out and icmp6_unreach_out grow.
+#     2001:db8:dead::1, "Destination unreachable: No route"; `ping -6` to a /64
+#     of the links pool that no session holds, "Destination unreachable: Address
+#     unreachable", though lnsd routes the pool's /48 aggregate back to the core
+#     (the pool's own route wins); the subscriber's own packet to 198.18.0.1
+#     (scapy, as in step 5), a Net Unreachable inside its tunnel.
+#     drop_no_route, icmp_unreach_out and icmp6_unreach_out grow.
 #  5d. A second lwIP subscriber with IPv6 (SLAAC from lnsd's RA in a /64 of
 #     the links pool) pings lnsd's core IPv6 address from its SLAAC address
 #     (lwip-lac --ping6): every echo answered, from that address, checksum
@@ -63,12 +66,19 @@ LINKS=2001:db8:100::/56   # the IPv6 subscriber's /64 comes from here
 UNROUTED4=198.18.0.1      # lnsd has no route for these
 UNROUTED6=2001:db8:dead::1
 UNHELD=100.64.0.250       # in the pool, held by no session (the pool hands out from the bottom)
+UNHELD6=2001:db8:100:ff::1 # in the links pool's last /64, held by no session (likewise)
+AGGR6=2001:db8:100::/48    # lnsd's route toward the core covering the links pool
 
 topo_basic
 lac_setup || t_skip "cannot build lwip-lac: $LAC_BUILD_ERR (scripts/deps.sh enables deb-src)"
 ip -n "$NS_CORE" route add "$POOL" via "$LNS_CORE4"
 ip -n "$NS_CORE" route add "${UNROUTED4%.*}.0/24" via "$LNS_CORE4"
 ip -n "$NS_CORE" -6 route add "$UNROUTED6/64" via "$LNS_CORE6"
+ip -n "$NS_CORE" -6 route add "$LINKS" via "$LNS_CORE6"
+
+# The core's aggregate for the links pool, routed back to it by lnsd: without the pool's own
+# route (dp/fib6.h), a ping to a free /64 of the pool would go round until its hop limit ran out.
+LNS_EXTRA_ROUTES="  - {prefix: \"$AGGR6\", via: \"$CORE6\"}"
 
 LNS_EXTRA_CONFIG="l2tp:
   peers:
@@ -89,7 +99,8 @@ grep -q "icmp-errors-per-second: $RATE" "$T_OUT/lnsd.yaml" || die "could not set
 # no default routes: a hole in the FIB for step 5c (Destination Unreachable is on by default)
 sed -i -e 's|{prefix: 0.0.0.0/0, via: \(.*\)}|{prefix: 203.0.113.0/24, via: \1}|' \
 	-e 's|{prefix: "::/0", via: \(.*\)}|{prefix: "2001:db8:ff00::/40", via: \1}|' "$T_OUT/lnsd.yaml"
-if ! grep -q "prefix: 203.0.113.0/24" "$T_OUT/lnsd.yaml" || grep -q '0/0\|::/0' "$T_OUT/lnsd.yaml"; then
+if ! grep -q "prefix: 203.0.113.0/24" "$T_OUT/lnsd.yaml" || grep -q '0/0\|::/0' "$T_OUT/lnsd.yaml" ||
+	! grep -q "prefix: \"$AGGR6\"" "$T_OUT/lnsd.yaml"; then
 	die "could not replace the default routes in lnsd.yaml"
 fi
 lnsd_start "$T_OUT/lnsd.yaml"
@@ -248,6 +259,10 @@ out=$(ip netns exec "$NS_CORE" ping -6 -c 1 -W 2 "$UNROUTED6" 2>&1) || true
 printf '%s\n' "$out" >"$T_OUT/ping6-unreach.log"
 assert_match "ping -6 $UNROUTED6: Destination unreachable: No route, from $LNS_CORE6" \
 	"From $LNS_CORE6 icmp_seq=1 Destination unreachable: No route" "$out"
+out=$(ip netns exec "$NS_CORE" ping -6 -c 1 -W 2 "$UNHELD6" 2>&1) || true
+printf '%s\n' "$out" >"$T_OUT/ping6-addr-unreach.log"
+assert_match "ping -6 $UNHELD6 (the links pool's, nobody's): Destination unreachable: Address unreachable, from $LNS_CORE6" \
+	"From $LNS_CORE6 icmp_seq=1 Destination unreachable: Address unreachable" "$out"
 ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$tid" "$sid" \
 	"$SUB" "$UNROUTED4" >"$T_OUT/scapy-unreach.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy-unreach.log")"
 	import struct, sys
@@ -263,12 +278,13 @@ ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$ti
 EOF
 # shellcheck disable=SC2317 # called through wait_for
 unreach_sent() { snap c1 show counters && [ "$(delta control.icmp_unreach_out)" -ge 3 ] &&
-	[ "$(delta control.icmp6_unreach_out)" -ge 1 ]; }
+	[ "$(delta control.icmp6_unreach_out)" -ge 2 ]; }
 wait_for 5 "icmp_unreach_out and icmp6_unreach_out to count them" unreach_sent || true
-assert_eq "total.drop_no_route increase" 4 "$(delta total.drop_no_route)"
+assert_eq "total.drop_no_route increase" 5 "$(delta total.drop_no_route)"
 assert_eq "control.icmp_unreach_out increase (two to the core, one into the tunnel)" 3 \
 	"$(delta control.icmp_unreach_out)"
-assert_eq "control.icmp6_unreach_out increase" 1 "$(delta control.icmp6_unreach_out)"
+assert_eq "control.icmp6_unreach_out increase (no route, address unreachable)" 2 \
+	"$(delta control.icmp6_unreach_out)"
 assert_eq "control.icmp_err_rate_limited increase" 0 "$(delta control.icmp_err_rate_limited)"
 
 # ---------------------------------------------------------------------------
@@ -300,7 +316,7 @@ step "6. tshark: lnsd's ICMP errors decode cleanly"
 # the last packets each capture must hold (tcpdump writes each as it reads it)
 capture_wait acc "icmp.type==0 && ip.src==$LNS_ACC4 && ip.dst==$SUB" || true
 capture_wait core "ip.src==$LNS_CORE4 && icmp.type==11" $((1 + sent)) || true
-capture_wait core "ipv6.src==$LNS_CORE6 && icmpv6.type==1" || true
+capture_wait core "ipv6.src==$LNS_CORE6 && icmpv6.type==1" 2 || true
 capture_wait acc "ipv6.src==$LNS_CORE6 && icmpv6.type==129" "$PINGS" || true
 capture_wait acc "ip.src==$LNS_ACC4 && icmp.type==3" || true
 capture_stop core
@@ -325,6 +341,12 @@ done <<<"0 $UNROUTED4 Net
 1 $UNHELD Host"
 n=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ipv6.src==$LNS_CORE6 && ipv6.dst==$CORE6 && icmpv6.type==1 && icmpv6.code==0 && icmpv6.checksum.status==1 && ipv6.dst==$UNROUTED6" 2>/dev/null | wc -l)
 assert_eq "core side: ICMPv6 no route from $LNS_CORE6, quoting the ping to $UNROUTED6, checksum good" 1 "$n"
+F6="ipv6.src==$LNS_CORE6 && ipv6.dst==$CORE6 && icmpv6.type==1 && icmpv6.code==3 && ipv6.dst==$UNHELD6"
+n=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "$F6 && icmpv6.checksum.status==1" 2>/dev/null | wc -l)
+assert_eq "core side: ICMPv6 address unreachable from $LNS_CORE6, quoting the ping to $UNHELD6, checksum good" 1 "$n"
+# the quote is the ping as it was sent (hop limit 64: it was never routed, nor sent round)
+assert_eq "core side: address unreachable's hop limits (its own, the quoted header's)" "64,64" \
+	"$(tshark -r "$T_OUT/core.pcap" -Y "$F6" -T fields -e ipv6.hlim 2>/dev/null)"
 n_q=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "ip.src==$LNS_CORE4 && icmp.type==11 && ip.dst==$SUB && ip.ttl==1" 2>/dev/null | wc -l)
 assert_ge "core side: the quoted header is the ping's as it arrived (TTL 1, checksum good)" 1 "$n_q"
 bad=$(tshark "${TS[@]}" -r "$T_OUT/core.pcap" -Y "(ip.src==$LNS_CORE4 || ipv6.src==$LNS_CORE6) && (_ws.malformed || _ws.expert.severity >= warning)" 2>&1 |
@@ -371,7 +393,7 @@ done
 ip netns exec "$NS_LNS" "$PY" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://" + sys.argv[1] + "/metrics", timeout=5).read().decode())' \
 	"$METRICS" >"$T_OUT/metrics.txt" 2>&1 || fail "metrics: $(tail -n 3 "$T_OUT/metrics.txt")"
 for m in 'lns_control_icmp_time_exceeded_out_total [1-9]' 'lns_control_icmp_frag_needed_out_total 1' \
-	'lns_control_icmp_unreach_out_total 3' 'lns_control_icmp6_unreach_out_total 1' \
+	'lns_control_icmp_unreach_out_total 3' 'lns_control_icmp6_unreach_out_total 2' \
 	'lns_control_icmp_err_rate_limited_total [0-9]' 'lns_worker_fragmented_total\{lcore="[0-9]+"\} [1-9]' \
 	'lns_worker_icmp_punt_limited_total\{lcore="[0-9]+"\} [0-9]' 'lns_worker_mss_clamped_total\{lcore="[0-9]+"\} [0-9]'; do
 	assert_match "metrics: $m" "$m" "$(cat "$T_OUT/metrics.txt")"

@@ -9,7 +9,8 @@
  *
  *  - IPv4 without a route, from the core and from a subscriber: net
  *    unreachable; to a pool's address that no session holds: host
- *    unreachable; IPv6 without a route: no route. The packet as received.
+ *    unreachable; IPv6 without a route: no route; to an IPv6 pool's prefix
+ *    that no session holds: address unreachable. The packet as received.
  *  - RFC 1812 / RFC 4443's never-answer rules keep some back; the worker's
  *    token bucket the rest of a flood; dataplane.icmp-unreachable: false all.
  *  - drop_no_route counts every one of them, whatever becomes of it.
@@ -60,9 +61,17 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "l2tp:\n"
 			       "  max-sessions: 65536\n" /* every session ID names a slot */
 			       "  allow-unknown-peers: true\n"
+			       "ppp:\n"
+			       "  pd-pool: delegated\n"
 			       "pools:\n"
 			       "  - name: default\n"
-			       "    ranges: [\"100.64.0.0/10\"]\n";
+			       "    ranges: [\"100.64.0.0/10\"]\n"
+			       /* inside the core's /40, which must not take their free prefixes */
+			       "  - name: links\n"
+			       "    ranges: [\"2001:db8:ff10::/48\"]\n"
+			       "  - name: delegated\n"
+			       "    ranges: [\"2001:db8:ff20::/44\"]\n"
+			       "    prefix-length: 56\n";
 
 static const struct pkt_opts opts = {
 	.name = "test_unreach",
@@ -89,6 +98,11 @@ static const struct pkt_opts opts = {
 #define A_PFX A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x05)
 #define A_SUB A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x05, [15] = 0x34)
 #define B_SUB A6(0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00, 0x06, [15] = 1)
+/* the IPv6 pools: free prefixes of each; one /64 of the links pool that session A holds */
+#define FREE_LINK6 A6(0x20, 0x01, 0x0d, 0xb8, 0xff, 0x10, 0x00, 0x09, [15] = 1)
+#define FREE_PD6   A6(0x20, 0x01, 0x0d, 0xb8, 0xff, 0x2f, 0x12, 0x34, [15] = 1)
+#define HELD_PFX6  A6(0x20, 0x01, 0x0d, 0xb8, 0xff, 0x10, 0x00, 0x05)
+#define HELD6      A6(0x20, 0x01, 0x0d, 0xb8, 0xff, 0x10, 0x00, 0x05, [15] = 0x77)
 
 #define A_TID  100
 #define A_SID  200
@@ -391,6 +405,62 @@ static void test_no_route6_punted(void **state)
 	check_rings_empty();
 }
 
+/*
+ * To a free prefix of the links pool and of the delegated pool, from the core
+ * (whose /40 route covers both) and from the subscriber: dropped as no route and
+ * punted for an ICMPv6 address unreachable (code 3), as received; nothing sent
+ * back toward the core. To a held prefix of the pool: into the session's tunnel.
+ */
+static void test_pool6_unreach(void **state)
+{
+	uint8_t d_link[60], d_pd[64], u_link[72], held[60];
+	struct rte_mbuf *m[4], *p[4], *t[4];
+	struct lns_worker_counters b = E.w->c, a;
+	struct lns_sess_ctr sb = ctr(E.slot_a), sa;
+
+	(void)state;
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, HELD_PFX6, 64, E.slot_a), 0);
+	inner6(d_link, NET6, FREE_LINK6, 64, sizeof(d_link), IPPROTO_UDP);
+	inner6(d_pd, NET6, FREE_PD6, 64, sizeof(d_pd), IPPROTO_ICMPV6);
+	d_pd[40] = 128; /* an echo request: a ping is answered */
+	inner6(held, NET6, HELD6, 64, sizeof(held), IPPROTO_UDP);
+	inner6(u_link, A_SUB, FREE_LINK6, 9, sizeof(u_link), IPPROTO_TCP);
+	m[0] = down_frame6(d_link, sizeof(d_link));
+	m[1] = down_frame6(d_pd, sizeof(d_pd));
+	m[2] = down_frame6(held, sizeof(held));
+	run_worker(CORE, m, 3);
+	m[3] = up_frame(hdr_a6, sizeof(hdr_a6), u_link, sizeof(u_link));
+	run_worker(ACC, &m[3], 1);
+	a = E.w->c;
+	assert_int_equal(take(p, 4), 3);
+	check_punt(p[0], UNREACH6(LNS_ICMP6_ADDR_UNREACH), d_link, sizeof(d_link));
+	check_punt(p[1], UNREACH6(LNS_ICMP6_ADDR_UNREACH), d_pd, sizeof(d_pd));
+	check_punt(p[2], UNREACH6(LNS_ICMP6_ADDR_UNREACH), u_link, sizeof(u_link));
+	assert_int_equal(LNS_PUNT_CODE(p[0]->hash.usr), 3);
+	rte_pktmbuf_free_bulk(p, 3);
+	assert_int_equal(a.drop_no_route - b.drop_no_route, 3);
+	assert_int_equal(a.punt - b.punt, 3);
+	assert_int_equal(a.tx - b.tx, 1);
+	/* the held prefix's packet went into A's tunnel; nothing toward the core */
+	assert_int_equal(rte_ring_dequeue_burst(E.txr[ACC][0], (void **)t, 4, NULL), 1);
+	rte_pktmbuf_free(t[0]);
+	sa = ctr(E.slot_a);
+	assert_int_equal(sa.down_pkts - sb.down_pkts, 1);
+	assert_int_equal(sa.up_pkts - sb.up_pkts, 0);
+	check_rings_empty();
+
+	/* dataplane.icmp-unreachable: false: the same drop, silent */
+	E.cfg->dataplane.icmp_unreachable = false;
+	b = E.w->c;
+	m[0] = down_frame6(d_link, sizeof(d_link));
+	run_worker(CORE, m, 1);
+	a = E.w->c;
+	assert_int_equal(a.drop_no_route - b.drop_no_route, 1);
+	assert_int_equal(a.punt - b.punt, 0);
+	check_rings_empty();
+	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, HELD_PFX6, 64), 0);
+}
+
 /* RFC 4443 2.4 (e): not about an ICMPv6 error, nor from a multicast source. */
 static void test_no_route6_never_answered(void **state)
 {
@@ -480,6 +550,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_route_rate_limited, each),
 		cmocka_unit_test_setup(test_unreachable_off, each),
 		cmocka_unit_test_setup(test_no_route6_punted, each),
+		cmocka_unit_test_setup(test_pool6_unreach, each),
 		cmocka_unit_test_setup(test_no_route6_never_answered, each),
 		cmocka_unit_test_setup(test_up6_to_us_punted, each),
 	};

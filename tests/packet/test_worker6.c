@@ -49,9 +49,31 @@ static const char cfg_yaml[] = "dataplane:\n"
 			       "    via: \"2001:db8:2::fe\"\n"
 			       "  - prefix: \"2001:db8:300::/48\"\n"
 			       "    via: \"2001:db8:2::fd\"\n"
+			       /* inside the links pool: more specific, it routes */
+			       "  - prefix: \"2001:db8:600:ff00::/56\"\n"
+			       "    via: \"2001:db8:2::7\"\n"
+			       /* exactly the tie pool's prefix: the pool's */
+			       "  - prefix: \"2001:db8:a00::/48\"\n"
+			       "    via: \"2001:db8:2::fd\"\n"
 			       "l2tp:\n"
 			       "  max-sessions: 65536\n" /* every session ID names a slot */
-			       "  allow-unknown-peers: true\n";
+			       "  allow-unknown-peers: true\n"
+			       "ppp:\n"
+			       "  pd-pool: delegated\n"
+			       "pools:\n"
+			       "  - name: links\n" /* ppp.ipv6-pool: the first of /64s */
+			       "    ranges: [\"2001:db8:600::/48\"]\n"
+			       "  - name: delegated\n"
+			       "    ranges: [\"2001:db8:700::/40\"]\n"
+			       "    prefix-length: 56\n"
+			       "  - name: one\n" /* a pool of a single /56 */
+			       "    ranges: [\"2001:db8:800::/56\"]\n"
+			       "    prefix-length: 56\n"
+			       "  - name: odd\n" /* /64, /63, /63, /64 */
+			       "    ranges: [\"2001:db8:900:1::-"
+			       "2001:db8:900:6:ffff:ffff:ffff:ffff\"]\n"
+			       "  - name: tie\n"
+			       "    ranges: [\"2001:db8:a00::/48\"]\n";
 
 static const struct pkt_opts opts = {
 	.name = "test_worker6",
@@ -771,6 +793,180 @@ static void test_fib6_table_full(void **state)
 	quiescent();
 }
 
+/* ------------------------------------------------------------- IPv6 pools */
+
+/* Session B's /64 from the links pool, its /56 from the delegated pool */
+#define P_LINK   A6(0x20, 0x01, 0x0d, 0xb8, 0x06, 0x00, 0x00, 0x01)
+#define P_LINK_H A6(0x20, 0x01, 0x0d, 0xb8, 0x06, 0x00, 0x00, 0x01, [15] = 0x21)
+#define P_PD     A6(0x20, 0x01, 0x0d, 0xb8, 0x07, 0x00, 0x42, 0x00)
+#define P_PD_H   A6(0x20, 0x01, 0x0d, 0xb8, 0x07, 0x00, 0x42, 0x17, [15] = 1)
+/* free prefixes of each pool (the odd pool's first and last /64), none held */
+#define F_LINK A6(0x20, 0x01, 0x0d, 0xb8, 0x06, 0x00, 0x00, 0x02, [15] = 1)
+#define F_PD   A6(0x20, 0x01, 0x0d, 0xb8, 0x07, 0xff, 0x43, 0x00, [15] = 1)
+#define F_ONE  A6(0x20, 0x01, 0x0d, 0xb8, 0x08, 0x00, 0x00, 0x01, [15] = 1)
+#define F_ODD1 A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00, 0x00, 0x01, [15] = 1)
+#define F_ODD6 A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00, 0x00, 0x06, [15] = 1)
+#define F_TIE  A6(0x20, 0x01, 0x0d, 0xb8, 0x0a, 0x00, 0x12, 0x34, [15] = 1)
+/* just outside the odd pool's range, on either side, and past the one pool's /56 */
+#define OUT_ODD0 A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00, 0x00, 0x00, [15] = 1)
+#define OUT_ODD7 A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00, 0x00, 0x07, [15] = 1)
+#define OUT_ONE  A6(0x20, 0x01, 0x0d, 0xb8, 0x08, 0x00, 0x01, 0x00, [15] = 1)
+/* inside 2001:db8:600:ff00::/56, the configured route inside the links pool; and next to it */
+#define R_IN  A6(0x20, 0x01, 0x0d, 0xb8, 0x06, 0x00, 0xff, 0x42, [15] = 1)
+#define R_OUT A6(0x20, 0x01, 0x0d, 0xb8, 0x06, 0x00, 0xfe, 0x42, [15] = 1)
+
+/* A packet from the core to DST, in a pool's prefix nobody holds: drop_no_route, marked for
+ * an ICMPv6 address unreachable (RFC 4443 3.1 code 3), as it arrived (hop limit kept). */
+static void down_pool_free(const uint8_t *dst)
+{
+	uint8_t in[80];
+	size_t ilen = inner6(in, NET6, dst, 64, sizeof(in));
+	struct rte_mbuf *m = down_frame6(in, ilen);
+	uint32_t nh;
+
+	assert_int_equal(classify(CORE, m), LNS_V_DROP_NO_ROUTE);
+	assert_int_equal(m->hash.usr, LNS_PUNT_WITH_CODE(LNS_PUNT_ICMP6_UNREACH, 3));
+	assert_int_equal(rte_pktmbuf_pkt_len(m), ilen);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), in, ilen);
+	rte_pktmbuf_free(m);
+	assert_int_equal(lns_fib6_lookup(E.rt->fib6, dst, &nh), -ENOENT);
+	assert_true(lns_fib6_in_pool(E.rt->fib6, dst));
+}
+
+/*
+ * The IPv6 pools are routes to nobody (dp/fib6.h): a prefix of the links pool,
+ * of the delegated pool, of a pool of one /56, of each end of a range that is
+ * not one prefix, and of a pool whose prefix is also a configured route's, none
+ * held: dropped and marked for address unreachable, though the default route
+ * (and the tie's /48) would send them back to the core. Next to the odd range
+ * and past the one pool: the default route's, as before.
+ */
+static void test_pool6_free_dropped(void **state)
+{
+	const uint8_t *free6[] = {F_LINK, F_PD, F_ONE, F_ODD1, F_ODD6, F_TIE};
+	const uint8_t *outside[] = {OUT_ODD0, OUT_ODD7, OUT_ONE};
+	struct lns_sess_ctr before = ctr(E.slot_a);
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(free6); i++)
+		down_pool_free(free6[i]);
+	for (unsigned i = 0; i < RTE_DIM(outside); i++) {
+		uint8_t in[80];
+		size_t ilen = inner6(in, NET6, outside[i], 64, sizeof(in));
+		struct rte_mbuf *m = down_frame6(in, ilen);
+
+		check_to_core(m, classify(CORE, m), &core_gw_mac, in, ilen);
+		rte_pktmbuf_free(m);
+		assert_false(lns_fib6_in_pool(E.rt->fib6, outside[i]));
+	}
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+/*
+ * Held prefixes of the pools reach their session, and the session may send from
+ * them; given back, they are the pools' again: dropped, not routed.
+ */
+static void test_pool6_held(void **state)
+{
+	const uint8_t h_b[] = {0x00,       0x02, 101 >> 8, 101 & 0xff, 201 >> 8,
+			       201 & 0xff, 0xff, 0x03,     0x00,       0x57};
+	const uint8_t *dsts[] = {P_LINK_H, P_LINK, P_PD_H, P_PD};
+	uint32_t slot_b = publish6(101, 201, 8, 10, P_LINK, P_PD);
+	struct lns_sess_ctr before = ctr(slot_b);
+	uint64_t down = 0;
+	struct rte_mbuf *m;
+	uint8_t in[90];
+	size_t ilen;
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(dsts); i++) {
+		ilen = inner6(in, NET6, dsts[i], 50, sizeof(in));
+		m = down_frame6(in, ilen);
+		check_to_session(m, classify(CORE, m), 8, 10, in, ilen);
+		rte_pktmbuf_free(m);
+		down += ilen;
+	}
+	ilen = inner6(in, P_PD_H, NET6, 64, sizeof(in));
+	m = up_frame(h_b, sizeof(h_b), in, ilen);
+	check_to_core(m, classify(ACC, m), &core_gw_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, slot_b, 1, ilen, RTE_DIM(dsts), down);
+	/* a free prefix of the pool is nobody's: B may not send from it */
+	ilen = inner6(in, F_LINK, NET6, 64, sizeof(in));
+	m = up_frame(h_b, sizeof(h_b), in, ilen);
+	assert_int_equal(classify(ACC, m), LNS_V_DROP_SPOOFED);
+	rte_pktmbuf_free(m);
+
+	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, P_PD, 56), 0);
+	withdraw6(101, 201, P_LINK, slot_b);
+	down_pool_free(P_LINK_H);
+	down_pool_free(P_PD_H);
+}
+
+/*
+ * Against configured routes, the longest prefix: 2001:db8:600:ff00::/56 inside
+ * the links pool routes (to its gateway, a core host); the pool's prefix next to
+ * it does not.
+ */
+static void test_pool6_route_inside(void **state)
+{
+	uint8_t in[80];
+	size_t ilen = inner6(in, NET6, R_IN, 64, sizeof(in));
+	struct rte_mbuf *m = down_frame6(in, ilen);
+
+	(void)state;
+	check_to_core(m, classify(CORE, m), &core_host_mac, in, ilen);
+	rte_pktmbuf_free(m);
+	assert_false(lns_fib6_in_pool(E.rt->fib6, R_IN));
+	down_pool_free(R_OUT);
+}
+
+/*
+ * A subscriber prefix equal to a pool's block (the one pool's /56) or inside one
+ * is the session's; one holding a pool's block would take its free prefixes:
+ * refused, as one holding a configured route is.
+ */
+static void test_pool6_session_prefixes(void **state)
+{
+	const uint8_t *one = A6(0x20, 0x01, 0x0d, 0xb8, 0x08, 0x00);
+	uint32_t nh;
+
+	(void)state;
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, one, 56, E.slot_a), 0);
+	assert_int_equal(lns_fib6_lookup(E.rt->fib6, F_ONE, &nh), 0);
+	assert_int_equal(nh, LNS_NH_SESSION | E.slot_a);
+	assert_int_equal(lns_fib6_del_session_route(E.rt->fib6, one, 56), 0);
+	quiescent();
+	down_pool_free(F_ONE);
+	/* 2001:db8:800::/48 holds the one pool, 2001:db8:900::/56 the odd pool's four blocks:
+	 * pools only, no configured route in either */
+	assert_int_equal(lns_fib6_add_session_route(E.rt->fib6, one, 48, E.slot_a), -EEXIST);
+	assert_int_equal(lns_fib6_add_session_route(
+				 E.rt->fib6, A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00), 56, E.slot_a),
+			 -EEXIST);
+	/* the delegated pool's free /56 */
+	assert_int_equal(lns_fib6_lookup(E.rt->fib6, F_PD, &nh), -ENOENT);
+}
+
+/* How many prefixes a range takes in the trie: the fewest that cover it. */
+static void test_prefix6_blocks(void **state)
+{
+	const uint8_t *zero = A6(0), *ones = A6(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+	const uint8_t *a1 = A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00, 0x00, 0x01);
+	const uint8_t *z6 = A6(0x20, 0x01, 0x0d, 0xb8, 0x09, 0x00, 0x00, 0x06, 0xff, 0xff, 0xff,
+			       0xff, 0xff, 0xff, 0xff, 0xff);
+
+	(void)state;
+	assert_int_equal(lns_prefix6_blocks(zero, ones), 1); /* ::/0 */
+	assert_int_equal(lns_prefix6_blocks(zero, zero), 1); /* ::/128 */
+	assert_int_equal(lns_prefix6_blocks(ones, ones), 1); /* the last /128 */
+	assert_int_equal(lns_prefix6_blocks(a1, z6), 4);     /* :1::/64 :2::/63 :4::/63 :6::/64 */
+	assert_int_equal(lns_prefix6_blocks(a1, a1), 1);     /* one address */
+	assert_int_equal(lns_prefix6_blocks(A6([15] = 1), ones), 128); /* ::1 to the top */
+	assert_int_equal(lns_prefix6_blocks(ones, zero), 0);           /* backwards: none */
+}
+
 /* ------------------------------------------------------- framed routes */
 
 /* 2001:db8:400::/48 and 2001:db8:500::1, A's framed IPv6 routes, and addresses around them */
@@ -1002,6 +1198,11 @@ int main(void)
 		cmocka_unit_test(test_fib6_refuses),
 		cmocka_unit_test(test_fib6_longest),
 		cmocka_unit_test(test_fib6_table_full),
+		cmocka_unit_test(test_pool6_free_dropped),
+		cmocka_unit_test(test_pool6_held),
+		cmocka_unit_test(test_pool6_route_inside),
+		cmocka_unit_test(test_pool6_session_prefixes),
+		cmocka_unit_test(test_prefix6_blocks),
 		cmocka_unit_test(test_framed_route6),
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_worker_loop_counts),
