@@ -14,6 +14,7 @@
 #include <rte_ip.h>
 
 #include "cp/cp.h"
+#include "dp/fib6.h"
 #include "dp/neigh.h"
 
 static bool in_subnet6(const uint8_t a[16], const uint8_t net[16], unsigned plen)
@@ -46,6 +47,11 @@ int cp_route6(struct lns_cp *cp, const uint8_t dst[16], unsigned *port, uint8_t 
 			}
 		}
 	}
+	/* A pool's prefix nobody holds (subscribers' are found before this is asked): no
+	 * route, as the workers decide (dp/fib6.h), rather than toward the core, whose route
+	 * for the pool would bring it back. */
+	if (rt->fib6 && lns_fib6_in_pool(rt->fib6, dst))
+		return -ENETUNREACH;
 	for (size_t i = 0; i < cfg->n_routes; i++) {
 		const struct lns_route_cfg *r = &cfg->routes[i];
 

@@ -263,6 +263,26 @@ out=$(ip netns exec "$NS_CORE" ping -6 -c 1 -W 2 "$UNHELD6" 2>&1) || true
 printf '%s\n' "$out" >"$T_OUT/ping6-addr-unreach.log"
 assert_match "ping -6 $UNHELD6 (the links pool's, nobody's): Destination unreachable: Address unreachable, from $LNS_CORE6" \
 	"From $LNS_CORE6 icmp_seq=1 Destination unreachable: Address unreachable" "$out"
+# An error lnsd would send to a free prefix of its own pool (here: a Time Exceeded for a packet
+# claiming to come from there) has no route either, in the control lcore too (cp/ip6_out.c):
+# not sent toward the core, whose aggregate would bring it back.
+snap p0 show counters || die "show counters failed"
+ip netns exec "$NS_CORE" "$PY" - "$PE_CORE" "$MAC_LN_CORE" "$UNHELD6" "$UNROUTED6" \
+	>"$T_OUT/scapy-pool6-src.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy-pool6-src.log")"
+	import sys
+	from scapy.all import Ether, IPv6, ICMPv6EchoRequest, sendp, conf
+	conf.verb = 0
+	sendp(Ether(dst=sys.argv[2]) / IPv6(src=sys.argv[3], dst=sys.argv[4], hlim=1) /
+	      ICMPv6EchoRequest(id=7, seq=1), iface=sys.argv[1])
+	EOF
+pdelta() { jdelta "$T_OUT/p0.json" "$T_OUT/p1.json" "$1"; }
+# shellcheck disable=SC2317 # called through wait_for
+pool_src_done() { snap p1 show counters && [ "$(pdelta control.drop_no_route)" -ge 1 ]; }
+wait_for 5 "the control lcore to find no route to $UNHELD6" pool_src_done || true
+assert_eq "control.drop_no_route increase (Time Exceeded to a free pool prefix)" 1 \
+	"$(pdelta control.drop_no_route)"
+assert_eq "control.icmp6_time_exceeded_out + icmp6_unreach_out increase (none sent)" 0 \
+	"$(($(pdelta control.icmp6_time_exceeded_out) + $(pdelta control.icmp6_unreach_out)))"
 ip netns exec "$NS_ACC" "$PY" - "$PE_ACC" "$MAC_LN_ACC" "$peer" "$LNS_ACC4" "$tid" "$sid" \
 	"$SUB" "$UNROUTED4" >"$T_OUT/scapy-unreach.log" 2>&1 <<-'EOF' || die "scapy failed: $(cat "$T_OUT/scapy-unreach.log")"
 	import struct, sys
