@@ -124,6 +124,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 	}
 	m.sess_ctr = lns_heap_used() - m.sess_ctr;
 	rt->handoff = cfg->dataplane.handoff && rt->n_workers > 1;
+	rt->sess_nta = lns_sess_nta(rt->n_slots, rt->n_workers);
 	for (unsigned i = 0; rt->handoff && i < rt->n_workers; i++) {
 		char name[RTE_RING_NAMESIZE];
 

@@ -141,7 +141,8 @@ struct lns_runtime {
 	struct lns_fib6 *fib6;
 	struct lns_sess_ctr *sess_ctr; /* n_workers rows of n_slots */
 	uint32_t n_slots;
-	bool handoff;         /* dataplane.handoff with more than one worker */
+	bool handoff;  /* dataplane.handoff with more than one worker */
+	bool sess_nta; /* the session table outgrows the L3: downstream asks non-temporally */
 	rte_be16_t l2tp_port; /* UDP port of L2TP, network order */
 	struct lns_worker workers[LNS_MAX_WORKERS];
 	unsigned n_workers;
@@ -276,6 +277,9 @@ enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p
 
 /* The control lcore's view: one session slot's counters summed over the workers. */
 void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out);
+/* dp/fwd.c: whether N_SLOTS sessions' entries and counters outgrow half the L3 (then
+ * downstream asks for them non-temporally, keeping the L3 for the FIB and pool words). */
+bool lns_sess_nta(uint32_t n_slots, unsigned n_workers);
 /* The worker owning session (tid, sid) when dataplane.handoff is on: a multiplicative hash,
  * so that one tunnel's sessions spread over all workers. */
 static inline unsigned lns_session_owner(uint16_t tid, uint16_t sid, unsigned n_workers)
