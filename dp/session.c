@@ -227,21 +227,19 @@ static bool subwin_place(struct lns_session_table *t, uint16_t tid, unsigned k)
 	return true;
 }
 
-/* A free slot in sub-window K of TID (which has a base), *SID naming it: from offset FROM
- * to the end, then from the start (session ID 0 is not one). */
+/* A free slot in sub-window K of TID (which has a base), *SID naming it, at an offset in
+ * [FROM, TO) (session ID 0 is not one). */
 static uint32_t subwin_find(struct lns_session_table *t, uint16_t tid, unsigned k, uint32_t from,
-			    uint16_t *sid)
+			    uint32_t to, uint16_t *sid)
 {
-	uint32_t base = t->tun_base[tid * LNS_SESS_SUBWINS + k] - 1, lo = k == 0 ? 1 : 0;
-	uint32_t len = subwin_len(t), slot;
+	uint32_t base = t->tun_base[tid * LNS_SESS_SUBWINS + k] - 1, slot;
 
-	if (lo >= len)
+	if (k == 0 && from == 0)
+		from = 1;
+	to = RTE_MIN(to, subwin_len(t));
+	if (from >= to)
 		return LNS_SESSION_SLOT_NONE;
-	if (from < lo || from >= len)
-		from = lo;
-	slot = find_free(t, (base + from) % t->n_slots, len - from);
-	if (slot == LNS_SESSION_SLOT_NONE && from > lo)
-		slot = find_free(t, (base + lo) % t->n_slots, from - lo);
+	slot = find_free(t, (base + from) % t->n_slots, to - from);
 	if (slot == LNS_SESSION_SLOT_NONE)
 		return slot;
 	*sid = (uint16_t)(k * LNS_SESS_SUBWIN + (slot + t->n_slots - base) % t->n_slots);
@@ -251,33 +249,28 @@ static uint32_t subwin_find(struct lns_session_table *t, uint16_t tid, unsigned 
 uint32_t lns_session_slot_alloc(struct lns_session_table *t, uint16_t tid, uint16_t hint,
 				uint16_t *sid)
 {
-	const uint32_t *base = &t->tun_base[tid * LNS_SESS_SUBWINS];
 	unsigned k0 = hint / LNS_SESS_SUBWIN;
-	uint32_t slot;
+	uint32_t off0 = hint % LNS_SESS_SUBWIN, slot;
 
 	if (tid == 0)
 		return LNS_SESSION_SLOT_NONE;
 	slots_reclaim(t);
-	/* The tunnel's sub-windows from the hint's on, then a new or emptied one. In the
-	 * hint's, from the hint on: IDs go round, and one comes back late after its session
-	 * closed (a LAC may still hold it in a message), as a moving counter would give. */
-	for (unsigned i = 0; i < LNS_SESS_SUBWINS; i++) {
+	/*
+	 * IDs go on from the hint, as a moving counter would give them: the rest of the hint's
+	 * sub-window, then each of the others (a new or emptied one placed where the table is
+	 * freest), and only last the hint's own IDs before it. So a closed session's ID comes
+	 * back after the tunnel has gone through its other IDs, not as soon as its slot is free
+	 * again: a LAC may still hold it in a message (and a packet for it may still be on its
+	 * way), and even a full table has other IDs for the slot, in other sub-windows.
+	 */
+	for (unsigned i = 0; i <= LNS_SESS_SUBWINS; i++) {
 		unsigned k = (k0 + i) % LNS_SESS_SUBWINS;
+		uint32_t from = i == 0 ? off0 : 0;
+		uint32_t to = i == LNS_SESS_SUBWINS ? off0 : LNS_SESS_SUBWIN;
 
-		if (base[k] == 0 || t->sub_used[tid * LNS_SESS_SUBWINS + k] == 0)
-			continue;
-		slot = subwin_find(t, tid, k, i == 0 ? hint % LNS_SESS_SUBWIN : 0, sid);
-		if (slot != LNS_SESSION_SLOT_NONE)
-			return take(t, slot, tid, *sid);
-	}
-	for (unsigned i = 0; i < LNS_SESS_SUBWINS; i++) {
-		unsigned k = (k0 + i) % LNS_SESS_SUBWINS;
-
-		if (t->sub_used[tid * LNS_SESS_SUBWINS + k] > 0)
-			continue;
 		if (!subwin_place(t, tid, k))
-			return LNS_SESSION_SLOT_NONE;
-		slot = subwin_find(t, tid, k, i == 0 ? hint % LNS_SESS_SUBWIN : 0, sid);
+			return LNS_SESSION_SLOT_NONE; /* not a free slot in the table */
+		slot = subwin_find(t, tid, k, from, to, sid);
 		if (slot != LNS_SESSION_SLOT_NONE)
 			return take(t, slot, tid, *sid);
 	}
