@@ -48,7 +48,8 @@
 	X(icmp_frag_needed_out, "ICMP fragmentation needed errors sent (too big, DF set)")         \
 	X(icmp6_time_exceeded_out, "ICMPv6 time exceeded errors sent (hop limit ran out)")         \
 	X(icmp6_too_big_out, "ICMPv6 packet too big errors sent")                                  \
-	X(icmp_unreach_out, "ICMP destination unreachable sent (no route; pool address unheld)")   \
+	X(icmp_unreach_out,                                                                        \
+	  "ICMP destination unreachable sent (no route; unheld; UDP port, to us)")                 \
 	X(icmp6_unreach_out, "ICMPv6 destination unreachable sent (no route; UDP port, to us)")    \
 	X(icmp_err_rate_limited, "ICMP errors not sent: over dataplane.icmp-errors-per-second")    \
 	X(icmp_err_suppressed, "ICMP errors not sent: about an ICMP error, a later fragment, a "   \
@@ -78,7 +79,7 @@ struct cp_neigh {
 	enum cp_neigh_state state;
 	uint64_t updated_ms; /* last confirmation */
 	uint64_t next_probe_ms;
-	unsigned probes; /* unanswered probes in a row */
+	unsigned probes;                      /* unanswered probes in a row */
 	struct rte_mbuf *held[CP_NEIGH_HOLD]; /* frames waiting for the MAC */
 	unsigned n_held;
 };
@@ -96,7 +97,7 @@ struct lns_cp {
 	int metrics_fd;
 	struct cp_conn *conns[LNS_CP_MAX_CONNS];
 	struct cp_neigh neigh[LNS_CP_MAX_NEIGH]; /* few entries: LACs and next hops */
-	unsigned n_neigh_hw;			  /* high-water mark of used slots */
+	unsigned n_neigh_hw;                     /* high-water mark of used slots */
 	struct rte_timer neigh_timer;
 	uint64_t start_ms;
 	struct lns_l2tp l2tp;
@@ -158,8 +159,8 @@ int cp_neigh_hold(struct lns_cp *cp, unsigned port, int family, const void *addr
 
 /* cp/ip_out.c: the control lcore's IPv4 output */
 int cp_route4(struct lns_cp *cp, rte_be32_t dst, unsigned *port, rte_be32_t *nh);
-int cp_udp4_send(struct lns_cp *cp, rte_be32_t src, rte_be32_t dst, uint16_t sport,
-		 uint16_t dport, const void *payload, size_t len);
+int cp_udp4_send(struct lns_cp *cp, rte_be32_t src, rte_be32_t dst, uint16_t sport, uint16_t dport,
+		 const void *payload, size_t len);
 /* A packet (data at its IPv4 header) a worker could not send: resolve and send it. */
 void cp_ip4_forward(struct lns_cp *cp, struct rte_mbuf *m);
 

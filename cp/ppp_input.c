@@ -7,12 +7,15 @@
  */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
 #include "cp/cp.h"
 #include "cp/icmp_err.h"
 #include "cp/ppp.h"
+#include "dp/icmp.h"
+#include "dp/ratelimit.h"
 
 /* LCP Protocol-Reject of a frame of protocol PROTO (RFC 1661 section 5.7). */
 static void proto_reject(struct ppp_session *p, uint16_t proto, const uint8_t *info, size_t len)
@@ -88,6 +91,36 @@ void ppp_session_input(struct ppp_session *p, const uint8_t *f, size_t len)
 	ppp_arm(p);
 }
 
+/* UDP from the subscriber to lnsd's address DST (nothing of lnsd's listens on its side): a
+ * Port Unreachable from that address (RFC 1122 3.2.2.1, what ends a UDP traceroute), under
+ * dataplane.icmp-unreachable, the never-answer rules and the ICMP rate, as IPv6's
+ * (cp/ppp_v6.c). False: not answered, to be counted as unhandled. */
+static bool udp_port_unreachable(struct ppp_session *p, const uint8_t *pkt, size_t tot)
+{
+	struct lns_cp *cp = p->cp;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)pkt;
+	uint8_t out[LNS_ICMP4_ERR_MAX];
+	size_t n;
+
+	if (!cp->rt->cfg->dataplane.icmp_unreachable)
+		return false;
+	if (!lns_icmp4_may_answer(pkt, tot)) {
+		cp->c.icmp_err_suppressed++;
+		return false;
+	}
+	if (!lns_tb_take(&cp->icmp_tb, rte_rdtsc())) {
+		cp->c.icmp_err_rate_limited++;
+		return true;
+	}
+	n = lns_icmp4_error(out, sizeof(out), LNS_ICMP_DEST_UNREACH, LNS_ICMP_PORT_UNREACH, 0,
+			    cp->icmp_ip_id++, ip->dst_addr, pkt, tot);
+	if (n == 0)
+		return false;
+	ppp_send(p, PPP_IP, out, n);
+	cp->c.icmp_unreach_out++;
+	return true;
+}
+
 void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len)
 {
 	struct lns_cp *cp = p->cp;
@@ -102,17 +135,25 @@ void ppp_ip4_local(struct ppp_session *p, const uint8_t *pkt, size_t len)
 		goto drop;
 	ihl = (ip->version_ihl & 0x0f) * 4u;
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (ihl < sizeof(*ip) || tot < ihl + sizeof(*icmp) || tot > len || tot > sizeof(out) ||
-	    ip->src_addr != p->peer_ip.s_addr || ip->next_proto_id != IPPROTO_ICMP ||
-	    (ip->fragment_offset & RTE_BE16(0x3fff)) || rte_raw_cksum(ip, ihl) != 0xffff)
+	if (ihl < sizeof(*ip) || tot < ihl + 8 || tot > len || tot > sizeof(out) ||
+	    ip->src_addr != p->peer_ip.s_addr || (ip->fragment_offset & RTE_BE16(0x3fff)) ||
+	    rte_raw_cksum(ip, ihl) != 0xffff)
 		goto drop;
 	for (unsigned i = 0; i < cp->rt->n_ports; i++)
 		for (unsigned a = 0; a < cp->rt->ports[i].n_v4; a++)
 			ours |= cp->rt->ports[i].v4[a] == ip->dst_addr;
+	if (!ours)
+		goto drop;
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		if (rte_ipv4_udptcp_cksum_verify(ip, pkt + ihl) != 0 ||
+		    !udp_port_unreachable(p, pkt, tot))
+			goto drop;
+		return;
+	}
 	icmp = (struct rte_icmp_hdr *)(out + ihl);
 	memcpy(out, pkt, tot);
-	if (!ours || icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 ||
-	    rte_raw_cksum(icmp, tot - ihl) != 0xffff)
+	if (ip->next_proto_id != IPPROTO_ICMP || icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
+	    icmp->icmp_code != 0 || rte_raw_cksum(icmp, tot - ihl) != 0xffff)
 		goto drop;
 	cp->c.icmp_echo_in++;
 	lns_icmp4_echo_reply(rip, ihl, tot);

@@ -16,6 +16,7 @@
 #define LNS_ICMP_DEST_UNREACH    3
 #define LNS_ICMP_NET_UNREACH     0 /* codes of LNS_ICMP_DEST_UNREACH: no route */
 #define LNS_ICMP_HOST_UNREACH    1 /* the network is known, the host is not there */
+#define LNS_ICMP_PORT_UNREACH    3 /* nothing listens on the port */
 #define LNS_ICMP_FRAG_NEEDED     4
 #define LNS_ICMP_TIME_EXCEEDED   11
 #define LNS_ICMP_EXC_TTL         0 /* code of LNS_ICMP_TIME_EXCEEDED: in transit */

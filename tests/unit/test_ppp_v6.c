@@ -502,6 +502,92 @@ static void udp_to_our_global(void **state)
 	assert_int_equal(E->cp->ppp_c.ip6_drop, 3);
 }
 
+/* An IPv4 packet from PEER4 to DST with L4 (its checksum at CKSUM_OFF set, spoiled if BAD),
+ * through PPP as the workers punt it (cp/ppp_input.c); the packet in PKT, its length back. */
+/* (not RTE_IPV4: it shifts an int, undefined past 127 for UBSan) */
+#define A4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define PEER4          A4(100, 64, 0, 9)
+static size_t send_ip4(struct ppp_session *p, uint32_t dst, uint8_t proto, const uint8_t *l4,
+		       size_t l4len, size_t cksum_off, bool bad, uint8_t *pkt)
+{
+	struct rte_ipv4_hdr ip = {
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.time_to_live = 64,
+		.next_proto_id = proto,
+		.src_addr = rte_cpu_to_be_32(PEER4),
+		.dst_addr = rte_cpu_to_be_32(dst),
+	};
+	uint8_t frame[4 + 20 + 256] = {0xff, 0x03, 0x00, 0x21};
+	uint16_t c;
+
+	ip.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(ip) + l4len));
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	memcpy(pkt, &ip, sizeof(ip));
+	memcpy(pkt + sizeof(ip), l4, l4len);
+	pkt[sizeof(ip) + cksum_off] = pkt[sizeof(ip) + cksum_off + 1] = 0;
+	c = rte_ipv4_udptcp_cksum(&ip, pkt + sizeof(ip));
+	memcpy(pkt + sizeof(ip) + cksum_off, &c, 2);
+	if (bad)
+		pkt[sizeof(ip) + cksum_off] ^= 1;
+	memcpy(frame + 4, pkt, sizeof(ip) + l4len);
+	h_input(p, frame, 4 + sizeof(ip) + l4len);
+	return sizeof(ip) + l4len;
+}
+
+/*
+ * IPv4 the same as IPv6 (cp/ppp_input.c): UDP from a forwarding subscriber to one of lnsd's
+ * addresses draws a Port Unreachable (type 3 code 3) from that address, quoting the datagram,
+ * within the ICMP rate; none with a bad UDP checksum, from another source, or with
+ * dataplane.icmp-unreachable off.
+ */
+static void udp4_to_our_address(void **state)
+{
+	struct ppp_session *p;
+	uint8_t ra[256], pkt[128];
+	uint8_t udp[20] = {0x82, 0x9a, 0x82, 0x9b, 0, 20, 0, 0, 'l', 'n', 's'};
+	const struct h_frame *f;
+	struct rte_ipv4_hdr ip;
+	size_t n;
+
+	(void)state;
+	p = v6_open(CFG6(""));
+	take_icmp6(p, ALL_NODES, ra);
+	p->peer_ip.s_addr = rte_cpu_to_be_32(PEER4); /* IPCP's, as if open */
+	p->ls->forwarding = true;
+	lns_tb_init(&E->cp->icmp_tb, 1, 1, 1000, UINT64_MAX); /* one token, never refilled */
+	n = send_ip4(p, A4(198, 51, 100, 1), IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	f = h_take(E, PPP_IP, 0);
+	assert_non_null(f);
+	assert_int_equal(f->len, 20 + 8 + n);
+	memcpy(&ip, f->data, sizeof(ip));
+	assert_int_equal(rte_ipv4_cksum(&ip), 0); /* a header with its checksum sums to zero */
+	assert_int_equal(ip.next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(ip.src_addr, rte_cpu_to_be_32(A4(198, 51, 100, 1)));
+	assert_int_equal(ip.dst_addr, rte_cpu_to_be_32(PEER4));
+	assert_int_equal(f->data[20], LNS_ICMP_DEST_UNREACH);
+	assert_int_equal(f->data[21], LNS_ICMP_PORT_UNREACH);
+	assert_int_equal(rte_raw_cksum(f->data + 20, f->len - 20), 0xffff);
+	assert_memory_equal(f->data + 28, pkt, n);
+	assert_int_equal(E->cp->c.icmp_unreach_out, 1);
+	/* bad UDP checksum; not the subscriber's source: dropped, no token taken */
+	send_ip4(p, A4(198, 51, 100, 1), IPPROTO_UDP, udp, sizeof(udp), 6, true, pkt);
+	p->peer_ip.s_addr = rte_cpu_to_be_32(PEER4 + 1);
+	send_ip4(p, A4(198, 51, 100, 1), IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	p->peer_ip.s_addr = rte_cpu_to_be_32(PEER4);
+	assert_int_equal(h_count(E, PPP_IP, 0), 0);
+	assert_int_equal(E->cp->c.icmp_err_rate_limited, 0);
+	/* out of tokens: counted, not sent */
+	send_ip4(p, A4(192, 0, 2, 1), IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	assert_int_equal(h_count(E, PPP_IP, 0), 0);
+	assert_int_equal(E->cp->c.icmp_err_rate_limited, 1);
+	/* switched off */
+	lns_tb_init(&E->cp->icmp_tb, 1, 1, 1000, UINT64_MAX);
+	E->cfg->dataplane.icmp_unreachable = false;
+	send_ip4(p, A4(198, 51, 100, 1), IPPROTO_UDP, udp, sizeof(udp), 6, false, pkt);
+	assert_int_equal(h_count(E, PPP_IP, 0), 0);
+	assert_int_equal(E->cp->c.icmp_unreach_out, 1);
+}
+
 /* IPv6CP closes: the prefixes leave the workers and go back to their pools, no more RAs. */
 static void down_gives_back(void **state)
 {
@@ -606,6 +692,7 @@ int main(void)
 		T(echo_to_our_link_local),
 		T(echo_to_our_global),
 		T(udp_to_our_global),
+		T(udp4_to_our_address),
 		T(down_gives_back),
 		T(backend_prefixes),
 		T(pool_exhausted),
