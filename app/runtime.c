@@ -105,7 +105,7 @@ int lns_runtime_init(struct lns_runtime *rt, const struct lns_config *cfg, unsig
 		return -EINVAL;
 	}
 	rt->n_slots = lns_session_slots_for(cfg->l2tp.max_sessions, LNS_NH_MAX_SLOTS + 1);
-	rt->sessions = lns_session_table_create("lns_sessions", rt->n_slots, rt->qsbr);
+	rt->sessions = lns_session_table_create(rt->n_slots, rt->qsbr);
 	if (rt->sessions == NULL) {
 		LNS_LOG(ERR, app, "session table of %u: out of memory (raise eal.memory-mb?)",
 			rt->n_slots);

@@ -118,14 +118,7 @@ static int fwd_begin(struct ppp_session *p)
 
 	if (s->forwarding)
 		return publish(p, LNS_SESS_FORWARD) == 0 ? 0 : -1;
-	if (s->slot == LNS_SESSION_SLOT_NONE) {
-		s->slot = lns_session_slot_take(p->cp->rt->sessions, s->t->tid, s->sid);
-		if (s->slot == LNS_SESSION_SLOT_NONE) {
-			ppp_kill(p, L2TP_CDN_NO_FACILITIES_TEMP, L2TP_GERR_NO_RESOURCES, 0, 0, 0,
-				 "no forwarding slot left");
-			return -1;
-		}
-	}
+	/* The slot is the session's since its ICRQ (its session ID names it). */
 	ret = publish(p, LNS_SESS_FORWARD);
 	if (ret < 0) {
 		LNS_LOG(ERR, cp, "session %u/%u: cannot hand it to the workers: %s", s->t->tid,

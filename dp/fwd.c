@@ -511,7 +511,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 	}
 	/* 3: the route (downstream): an entry and a counter row, from DRAM at a million
 	 * sessions, so as far ahead of their use as can be. (Upstream asked for its entry
-	 * in 1.) */
+	 * in 2.) */
 	for (uint16_t k = 0; k < n_fast; k++) {
 		struct lns_pctx *c = &x[fast[k]];
 

@@ -34,6 +34,8 @@
 /* Sub-windows are placed on blocks of slots, where the most are free. */
 #define BLOCK LNS_SESS_SUBWIN
 
+/* The free slots' bitmap, by hand: rte_bitmap scans the whole map from a position of its
+ * own, where allocation wants the first free slot in a given range (find_free). */
 static inline void bm_set(uint64_t *bm, uint32_t i)
 {
 	bm[i / 64] |= 1ULL << (i % 64);
@@ -47,12 +49,10 @@ static inline bool bm_test(const uint64_t *bm, uint32_t i)
 	return (bm[i / 64] >> (i % 64)) & 1;
 }
 
-struct lns_session_table *lns_session_table_create(const char *name, unsigned entries,
-						   struct rte_rcu_qsbr *qsbr)
+struct lns_session_table *lns_session_table_create(unsigned entries, struct rte_rcu_qsbr *qsbr)
 {
 	struct lns_session_table *t;
 
-	RTE_SET_USED(name);
 	if (entries == 0 || entries >= UINT32_MAX)
 		return NULL;
 	t = rte_zmalloc("sessions", sizeof(*t), RTE_CACHE_LINE_SIZE);
@@ -172,7 +172,7 @@ static uint32_t find_free(const struct lns_session_table *t, uint32_t from, uint
 }
 
 /* Move released slots whose grace period is over back to the free ones (oldest first). */
-static void slots_reclaim(struct lns_session_table *t)
+void lns_session_reclaim(struct lns_session_table *t)
 {
 	while (t->pend_len > 0) {
 		struct pending_slot *ps = &t->pending[t->pend_head];
@@ -185,11 +185,6 @@ static void slots_reclaim(struct lns_session_table *t)
 		t->pend_head = (t->pend_head + 1) % t->n_slots;
 		t->pend_len--;
 	}
-}
-
-void lns_session_reclaim(struct lns_session_table *t)
-{
-	slots_reclaim(t);
 }
 
 /* SLOT (free) is taken by session (TID, SID). */
@@ -254,7 +249,7 @@ uint32_t lns_session_slot_alloc(struct lns_session_table *t, uint16_t tid, uint1
 
 	if (tid == 0)
 		return LNS_SESSION_SLOT_NONE;
-	slots_reclaim(t);
+	lns_session_reclaim(t);
 	/*
 	 * IDs go on from the hint, as a moving counter would give them: the rest of the hint's
 	 * sub-window, then each of the others (a new or emptied one placed where the table is
@@ -288,7 +283,7 @@ uint32_t lns_session_slot_take(struct lns_session_table *t, uint16_t tid, uint16
 	if (slot == LNS_SESSION_SLOT_NONE)
 		return slot;
 	if (!bm_test(t->free_bm, slot))
-		slots_reclaim(t);
+		lns_session_reclaim(t);
 	if (!bm_test(t->free_bm, slot))
 		return LNS_SESSION_SLOT_NONE;
 	return take(t, slot, tid, sid);

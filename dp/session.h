@@ -128,8 +128,7 @@ static inline uint32_t lns_session_slots_for(uint32_t max_sessions, uint32_t lim
 	return (uint32_t)(n < limit ? n : limit);
 }
 
-struct lns_session_table *lns_session_table_create(const char *name, unsigned entries,
-						   struct rte_rcu_qsbr *qsbr);
+struct lns_session_table *lns_session_table_create(unsigned entries, struct rte_rcu_qsbr *qsbr);
 void lns_session_table_free(struct lns_session_table *t);
 /* Start-up: the VLAN of port index PORT, -1 untagged (for the prebuilt headers). */
 void lns_session_table_set_port(struct lns_session_table *t, unsigned port, int vlan);
