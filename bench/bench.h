@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lns_bench: the worker's real code (dp/) on two net_ring ports, fed with
- * prebuilt packets by the main lcore. Everything runs in one process: the
- * main lcore is the traffic generator and the judge, the one worker lcore
- * runs either lns_worker_main() itself or an I/O-only loop (the floor).
+ * prebuilt packets. Everything runs in one process: each of the workers
+ * measured has a generator and judge that takes turns with it on its lcore
+ * (lns_bench.c: lanes), the worker running either lns_worker_main() itself or
+ * an I/O-only loop (the floor).
  */
 #ifndef LNS_BENCH_H
 #define LNS_BENCH_H
@@ -18,9 +19,9 @@
 #include "config/config.h"
 #include "dp/dp.h"
 
-#define BENCH_PORTS     2    /* 0: access (LACs), 1: core */
-#define BENCH_QUEUES    2    /* per port: the worker's queue and the control lcore's */
-#define BENCH_RING_SIZE 8192 /* each port queue's ring; holds a whole round */
+#define BENCH_PORTS     2                     /* 0: access (LACs), 1: core */
+#define BENCH_QUEUES    (LNS_MAX_WORKERS + 1) /* per port at most: one a worker, the control's */
+#define BENCH_RING_SIZE 8192                  /* each port queue's ring; holds a whole round */
 #define BENCH_ROUND_MAX 4096
 
 /* Addresses of the benchmark's network (bench/bench.yaml has the ports' own). */
@@ -44,6 +45,7 @@ struct bench_env {
 	struct lns_runtime *rt;
 	struct rte_ring *rxr[BENCH_PORTS][BENCH_QUEUES]; /* what the ports receive */
 	struct rte_ring *txr[BENCH_PORTS][BENCH_QUEUES]; /* what the ports send */
+	unsigned nq; /* queues per port: queue w is worker w's, the last the control lcore's */
 	struct rte_ether_addr acc_router_mac, core_router_mac;
 	uint32_t n_sess;
 	uint32_t spt;     /* sessions per tunnel */

@@ -8,7 +8,7 @@
  *             [--sizes 64,512,1400] [--scenarios plain,up,down]
  *             [--window-ms 200] [--warmup-ms 40] [--reps 3] [--round 1024]
  *             [--spt 1000] [--fib api|direct|auto] [--remote] [--json FILE]
- *             [--perf-ctl FIFO]
+ *             [--perf-ctl FIFO] [--workers 1,2,...]
  *
  * The worker code is dp/'s, unchanged: lns_worker_main() on the runtime
  * lnsd would build, or, for the I/O floor, io_main() below: testpmd's io
@@ -31,6 +31,14 @@
  * shutdown does). The frames arrive warm in this core's cache, as a NIC
  * writing into the last-level cache would deliver them. --remote: the loop
  * runs on the worker lcore, as in lnsd, fed across cores.
+ *
+ * --workers 1,2,...: each count in turn, that many workers at once, each with
+ * its generator inline on its own lcore (a lane: lane 0 on the main lcore,
+ * lane w on worker w's), in step round by round; upstream, lane w of n gets
+ * the tunnels t with t mod n = w, as RSS on the outer header would give them.
+ * The runtime has as many workers as EAL lcores but the main one, as lnsd
+ * does; worker 0's own lcore stays idle (lane 0 runs on the main one), so
+ * `--lcores 0@0,1@0,2@1,...` puts one lane on each CPU.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -61,30 +69,32 @@ struct opts {
 	uint32_t sessions, spt, round, reps;
 	double window_ms, warmup_ms;
 	unsigned sizes[8], n_sizes;
-	int fib;              /* 0 api, 1 direct, -1 auto */
-	bool remote;          /* the worker loop on its own lcore, fed across cores */
-	const char *perf_ctl; /* perf record --control=fifo:FILE: sample only the scenarios */
-	unsigned scen_mask;   /* which of enum bench_scen */
+	int fib;                    /* 0 api, 1 direct, -1 auto */
+	bool remote;                /* the worker loop on its own lcore, fed across cores */
+	const char *perf_ctl;       /* perf record --control=fifo:FILE: sample only the scenarios */
+	unsigned scen_mask;         /* which of enum bench_scen */
+	unsigned scale[8], n_scale; /* --workers: how many workers at once, each in turn */
 };
 
+struct crew;
+
 /*
- * Written by the worker inside rte_eth_rx_burst(); read by the main lcore.
- * The main lcore arms a round by setting want, got = 0, then seq + 1; the
- * worker answers by setting fired = seq. Until then neither touches the
- * other's line.
+ * Written by the worker inside rte_eth_rx_burst(); read by its lane. The lane
+ * arms a round by setting want, got = 0, then seq + 1; the worker answers by
+ * setting fired = seq. Until then neither touches the other's line.
  */
 struct probe {
-	uint32_t seq, want, got; /* main arms; the worker counts per burst */
+	uint32_t seq, want, got; /* the lane arms; the worker counts per burst */
 	uint64_t t_first;
-	volatile bool *stop; /* inline mode: the loop to end once the round is done */
-	volatile uint32_t fired __rte_cache_aligned; /* the line the main lcore polls */
+	struct crew *crew; /* inline: the crew whose loops end once every lane's round is done */
+	volatile uint32_t fired __rte_cache_aligned; /* the line the lane polls */
 	uint64_t t_end;
 } __rte_cache_aligned;
 
 /* The I/O floor: testpmd's io engine (app/test-pmd/iofwd.c) on lns's queues. */
 struct io_ctx {
 	struct lns_worker *w;
-	volatile bool stop;
+	volatile bool *stop;
 	uint64_t rx, tx, dropped;
 } __rte_cache_aligned;
 
@@ -96,17 +106,51 @@ struct stats {
 	uint64_t rounds, pkts;
 };
 
-struct bench {
-	struct bench_env env;
-	struct opts o;
-	struct probe probe[BENCH_PORTS];
+/*
+ * Several workers at once: what their lanes share for a measurement. Rounds
+ * go in step (every lane generates its round, all loops run together, every
+ * lane checks its own), so that the workers contend for the caches, the
+ * memory and the tables as they would in lnsd; each lane's probe times its
+ * own worker. The last round done ends every loop (*stop). A spinning
+ * barrier by hand: EAL has none, and pthread's would put a lane to sleep
+ * between rounds on a machine where each lane has its own CPU.
+ */
+struct crew {
+	unsigned n;                           /* lanes taking part */
+	uint32_t arrived __rte_cache_aligned; /* at the barrier, this generation */
+	volatile uint32_t gen;
+	volatile uint32_t done __rte_cache_aligned; /* lanes whose round is done */
+	volatile bool *stop;                        /* the loops' */
+	volatile bool io_stop;                      /* the I/O loops' own */
+	volatile bool more, abort;
+	uint64_t end;
+};
+
+/* One worker and the generator that takes turns with it on its lcore. */
+struct lane {
+	struct bench *b;
+	struct crew *crew;
+	unsigned idx; /* the worker: rt->workers[idx], its queues idx */
 	struct io_ctx io;
 	struct rte_mbuf **mb;
 	uint32_t *sidx, *rnd; /* per mbuf of the round: session, random destination */
-	uint32_t *perm;       /* sessions in random order */
+	uint32_t *perm;       /* sessions in random order, a permutation of its own */
 	uint32_t cur, rng;
 	double *samples;
 	size_t n_samples, max_samples;
+	/* the measurement in hand */
+	const struct bench_tmpl *t;
+	enum path path;
+	int ret;
+} __rte_cache_aligned;
+
+struct bench {
+	struct bench_env env;
+	struct opts o;
+	struct probe probe[BENCH_PORTS][LNS_MAX_WORKERS];
+	struct lane lane[LNS_MAX_WORKERS];
+	struct crew crew;
+	unsigned n_lanes; /* lanes there are: the runtime's workers */
 	double hz;
 	FILE *js;
 };
@@ -139,10 +183,12 @@ static uint16_t probe_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, 
 			p->t_first = rte_rdtsc();
 		p->got += nb;
 	} else if (p->got >= p->want && p->got) {
+		struct crew *c = p->crew;
+
 		p->t_end = rte_rdtsc();
 		__atomic_store_n(&p->fired, seq, __ATOMIC_RELEASE);
-		if (p->stop)
-			*p->stop = true;
+		if (c && __atomic_add_fetch(&c->done, 1, __ATOMIC_ACQ_REL) == c->n)
+			*c->stop = true;
 	}
 	return nb;
 }
@@ -155,7 +201,7 @@ static int io_main(void *arg)
 	unsigned burst = RTE_MIN(rt->cfg->dataplane.burst, 256u);
 	struct rte_mbuf *pkts[256];
 
-	while (!x->stop) {
+	while (!*x->stop) {
 		for (unsigned i = 0; i < w->n_rxq; i++) {
 			const struct lns_rxq *q = &w->rxq[i];
 			uint16_t n, sent;
@@ -185,80 +231,72 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void summarise(struct bench *b, struct stats *st)
+/* Statistics of N rounds' cycles per packet in S (sorted here), K packets a round. */
+static void summarise(double *s, size_t n, uint32_t k, struct stats *st)
 {
 	double sum = 0;
-	size_t n = b->n_samples;
 
 	memset(st, 0, sizeof(*st));
 	if (n == 0)
 		return;
-	qsort(b->samples, n, sizeof(double), cmp_double);
+	qsort(s, n, sizeof(double), cmp_double);
 	for (size_t i = 0; i < n; i++)
-		sum += b->samples[i];
-	st->median = n % 2 ? b->samples[n / 2] : (b->samples[n / 2 - 1] + b->samples[n / 2]) / 2;
+		sum += s[i];
+	st->median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 	st->mean = sum / (double)n;
-	st->min = b->samples[0];
-	st->p90 = b->samples[(size_t)((double)(n - 1) * 0.9)];
+	st->min = s[0];
+	st->p90 = s[(size_t)((double)(n - 1) * 0.9)];
 	st->rounds = n;
-	st->pkts = n * b->o.round;
+	st->pkts = n * k;
 }
 
-/* Inline mode: run the loop here until the probe stops it at the round's end. */
-static void run_inline(struct bench *b, enum path path, struct probe *p)
+/* Wait until every lane of C is here; -1 when one gave up (or after 5 s). */
+static int crew_wait(struct crew *c, double hz)
 {
-	struct lns_runtime *rt = b->env.rt;
+	uint32_t gen = c->gen;
+	uint64_t deadline;
 
-	if (path == P_LNS) {
-		rt->stop = false;
-		p->stop = &rt->stop;
-		lns_worker_main(&rt->workers[0]);
-	} else {
-		b->io.w = &rt->workers[0];
-		b->io.stop = false;
-		p->stop = &b->io.stop;
-		io_main(&b->io);
+	if (__atomic_add_fetch(&c->arrived, 1, __ATOMIC_ACQ_REL) == c->n) {
+		c->arrived = 0;
+		__atomic_store_n(&c->gen, gen + 1, __ATOMIC_RELEASE);
+		return c->abort ? -1 : 0;
 	}
-	p->stop = NULL;
-}
-
-static int launch(struct bench *b, enum path path)
-{
-	struct lns_runtime *rt = b->env.rt;
-	struct lns_worker *w = &rt->workers[0];
-
-	if (!b->o.remote)
-		return 0;
-	if (path == P_LNS) {
-		rt->stop = false;
-		return rte_eal_remote_launch(lns_worker_main, w, w->lcore);
+	deadline = rte_rdtsc() + (uint64_t)(5 * hz);
+	while (__atomic_load_n(&c->gen, __ATOMIC_ACQUIRE) == gen) {
+		if (c->abort)
+			return -1;
+		if (rte_rdtsc() > deadline) {
+			c->abort = true;
+			*c->stop = true;
+			fprintf(stderr, "lns_bench: a lane did not come to the barrier in 5 s\n");
+			return -1;
+		}
+		rte_pause();
 	}
-	b->io.w = w;
-	b->io.stop = false;
-	return rte_eal_remote_launch(io_main, &b->io, w->lcore);
+	return c->abort ? -1 : 0;
 }
 
-static void stop(struct bench *b, enum path path)
+/* Lane L gives up: the others' loops end, and they leave at their next barrier. */
+static int lane_fail(struct lane *l)
 {
-	struct lns_runtime *rt = b->env.rt;
-
-	if (!b->o.remote)
-		return;
-	if (path == P_LNS)
-		rt->stop = true;
-	else
-		b->io.stop = true;
-	rte_eal_wait_lcore(rt->workers[0].lcore);
+	l->crew->abort = true;
+	*l->crew->stop = true;
+	return -1;
 }
 
-/* Anything left on a ring after a round is a packet that went the wrong way. */
-static unsigned strays(struct bench *b)
+/* Anything left on lane L's rings after a round is a packet that went the wrong way (lane 0
+ * also looks at the control lcore's queues and the punt ring). */
+static unsigned strays(const struct lane *l)
 {
-	unsigned n = rte_ring_count(b->env.rt->punt);
+	const struct bench_env *e = &l->b->env;
+	unsigned n = l->idx == 0 ? rte_ring_count(e->rt->punt) : 0;
 
-	for (unsigned p = 0; p < BENCH_PORTS; p++)
-		for (unsigned q = 0; q < BENCH_QUEUES; q++)
-			n += rte_ring_count(b->env.txr[p][q]) + rte_ring_count(b->env.rxr[p][q]);
+	for (unsigned p = 0; p < BENCH_PORTS; p++) {
+		n += rte_ring_count(e->txr[p][l->idx]) + rte_ring_count(e->rxr[p][l->idx]);
+		if (l->idx == 0)
+			n += rte_ring_count(e->txr[p][e->nq - 1]) +
+			     rte_ring_count(e->rxr[p][e->nq - 1]);
+	}
 	return n;
 }
 
@@ -266,7 +304,7 @@ static void where(struct bench *b)
 {
 	fprintf(stderr, "lns_bench: punt ring %u", rte_ring_count(b->env.rt->punt));
 	for (unsigned p = 0; p < BENCH_PORTS; p++)
-		for (unsigned q = 0; q < BENCH_QUEUES; q++)
+		for (unsigned q = 0; q < b->env.nq; q++)
 			fprintf(stderr, ", port %u queue %u: RX %u TX %u", p, q,
 				rte_ring_count(b->env.rxr[p][q]), rte_ring_count(b->env.txr[p][q]));
 	fprintf(stderr, "\n");
@@ -275,18 +313,16 @@ static void where(struct bench *b)
 static void drain(struct bench *b)
 {
 	struct rte_mbuf *m = NULL;
-	struct rte_ring *r[2 * BENCH_PORTS * BENCH_QUEUES + 1];
-	unsigned n = 0;
 
 	for (unsigned p = 0; p < BENCH_PORTS; p++)
-		for (unsigned q = 0; q < BENCH_QUEUES; q++) {
-			r[n++] = b->env.txr[p][q];
-			r[n++] = b->env.rxr[p][q];
+		for (unsigned q = 0; q < b->env.nq; q++) {
+			while (rte_ring_dequeue(b->env.txr[p][q], (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			while (rte_ring_dequeue(b->env.rxr[p][q], (void **)&m) == 0)
+				rte_pktmbuf_free(m);
 		}
-	r[n++] = b->env.rt->punt;
-	for (unsigned i = 0; i < n; i++)
-		while (rte_ring_dequeue(r[i], (void **)&m) == 0)
-			rte_pktmbuf_free(m);
+	while (rte_ring_dequeue(b->env.rt->punt, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
 }
 
 /* Worker counters that say a packet did not go the benchmarked way. */
@@ -303,105 +339,224 @@ static const char *bad_counter(const struct lns_worker_counters *a,
 	return NULL;
 }
 
-/*
- * Rounds for ms milliseconds. Returns 0, or -1 with a message printed.
- * record: keep each round's cycles per packet; verify: check every packet.
- */
-static int rounds(struct bench *b, const struct bench_tmpl *t, enum path path, double ms,
-		  bool record, bool verify)
+/* The next session of lane L's round. Upstream, a tunnel lands on one queue (a NIC's RSS
+ * hashes the outer header: the LAC's address), so lane l of n takes the tunnels t with
+ * t mod n = l; downstream and plain, any session can come to any worker. */
+static uint32_t lane_next(struct lane *l)
 {
-	struct bench_env *e = &b->env;
-	struct probe *p = &b->probe[t->in_port];
-	struct rte_ring *in = e->rxr[t->in_port][0], *out = e->txr[t->out_port][0];
-	uint32_t k = b->o.round;
-	uint64_t end = rte_rdtsc() + (uint64_t)(ms * b->hz / 1000.0);
+	const struct bench_env *e = &l->b->env;
+	unsigned n = l->crew->n;
 
-	do {
+	for (;;) {
+		uint32_t i = l->perm[l->cur];
+
+		if (++l->cur == e->n_sess)
+			l->cur = 0;
+		if (n == 1 || l->t->scen != SC_UP || bench_tunnel(e, i) % n == l->idx)
+			return i;
+	}
+}
+
+/*
+ * Lane L's rounds until the crew's end; record: keep each round's cycles per packet; verify:
+ * check every packet. 0, or -1 with a message printed.
+ */
+static int lane_rounds(struct lane *l, bool record, bool verify)
+{
+	struct bench *b = l->b;
+	struct bench_env *e = &b->env;
+	struct crew *c = l->crew;
+	const struct bench_tmpl *t = l->t;
+	struct probe *p = &b->probe[t->in_port][l->idx];
+	struct rte_ring *in = e->rxr[t->in_port][l->idx], *out = e->txr[t->out_port][l->idx];
+	struct lns_runtime *rt = e->rt;
+	uint32_t k = b->o.round;
+
+	for (;;) {
 		uint64_t deadline;
 		uint32_t seq;
 		unsigned n;
 
+		if (l->idx == 0)
+			c->more = rte_rdtsc() < c->end;
+		if (crew_wait(c, b->hz) < 0)
+			return -1;
+		if (!c->more) /* every lane has read it before lane 0 may write it again */
+			return crew_wait(c, b->hz);
 		for (uint32_t j = 0; j < k; j++) {
-			uint32_t i = b->perm[b->cur];
+			uint32_t i = lane_next(l);
 
-			if (++b->cur == e->n_sess)
-				b->cur = 0;
-			b->sidx[j] = i;
-			b->rnd[j] = xorshift(&b->rng);
-			bench_pkt_restore(e, t, b->mb[j], i, b->rnd[j]);
+			l->sidx[j] = i;
+			l->rnd[j] = xorshift(&l->rng);
+			bench_pkt_restore(e, t, l->mb[j], i, l->rnd[j]);
 		}
 		p->want = k;
 		p->got = 0;
+		p->crew = b->o.remote ? NULL : c;
 		seq = p->seq + 1;
 		__atomic_store_n(&p->seq, seq, __ATOMIC_RELEASE);
-		if (rte_ring_sp_enqueue_bulk(in, (void **)b->mb, k, NULL) != k) {
+		if (rte_ring_sp_enqueue_bulk(in, (void **)l->mb, k, NULL) != k) {
 			fprintf(stderr, "lns_bench: RX ring full\n");
-			return -1;
+			return lane_fail(l);
 		}
-		if (!b->o.remote)
-			run_inline(b, path, p);
+		if (crew_wait(c, b->hz) < 0)
+			return -1;
+		if (!b->o.remote) {
+			/* Inline: the loop runs here until the last lane's round is done. */
+			if (l->path == P_LNS)
+				lns_worker_main(&rt->workers[l->idx]);
+			else
+				io_main(&l->io);
+		}
 		deadline = rte_rdtsc() + (uint64_t)(5 * b->hz);
 		while (__atomic_load_n(&p->fired, __ATOMIC_ACQUIRE) != seq) {
 			rte_pause();
 			if (rte_rdtsc() > deadline) {
 				fprintf(stderr,
-					"lns_bench: the worker did not finish a round in 5 s\n");
-				return -1;
+					"lns_bench: worker %u did not finish a round in 5 s\n",
+					l->idx);
+				return lane_fail(l);
 			}
 		}
-		if (record && b->n_samples < b->max_samples)
-			b->samples[b->n_samples++] = (double)(p->t_end - p->t_first) / k;
-		n = rte_ring_sc_dequeue_bulk(out, (void **)b->mb, k, NULL);
-		if (n != k || strays(b) != 0) {
-			fprintf(stderr,
-				"lns_bench: %s/%u: %u of %u packets on the expected TX ring, %u "
-				"elsewhere\n",
-				bench_scen_name[t->scen], t->size, n, k, strays(b));
-			where(b);
+		/* Every loop is out: the next round's may start once every lane is ready. */
+		if (crew_wait(c, b->hz) < 0)
 			return -1;
+		if (l->idx == 0 && !b->o.remote) {
+			*c->stop = false;
+			c->done = 0;
+		}
+		if (record && l->n_samples < l->max_samples)
+			l->samples[l->n_samples++] = (double)(p->t_end - p->t_first) / k;
+		n = rte_ring_sc_dequeue_bulk(out, (void **)l->mb, k, NULL);
+		if (n != k || strays(l) != 0) {
+			fprintf(stderr,
+				"lns_bench: %s/%u: worker %u: %u of %u packets on the expected TX "
+				"ring, %u elsewhere\n",
+				bench_scen_name[t->scen], t->size, l->idx, n, k, strays(l));
+			where(b);
+			return lane_fail(l);
 		}
 		for (uint32_t j = 0; verify && j < k; j++) {
-			const char *why = bench_pkt_check(e, t, b->mb[j], b->sidx[j], b->rnd[j]);
+			const char *why = bench_pkt_check(e, t, l->mb[j], l->sidx[j], l->rnd[j]);
 
 			if (why) {
-				fprintf(stderr, "lns_bench: %s/%u: session %u: wrong %s\n",
-					bench_scen_name[t->scen], t->size, b->sidx[j], why);
-				return -1;
+				fprintf(stderr,
+					"lns_bench: %s/%u: worker %u: session %u: wrong %s\n",
+					bench_scen_name[t->scen], t->size, l->idx, l->sidx[j], why);
+				return lane_fail(l);
 			}
 		}
-	} while (rte_rdtsc() < end);
-	return 0;
+	}
 }
 
-static int measure(struct bench *b, const struct bench_tmpl *t, enum path path, struct stats *st)
+/* A lane's measurement: warm-up rounds, checked, then the window, recorded. */
+static int lane_main(void *arg)
 {
-	struct lns_worker *w = &b->env.rt->workers[0];
-	struct lns_worker_counters c0 = w->c, c1;
-	const char *bad;
-	uint64_t by = 0;
-	int ret;
+	struct lane *l = arg;
+	struct bench *b = l->b;
+	struct crew *c = l->crew;
 
-	if (launch(b, path) != 0) {
-		fprintf(stderr, "lns_bench: cannot launch the worker lcore\n");
-		return -1;
-	}
-	b->n_samples = 0;
+	l->n_samples = 0;
+	if (l->idx == 0)
+		c->end = rte_rdtsc() + (uint64_t)(b->o.warmup_ms * b->hz / 1000.0);
 	/* The I/O loop leaves packets as they came: only lns's output is checked. */
-	ret = rounds(b, t, path, b->o.warmup_ms, false, path == P_LNS);
+	l->ret = lane_rounds(l, false, l->path == P_LNS);
+	if (l->ret == 0) {
+		if (l->idx == 0)
+			c->end = rte_rdtsc() + (uint64_t)(b->o.window_ms * b->hz / 1000.0);
+		l->ret = lane_rounds(l, true, false);
+	}
+	return l->ret;
+}
+
+/*
+ * One measurement of PATH with N workers at once (lanes 0..N-1: lane 0 on the main lcore,
+ * lane w on worker w's lcore; --remote: one lane, its worker loop on its own lcore). ST gets
+ * the rounds of every lane; LANE_MEDIAN each lane's median.
+ */
+static int measure(struct bench *b, const struct bench_tmpl *t, enum path path, unsigned n,
+		   struct stats *st, double *lane_median)
+{
+	struct lns_runtime *rt = b->env.rt;
+	struct crew *c = &b->crew;
+	struct lns_worker_counters c0[LNS_MAX_WORKERS];
+	size_t total = 0;
+	double *all;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->n = n;
+	c->stop = path == P_LNS ? &rt->stop : &c->io_stop;
+	*c->stop = false;
+	for (unsigned w = 0; w < n; w++) {
+		struct lane *l = &b->lane[w];
+
+		c0[w] = rt->workers[w].c;
+		l->t = t;
+		l->path = path;
+		l->io = (struct io_ctx){.w = &rt->workers[w], .stop = c->stop};
+		l->ret = 0;
+	}
+	if (b->o.remote) {
+		/* The worker loop on worker 0's lcore, for the whole measurement. */
+		ret = rte_eal_remote_launch(path == P_LNS ? lns_worker_main : io_main,
+					    path == P_LNS ? (void *)&rt->workers[0]
+							  : (void *)&b->lane[0].io,
+					    rt->workers[0].lcore);
+		if (ret != 0) {
+			fprintf(stderr, "lns_bench: cannot launch the worker lcore\n");
+			return -1;
+		}
+	}
+	for (unsigned w = 1; w < n; w++)
+		if (rte_eal_remote_launch(lane_main, &b->lane[w], rt->workers[w].lcore) != 0) {
+			fprintf(stderr, "lns_bench: cannot launch lane %u\n", w);
+			c->abort = true;
+			ret = -1;
+		}
 	if (ret == 0)
-		ret = rounds(b, t, path, b->o.window_ms, true, false);
-	stop(b, path);
-	c1 = w->c;
-	if (path == P_LNS && (bad = bad_counter(&c0, &c1, &by)) != NULL) {
-		fprintf(stderr, "lns_bench: %s/%u: worker counter %s rose by %lu\n",
-			bench_scen_name[t->scen], t->size, bad, (unsigned long)by);
-		ret = -1;
+		ret = lane_main(&b->lane[0]);
+	else
+		c->abort = true;
+	for (unsigned w = 1; w < n; w++) {
+		rte_eal_wait_lcore(rt->workers[w].lcore);
+		if (b->lane[w].ret < 0)
+			ret = -1;
 	}
-	if (path == P_FLOOR && b->io.dropped) {
-		fprintf(stderr, "lns_bench: I/O loop dropped %lu\n", (unsigned long)b->io.dropped);
-		ret = -1;
+	if (b->o.remote) {
+		*c->stop = true;
+		rte_eal_wait_lcore(rt->workers[0].lcore);
 	}
-	summarise(b, st);
+	for (unsigned w = 0; w < n; w++) {
+		struct lane *l = &b->lane[w];
+		const char *bad;
+		uint64_t by = 0;
+		struct stats s;
+
+		if (path == P_LNS && (bad = bad_counter(&c0[w], &rt->workers[w].c, &by)) != NULL) {
+			fprintf(stderr, "lns_bench: %s/%u: worker %u counter %s rose by %lu\n",
+				bench_scen_name[t->scen], t->size, w, bad, (unsigned long)by);
+			ret = -1;
+		}
+		if (path == P_FLOOR && l->io.dropped) {
+			fprintf(stderr, "lns_bench: I/O loop %u dropped %lu\n", w,
+				(unsigned long)l->io.dropped);
+			ret = -1;
+		}
+		summarise(l->samples, l->n_samples, b->o.round, &s);
+		lane_median[w] = s.median;
+		total += l->n_samples;
+	}
+	all = malloc((total ? total : 1) * sizeof(*all));
+	if (all == NULL)
+		return -1;
+	total = 0;
+	for (unsigned w = 0; w < n; w++) {
+		memcpy(all + total, b->lane[w].samples, b->lane[w].n_samples * sizeof(*all));
+		total += b->lane[w].n_samples;
+	}
+	summarise(all, total, b->o.round, st);
+	free(all);
 	return ret;
 }
 
@@ -448,13 +603,14 @@ static unsigned components(struct bench *b, struct comp *out)
 	if (!tid || !sid || !sub || !slot || !inet)
 		goto out;
 	for (unsigned j = 0; j < COMP_OPS; j++) {
-		uint32_t i = b->perm[(j * 7919u) % e->n_sess];
+		uint32_t i = b->lane[0].perm[(j * 7919u) % e->n_sess];
 
 		tid[j] = bench_tid(e, i);
 		sid[j] = bench_sid(e, i);
 		sub[j] = bench_sub_ip(i);
 		slot[j] = e->slot[i];
-		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET + (xorshift(&b->rng) & BENCH_INET_MASK));
+		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET +
+					   (xorshift(&b->lane[0].rng) & BENCH_INET_MASK));
 	}
 	COMP("session_lookup", "(tunnel, session) -> slot + read the entry's line 1", {
 		uint32_t s = lns_session_slot_of(rt->sessions, tid[j], sid[j]);
@@ -509,7 +665,7 @@ static unsigned components(struct bench *b, struct comp *out)
 		for (size_t i = 0; i < lines; i++)
 			order[i] = (uint32_t)i;
 		for (size_t i = lines - 1; i > 0; i--) {
-			size_t j = xorshift(&b->rng) % (i + 1);
+			size_t j = xorshift(&b->lane[0].rng) % (i + 1);
 			uint32_t x = order[i];
 
 			order[i] = order[j];
@@ -542,7 +698,8 @@ static void usage(void)
 		"usage: lns_bench [EAL options] -- --config FILE --sessions N [--sizes "
 		"64,512,1400]\n"
 		"       [--window-ms MS] [--warmup-ms MS] [--reps N] [--round K] [--spt N]\n"
-		"       [--fib api|direct|auto] [--json FILE]\n");
+		"       [--fib api|direct|auto] [--scenarios plain,up,down] [--workers 1,2]\n"
+		"       [--remote] [--json FILE]\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -561,6 +718,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"remote", no_argument, NULL, 'R'},
 		{"perf-ctl", required_argument, NULL, 'P'},
 		{"scenarios", required_argument, NULL, 'S'},
+		{"workers", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -575,7 +733,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			   .sizes = {64, 512, 1400},
 			   .n_sizes = 3,
 			   .fib = -1,
-			   .scen_mask = (1u << SC_N) - 1};
+			   .scen_mask = (1u << SC_N) - 1,
+			   .scale = {1},
+			   .n_scale = 1};
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -625,6 +785,22 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'P':
 			o->perf_ctl = optarg;
 			break;
+		case 'W': {
+			char *p = optarg, *end;
+
+			o->n_scale = 0;
+			while (*p && o->n_scale < RTE_DIM(o->scale)) {
+				unsigned long v = strtoul(p, &end, 10);
+
+				if (end == p || v == 0 || v > LNS_MAX_WORKERS)
+					return -1;
+				o->scale[o->n_scale++] = (unsigned)v;
+				p = *end == ',' ? end + 1 : end;
+			}
+			if (*p)
+				return -1;
+			break;
+		}
 		case 'S':
 			o->scen_mask = 0;
 			for (unsigned i = 0; i < SC_N; i++)
@@ -637,7 +813,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->sessions == 0 || o->sessions > LNS_NH_MAX_SLOTS || o->spt == 0 || o->spt > 65535 ||
 	    o->sessions / o->spt >= 65535 || o->round == 0 || o->round > BENCH_ROUND_MAX ||
-	    o->reps == 0 || o->n_sizes == 0 || o->scen_mask == 0)
+	    o->reps == 0 || o->n_sizes == 0 || o->scen_mask == 0 || o->n_scale == 0)
 		return -1;
 	for (unsigned i = 0; i < o->n_sizes; i++)
 		if (o->sizes[i] < 28 || o->sizes[i] > 1400)
@@ -665,6 +841,65 @@ static double loadavg(void)
 		fclose(f);
 	}
 	return l;
+}
+
+/* Scenario SC at SIZE with NW workers at once: floor and lns in turn, written to the JSON. */
+static int scenario(struct bench *b, enum bench_scen sc, unsigned size, unsigned nw, bool first)
+{
+	struct bench_env *e = &b->env;
+	unsigned reps = RTE_MIN(b->o.reps, 16u);
+	struct stats st[P_N][16];
+	double lane_med[P_N][16][LNS_MAX_WORKERS];
+	struct bench_tmpl t;
+
+	if (sc == SC_UP && nw > (e->n_sess + e->spt - 1) / e->spt) {
+		fprintf(stderr,
+			"lns_bench: %u workers need as many tunnels upstream (a tunnel comes on "
+			"one queue): lower --spt\n",
+			nw);
+		return -1;
+	}
+	bench_tmpl_build(e, &t, sc, size);
+	for (unsigned w = 0; w < nw; w++)
+		for (uint32_t j = 0; j < b->o.round; j++)
+			bench_pkt_fill(e, &t, b->lane[w].mb[j]);
+	/* Floor and lns alternate, so that both see the same neighbours. */
+	for (unsigned r = 0; r < reps; r++)
+		for (unsigned pa = 0; pa < P_N; pa++)
+			if (measure(b, &t, (enum path)pa, nw, &st[pa][r], lane_med[pa][r]) < 0) {
+				drain(b);
+				return -1;
+			}
+	for (unsigned pa = 0; pa < P_N; pa++) {
+		double med[16];
+		unsigned mid = 0;
+
+		for (unsigned r = 0; r < reps; r++)
+			med[r] = st[pa][r].median;
+		qsort(med, reps, sizeof(double), cmp_double);
+		for (unsigned r = 0; r < reps; r++)
+			if (st[pa][r].median == med[reps / 2])
+				mid = r;
+		fprintf(b->js,
+			"%s\n    {\"scenario\": \"%s\", \"size\": %u, \"path\": \"%s\", "
+			"\"workers\": %u, \"cycles\": %.3f, \"lanes\": [",
+			first ? "" : ",", bench_scen_name[sc], size, path_name[pa], nw,
+			med[reps / 2]);
+		for (unsigned w = 0; w < nw; w++)
+			fprintf(b->js, "%s%.3f", w ? ", " : "", lane_med[pa][mid][w]);
+		fprintf(b->js, "], \"reps\": [");
+		first = false;
+		for (unsigned r = 0; r < reps; r++) {
+			fprintf(b->js, "%s", r ? ", " : "");
+			json_stats(b->js, &st[pa][r]);
+		}
+		fprintf(b->js, "]}");
+	}
+	fprintf(stderr,
+		"lns_bench: N=%u workers %u %-5s %4u B: floor %.1f, lns %.1f cycles/pkt a worker\n",
+		e->n_sess, nw, bench_scen_name[sc], size, st[P_FLOOR][0].median,
+		st[P_LNS][0].median);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -705,31 +940,50 @@ int main(int argc, char **argv)
 	fprintf(stderr, "lns_bench: %u sessions in %.2f s, FIB %s in %.2f s\n", e->n_sess,
 		e->t_publish_s, e->fib_direct ? "written directly" : "by lns_fib_add_session",
 		e->t_fib_s);
-	for (unsigned p = 0; p < BENCH_PORTS; p++)
-		if (rte_eth_add_rx_callback(e->rt->ports[p].port_id, 0, probe_cb, &b.probe[p]) ==
-		    NULL) {
-			fprintf(stderr, "lns_bench: RX callback: %s\n", rte_strerror(rte_errno));
+	b.n_lanes = e->rt->n_workers;
+	for (unsigned i = 0; i < b.o.n_scale; i++)
+		if (b.o.scale[i] > b.n_lanes || (b.o.remote && b.o.scale[i] > 1)) {
+			fprintf(stderr,
+				"lns_bench: --workers %u: the runtime has %u workers (EAL lcores "
+				"but "
+				"the main one)%s\n",
+				b.o.scale[i], b.n_lanes, b.o.remote ? "; --remote runs one" : "");
 			goto out;
 		}
-	b.rng = 0x2545f491u;
-	b.perm = malloc((size_t)e->n_sess * sizeof(*b.perm));
-	b.mb = calloc(b.o.round, sizeof(*b.mb));
-	b.sidx = calloc(b.o.round, sizeof(*b.sidx));
-	b.rnd = calloc(b.o.round, sizeof(*b.rnd));
-	b.max_samples = 1u << 20;
-	b.samples = malloc(b.max_samples * sizeof(*b.samples));
-	if (!b.perm || !b.mb || !b.sidx || !b.rnd || !b.samples ||
-	    rte_pktmbuf_alloc_bulk(e->rt->pool, b.mb, b.o.round) != 0) {
-		fprintf(stderr, "lns_bench: out of memory\n");
-		goto out;
-	}
-	for (uint32_t i = 0; i < e->n_sess; i++)
-		b.perm[i] = i;
-	for (uint32_t i = e->n_sess - 1; i > 0; i--) {
-		uint32_t j = xorshift(&b.rng) % (i + 1), x = b.perm[i];
+	for (unsigned p = 0; p < BENCH_PORTS; p++)
+		for (unsigned w = 0; w < b.n_lanes; w++)
+			if (rte_eth_add_rx_callback(e->rt->ports[p].port_id, (uint16_t)w, probe_cb,
+						    &b.probe[p][w]) == NULL) {
+				fprintf(stderr, "lns_bench: RX callback: %s\n",
+					rte_strerror(rte_errno));
+				goto out;
+			}
+	for (unsigned w = 0; w < b.n_lanes; w++) {
+		struct lane *l = &b.lane[w];
 
-		b.perm[i] = b.perm[j];
-		b.perm[j] = x;
+		l->b = &b;
+		l->crew = &b.crew;
+		l->idx = w;
+		l->rng = 0x2545f491u + w * 0x9e3779b9u;
+		l->perm = malloc((size_t)e->n_sess * sizeof(*l->perm));
+		l->mb = calloc(b.o.round, sizeof(*l->mb));
+		l->sidx = calloc(b.o.round, sizeof(*l->sidx));
+		l->rnd = calloc(b.o.round, sizeof(*l->rnd));
+		l->max_samples = 1u << 20;
+		l->samples = malloc(l->max_samples * sizeof(*l->samples));
+		if (!l->perm || !l->mb || !l->sidx || !l->rnd || !l->samples ||
+		    rte_pktmbuf_alloc_bulk(e->rt->pool, l->mb, b.o.round) != 0) {
+			fprintf(stderr, "lns_bench: out of memory\n");
+			goto out;
+		}
+		for (uint32_t i = 0; i < e->n_sess; i++)
+			l->perm[i] = i;
+		for (uint32_t i = e->n_sess - 1; i > 0; i--) {
+			uint32_t j = xorshift(&l->rng) % (i + 1), x = l->perm[i];
+
+			l->perm[i] = l->perm[j];
+			l->perm[j] = x;
+		}
 	}
 	n_comp = components(&b, comps);
 
@@ -781,47 +1035,26 @@ int main(int argc, char **argv)
 		}
 	}
 
-	for (unsigned si = 0; si < b.o.n_sizes; si++) {
-		for (unsigned sc = 0; sc < SC_N; sc++) {
-			struct bench_tmpl t;
-			struct stats st[P_N][16];
-			unsigned reps = RTE_MIN(b.o.reps, 16u);
+	for (unsigned wi = 0; wi < b.o.n_scale; wi++) {
+		unsigned nw = b.o.scale[wi];
 
-			if (!(b.o.scen_mask & (1u << sc)))
-				continue;
-			bench_tmpl_build(e, &t, (enum bench_scen)sc, b.o.sizes[si]);
-			for (uint32_t j = 0; j < b.o.round; j++)
-				bench_pkt_fill(e, &t, b.mb[j]);
-			/* Floor and lns alternate, so that both see the same neighbours. */
-			for (unsigned r = 0; r < reps; r++)
-				for (unsigned pa = 0; pa < P_N; pa++)
-					if (measure(&b, &t, (enum path)pa, &st[pa][r]) < 0) {
-						drain(&b);
-						goto out;
-					}
-			for (unsigned pa = 0; pa < P_N; pa++) {
-				double med[16];
+		/* Upstream counters go to the first worker that counts a session (dp/session.h);
+		 * with another number of workers the tunnels land elsewhere: as fresh sessions. */
+		for (uint32_t i = 0; wi > 0 && i < e->n_sess; i++) {
+			struct lns_dp_session *s = (struct lns_dp_session *)lns_session_entry(
+				e->rt->sessions, e->slot[i]);
 
-				for (unsigned r = 0; r < reps; r++)
-					med[r] = st[pa][r].median;
-				qsort(med, reps, sizeof(double), cmp_double);
-				fprintf(b.js,
-					"%s\n    {\"scenario\": \"%s\", \"size\": %u, \"path\": "
-					"\"%s\", "
-					"\"cycles\": %.3f, \"reps\": [",
-					first ? "" : ",", bench_scen_name[sc], b.o.sizes[si],
-					path_name[pa], med[reps / 2]);
+			s->up_owner = LNS_SESS_OWNER_NONE;
+		}
+
+		for (unsigned si = 0; si < b.o.n_sizes; si++) {
+			for (unsigned sc = 0; sc < SC_N; sc++) {
+				if (!(b.o.scen_mask & (1u << sc)))
+					continue;
+				if (scenario(&b, (enum bench_scen)sc, b.o.sizes[si], nw, first) < 0)
+					goto out;
 				first = false;
-				for (unsigned r = 0; r < reps; r++) {
-					fprintf(b.js, "%s", r ? ", " : "");
-					json_stats(b.js, &st[pa][r]);
-				}
-				fprintf(b.js, "]}");
 			}
-			fprintf(stderr,
-				"lns_bench: N=%u %-5s %4u B: floor %.1f, lns %.1f cycles/pkt\n",
-				e->n_sess, bench_scen_name[sc], b.o.sizes[si],
-				st[P_FLOOR][0].median, st[P_LNS][0].median);
 		}
 	}
 	if (perf) {
@@ -836,13 +1069,17 @@ out:
 		fclose(perf);
 	if (b.js && b.js != stdout)
 		fclose(b.js);
-	if (ret == 0 && b.mb && b.mb[0])
-		rte_pktmbuf_free_bulk(b.mb, b.o.round); /* else some are on rings: let them be */
-	free(b.perm);
-	free(b.mb);
-	free(b.sidx);
-	free(b.rnd);
-	free(b.samples);
+	for (unsigned w = 0; w < b.n_lanes; w++) {
+		struct lane *l = &b.lane[w];
+
+		if (ret == 0 && l->mb && l->mb[0]) /* else some are on rings: let them be */
+			rte_pktmbuf_free_bulk(l->mb, b.o.round);
+		free(l->perm);
+		free(l->mb);
+		free(l->sidx);
+		free(l->rnd);
+		free(l->samples);
+	}
 	bench_env_fini(e);
 	rte_eal_cleanup();
 	return ret;
