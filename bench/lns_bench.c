@@ -5,10 +5,12 @@
  * and writes docs/performance.md from what it prints.
  *
  *   lns_bench [EAL options] -- --config bench/bench.yaml --sessions N
- *             [--sizes 64,512,1400] [--scenarios plain,up,down]
+ *             [--sizes 64,512,1400] [--sizes6 SIZES] [--scenarios plain,up,down,up6,down6]
  *             [--window-ms 200] [--warmup-ms 40] [--reps 3] [--round 1024]
  *             [--spt 1000] [--fib api|direct|auto] [--remote] [--json FILE]
  *             [--perf-ctl FIFO]
+ *
+ * --sizes6: the sizes of the IPv6 scenarios (up6, down6), when not --sizes.
  *
  * The worker code is dp/'s, unchanged: lns_worker_main() on the runtime
  * lnsd would build, or, for the I/O floor, io_main() below: testpmd's io
@@ -53,6 +55,7 @@
 #include "cp/l2tp.h" /* for sizeof only: the control plane's share of a session */
 #include "cp/ppp.h"
 #include "dp/fib.h"
+#include "dp/fib6.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -61,8 +64,9 @@ struct opts {
 	uint32_t sessions, spt, round, reps;
 	double window_ms, warmup_ms;
 	unsigned sizes[8], n_sizes;
-	int fib;              /* 0 api, 1 direct, -1 auto */
-	bool remote;          /* the worker loop on its own lcore, fed across cores */
+	unsigned sizes6[8], n_sizes6; /* the IPv6 scenarios'; n_sizes6 0: sizes */
+	int fib;                      /* 0 api, 1 direct, -1 auto */
+	bool remote;                  /* the worker loop on its own lcore, fed across cores */
 	const char *perf_ctl; /* perf record --control=fifo:FILE: sample only the scenarios */
 	unsigned scen_mask;   /* which of enum bench_scen */
 };
@@ -437,7 +441,8 @@ static unsigned components(struct bench *b, struct comp *out)
 	struct lns_runtime *rt = e->rt;
 	uint16_t *tid = malloc(COMP_OPS * sizeof(*tid)), *sid = malloc(COMP_OPS * sizeof(*sid));
 	uint32_t *sub = malloc(COMP_OPS * sizeof(*sub)), *slot = malloc(COMP_OPS * sizeof(*slot));
-	uint32_t *inet = malloc(COMP_OPS * sizeof(*inet));
+	uint32_t *inet = malloc(COMP_OPS * sizeof(*inet)),
+		 *sidx6 = malloc(COMP_OPS * sizeof(*sidx6));
 	struct rte_ipv4_hdr ip;
 	struct rte_ether_addr mac;
 	volatile uint64_t sink = 0;
@@ -445,7 +450,7 @@ static unsigned components(struct bench *b, struct comp *out)
 	unsigned n = 0;
 	rte_be32_t gw = rte_cpu_to_be_32(BENCH_CORE_ROUTER);
 
-	if (!tid || !sid || !sub || !slot || !inet)
+	if (!tid || !sid || !sub || !slot || !inet || !sidx6)
 		goto out;
 	for (unsigned j = 0; j < COMP_OPS; j++) {
 		uint32_t i = b->perm[(j * 7919u) % e->n_sess];
@@ -454,6 +459,7 @@ static unsigned components(struct bench *b, struct comp *out)
 		sid[j] = bench_sid(e, i);
 		sub[j] = bench_sub_ip(i);
 		slot[j] = e->slot[i];
+		sidx6[j] = i;
 		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET + (xorshift(&b->rng) & BENCH_INET_MASK));
 	}
 	COMP("session_lookup", "(tunnel, session) -> slot + read the entry's line 1", {
@@ -480,6 +486,22 @@ static unsigned components(struct bench *b, struct comp *out)
 
 		lns_session_read_down(lns_session_entry(rt->sessions, slot[j]), &d);
 		acc += d.mode + d.b[40];
+	});
+	COMP("fib6_lookup_subscriber", "lns_fib6_lookup of an address in a subscriber's /64", {
+		uint8_t a[16];
+		uint32_t v = 0;
+
+		bench_sub6_addr(sidx6[j], BENCH_IFID | sidx6[j], a);
+		lns_fib6_lookup(rt->fib6, a, &v);
+		acc += v;
+	});
+	COMP("fib6_lookup_route", "lns_fib6_lookup under the default route (::/0)", {
+		uint8_t a[16];
+		uint32_t v = 0;
+
+		bench_inet6(inet[j], a);
+		lns_fib6_lookup(rt->fib6, a, &v);
+		acc += v;
 	});
 	COMP("neigh_lookup", "lns_neigh_lookup of the same next hop", {
 		lns_neigh_lookup(rt->neigh, 1, AF_INET, &gw, &mac);
@@ -533,6 +555,7 @@ out:
 	free(sub);
 	free(slot);
 	free(inet);
+	free(sidx6);
 	return n;
 }
 
@@ -541,8 +564,60 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: lns_bench [EAL options] -- --config FILE --sessions N [--sizes "
 		"64,512,1400]\n"
+		"       [--sizes6 SIZES] [--scenarios plain,up,down,up6,down6]\n"
 		"       [--window-ms MS] [--warmup-ms MS] [--reps N] [--round K] [--spt N]\n"
-		"       [--fib api|direct|auto] [--json FILE]\n");
+		"       [--fib api|direct|auto] [--remote] [--json FILE] [--perf-ctl FIFO]\n");
+}
+
+/* A comma-separated list of sizes into sizes[]; their count, or -1. */
+static int parse_sizes(const char *arg, unsigned *sizes, unsigned max)
+{
+	const char *s = arg;
+	char *end;
+	int n = 0;
+
+	while (*s) {
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || (*end != ',' && *end != 0) || n == (int)max || v > 65535)
+			return -1;
+		sizes[n++] = (unsigned)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+/* A comma-separated list of scenario names (exact: "up" is not "up6"); the mask, or 0. */
+static unsigned parse_scenarios(const char *arg)
+{
+	unsigned mask = 0;
+	const char *s = arg;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		unsigned i;
+
+		for (i = 0; i < SC_N; i++)
+			if (strlen(bench_scen_name[i]) == len &&
+			    strncmp(s, bench_scen_name[i], len) == 0)
+				break;
+		if (i == SC_N)
+			return 0;
+		mask |= 1u << i;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return mask;
+}
+
+/* Whether sizes[] (n of them) holds size. */
+static bool has_size(const unsigned *sizes, unsigned n, unsigned size)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (sizes[i] == size)
+			return true;
+	return false;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -551,6 +626,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"config", required_argument, NULL, 'c'},
 		{"sessions", required_argument, NULL, 'n'},
 		{"sizes", required_argument, NULL, 's'},
+		{"sizes6", required_argument, NULL, '6'},
 		{"window-ms", required_argument, NULL, 'w'},
 		{"warmup-ms", required_argument, NULL, 'u'},
 		{"reps", required_argument, NULL, 'r'},
@@ -584,16 +660,14 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'n':
 			o->sessions = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
-		case 's': {
-			char *s = optarg, *end;
+		case 's':
+		case '6': {
+			int n = parse_sizes(optarg, c == 's' ? o->sizes : o->sizes6,
+					    RTE_DIM(o->sizes));
 
-			o->n_sizes = 0;
-			while (*s && o->n_sizes < RTE_DIM(o->sizes)) {
-				o->sizes[o->n_sizes++] = (unsigned)strtoul(s, &end, 10);
-				s = *end == ',' ? end + 1 : end;
-				if (end == s && *s)
-					return -1;
-			}
+			if (n <= 0)
+				return -1;
+			*(c == 's' ? &o->n_sizes : &o->n_sizes6) = (unsigned)n;
 			break;
 		}
 		case 'w':
@@ -626,10 +700,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->perf_ctl = optarg;
 			break;
 		case 'S':
-			o->scen_mask = 0;
-			for (unsigned i = 0; i < SC_N; i++)
-				if (strstr(optarg, bench_scen_name[i]))
-					o->scen_mask |= 1u << i;
+			o->scen_mask = parse_scenarios(optarg);
 			break;
 		default:
 			return -1;
@@ -639,8 +710,17 @@ static int parse(int argc, char **argv, struct opts *o)
 	    o->sessions / o->spt >= 65535 || o->round == 0 || o->round > BENCH_ROUND_MAX ||
 	    o->reps == 0 || o->n_sizes == 0 || o->scen_mask == 0)
 		return -1;
+	if (o->n_sizes6 == 0) {
+		memcpy(o->sizes6, o->sizes, sizeof(o->sizes));
+		o->n_sizes6 = o->n_sizes;
+	}
+	/* The inner packet holds its IP and UDP headers: 28 octets in IPv4, 48 in IPv6. */
 	for (unsigned i = 0; i < o->n_sizes; i++)
 		if (o->sizes[i] < 28 || o->sizes[i] > 1400)
+			return -1;
+	for (unsigned i = 0; i < o->n_sizes6; i++)
+		if ((o->scen_mask & (1u << SC_UP6 | 1u << SC_DOWN6)) &&
+		    (o->sizes6[i] < 48 || o->sizes6[i] > 1400))
 			return -1;
 	return 0;
 }
@@ -672,7 +752,7 @@ int main(int argc, char **argv)
 	static struct bench b;
 	struct bench_env *e = &b.env;
 	struct comp comps[16];
-	unsigned n_comp;
+	unsigned n_comp, sizes[16], n_sizes;
 	char err[512];
 	int n, ret = EXIT_FAILURE;
 	bool first = true;
@@ -702,9 +782,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lns_bench: %s\n", err);
 		goto out;
 	}
-	fprintf(stderr, "lns_bench: %u sessions in %.2f s, FIB %s in %.2f s\n", e->n_sess,
-		e->t_publish_s, e->fib_direct ? "written directly" : "by lns_fib_add_session",
-		e->t_fib_s);
+	fprintf(stderr, "lns_bench: %u sessions in %.2f s, FIB %s in %.2f s, IPv6 FIB in %.2f s\n",
+		e->n_sess, e->t_publish_s,
+		e->fib_direct ? "written directly" : "by lns_fib_add_session", e->t_fib_s,
+		e->t_fib6_s);
 	for (unsigned p = 0; p < BENCH_PORTS; p++)
 		if (rte_eth_add_rx_callback(e->rt->ports[p].port_id, 0, probe_cb, &b.probe[p]) ==
 		    NULL) {
@@ -744,9 +825,10 @@ int main(int argc, char **argv)
 		b.hz, b.o.round, e->cfg->dataplane.burst, b.o.window_ms, b.o.warmup_ms, b.o.reps,
 		load0, b.o.remote ? "remote" : "inline");
 	fprintf(b.js,
-		"  \"setup\": {\"publish_s\": %.3f, \"fib_s\": %.3f, \"fib_fill\": \"%s\", "
-		"\"fib_direct_selftest\": \"%s\"},\n",
-		e->t_publish_s, e->t_fib_s, e->fib_direct ? "direct" : "lns_fib_add_session",
+		"  \"setup\": {\"publish_s\": %.3f, \"fib_s\": %.3f, \"fib6_s\": %.3f, "
+		"\"fib_fill\": \"%s\", \"fib_direct_selftest\": \"%s\"},\n",
+		e->t_publish_s, e->t_fib_s, e->t_fib6_s,
+		e->fib_direct ? "direct" : "lns_fib_add_session",
 		e->fib_direct          ? "not run"
 		: e->fib_selftest == 1 ? "identical"
 				       : "DIFFERENT");
@@ -781,7 +863,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	for (unsigned si = 0; si < b.o.n_sizes; si++) {
+	/* Every size of either list, each with the scenarios it is asked for. */
+	memcpy(sizes, b.o.sizes, b.o.n_sizes * sizeof(sizes[0]));
+	n_sizes = b.o.n_sizes;
+	for (unsigned i = 0; i < b.o.n_sizes6; i++)
+		if (!has_size(sizes, n_sizes, b.o.sizes6[i]))
+			sizes[n_sizes++] = b.o.sizes6[i];
+	for (unsigned si = 0; si < n_sizes; si++) {
 		for (unsigned sc = 0; sc < SC_N; sc++) {
 			struct bench_tmpl t;
 			struct stats st[P_N][16];
@@ -789,7 +877,11 @@ int main(int argc, char **argv)
 
 			if (!(b.o.scen_mask & (1u << sc)))
 				continue;
-			bench_tmpl_build(e, &t, (enum bench_scen)sc, b.o.sizes[si]);
+			if (bench_scen_v6((enum bench_scen)sc)
+				    ? !has_size(b.o.sizes6, b.o.n_sizes6, sizes[si])
+				    : !has_size(b.o.sizes, b.o.n_sizes, sizes[si]))
+				continue;
+			bench_tmpl_build(e, &t, (enum bench_scen)sc, sizes[si]);
 			for (uint32_t j = 0; j < b.o.round; j++)
 				bench_pkt_fill(e, &t, b.mb[j]);
 			/* Floor and lns alternate, so that both see the same neighbours. */
@@ -809,7 +901,7 @@ int main(int argc, char **argv)
 					"%s\n    {\"scenario\": \"%s\", \"size\": %u, \"path\": "
 					"\"%s\", "
 					"\"cycles\": %.3f, \"reps\": [",
-					first ? "" : ",", bench_scen_name[sc], b.o.sizes[si],
+					first ? "" : ",", bench_scen_name[sc], sizes[si],
 					path_name[pa], med[reps / 2]);
 				first = false;
 				for (unsigned r = 0; r < reps; r++) {
@@ -820,8 +912,8 @@ int main(int argc, char **argv)
 			}
 			fprintf(stderr,
 				"lns_bench: N=%u %-5s %4u B: floor %.1f, lns %.1f cycles/pkt\n",
-				e->n_sess, bench_scen_name[sc], b.o.sizes[si],
-				st[P_FLOOR][0].median, st[P_LNS][0].median);
+				e->n_sess, bench_scen_name[sc], sizes[si], st[P_FLOOR][0].median,
+				st[P_LNS][0].median);
 		}
 	}
 	if (perf) {
