@@ -30,6 +30,7 @@
 #include "bench/bench.h"
 #include "app/app.h"
 #include "dp/fib.h"
+#include "dp/fib6.h"
 #include "dp/neigh.h"
 #include "dp/mac64.h"
 #include "dp/session.h"
@@ -81,6 +82,8 @@ static void own_queues(struct bench_env *e, unsigned idx, uint16_t port_id)
 	fp->rx_pkt_burst = bench_rx;
 	fp->tx_pkt_burst = bench_tx;
 }
+/* The core router's IPv6 address (bench/bench.yaml's route ::/0 via it). */
+static const uint8_t bench_core_router6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 0xfe};
 
 /* As port_start() in app/ports.c, on a net_ring port of our own rings. */
 static int port_start(struct bench_env *e, unsigned idx, char *err, size_t errlen)
@@ -247,6 +250,33 @@ static int fib_sessions(struct bench_env *e, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * The control plane's part once a session's IPv6CP is up too (cp/ppp_fwd.c ppp_fwd6_up(),
+ * cp/ppp_route6.c): the same entry (a dual-stack session is published once, its IPv4
+ * address in it), and its link's /64 from the links' pool to its slot in the IPv6 FIB, the
+ * one route of its own a session has here (no delegated-prefix pool, no RADIUS: as
+ * dataplane.ipv6-prefixes: auto sizes the table for bench/bench.yaml).
+ */
+static int fib6_sessions(struct bench_env *e, char *err, size_t errlen)
+{
+	uint64_t t0 = rte_rdtsc();
+
+	for (uint32_t i = 0; i < e->n_sess; i++) {
+		uint8_t pfx[16];
+		int ret;
+
+		bench_sub6_prefix(i, pfx);
+		ret = lns_fib6_add_session_route(e->rt->fib6, pfx, 64, e->slot[i]);
+		if (ret < 0) {
+			snprintf(err, errlen, "session %u: lns_fib6_add_session_route: %s", i,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	e->t_fib6_s = (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz();
+	return 0;
+}
+
 int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, uint32_t spt,
 		   int fib_direct, char *err, size_t errlen)
 {
@@ -322,6 +352,10 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 		ret = lns_neigh_set(e->rt->neigh, 1, AF_INET, &a, &core_router);
 	/* ... and, as cp/resolve.c does, into the next hops of the routes through them. */
 	lns_fib_gateway_mac(e->rt->fib, 1, a, &core_router);
+	/* The core router's IPv6 address, learnt by Neighbor Discovery, likewise. */
+	if (ret == 0)
+		ret = lns_neigh_set(e->rt->neigh, 1, AF_INET6, bench_core_router6, &core_router);
+	lns_fib6_gateway_mac(e->rt->fib6, 1, bench_core_router6, &core_router);
 	if (ret < 0) {
 		snprintf(err, errlen, "neighbours: %s", strerror(-ret));
 		return ret;
@@ -329,6 +363,8 @@ int bench_env_init(struct bench_env *e, const char *cfg_file, uint32_t n_sess, u
 	ret = sessions_publish(e, err, errlen);
 	if (ret == 0)
 		ret = fib_sessions(e, err, errlen);
+	if (ret == 0)
+		ret = fib6_sessions(e, err, errlen);
 	return ret;
 }
 

@@ -5,10 +5,12 @@
  * and writes docs/performance.md from what it prints.
  *
  *   lns_bench [EAL options] -- --config bench/bench.yaml --sessions N
- *             [--sizes 64,512,1400] [--scenarios plain,up,down]
+ *             [--sizes 64,512,1400] [--sizes6 SIZES] [--scenarios plain,up,down,up6,down6]
  *             [--window-ms 200] [--warmup-ms 40] [--reps 3] [--round 1024]
  *             [--spt 1000] [--fib api|direct|auto] [--remote] [--json FILE]
  *             [--perf-ctl FIFO] [--workers 1,2,...]
+ *
+ * --sizes6: the sizes of the IPv6 scenarios (up6, down6), when not --sizes.
  *
  * The worker code is dp/'s, unchanged: lns_worker_main() on the runtime
  * lnsd would build, or, for the I/O floor, io_main() below: testpmd's io
@@ -61,6 +63,7 @@
 #include "cp/l2tp.h" /* for sizeof only: the control plane's share of a session */
 #include "cp/ppp.h"
 #include "dp/fib.h"
+#include "dp/fib6.h"
 #include "dp/neigh.h"
 #include "dp/session.h"
 
@@ -69,8 +72,9 @@ struct opts {
 	uint32_t sessions, spt, round, reps;
 	double window_ms, warmup_ms;
 	unsigned sizes[8], n_sizes;
-	int fib;                    /* 0 api, 1 direct, -1 auto */
-	bool remote;                /* the worker loop on its own lcore, fed across cores */
+	unsigned sizes6[8], n_sizes6; /* the IPv6 scenarios'; n_sizes6 0: sizes */
+	int fib;                      /* 0 api, 1 direct, -1 auto */
+	bool remote;                  /* the worker loop on its own lcore, fed across cores */
 	const char *perf_ctl;       /* perf record --control=fifo:FILE: sample only the scenarios */
 	unsigned scen_mask;         /* which of enum bench_scen */
 	unsigned scale[8], n_scale; /* --workers: how many workers at once, each in turn */
@@ -352,7 +356,7 @@ static uint32_t lane_next(struct lane *l)
 
 		if (++l->cur == e->n_sess)
 			l->cur = 0;
-		if (n == 1 || l->t->scen != SC_UP || bench_tunnel(e, i) % n == l->idx)
+		if (n == 1 || !bench_scen_up(l->t->scen) || bench_tunnel(e, i) % n == l->idx)
 			return i;
 	}
 }
@@ -592,7 +596,8 @@ static unsigned components(struct bench *b, struct comp *out)
 	struct lns_runtime *rt = e->rt;
 	uint16_t *tid = malloc(COMP_OPS * sizeof(*tid)), *sid = malloc(COMP_OPS * sizeof(*sid));
 	uint32_t *sub = malloc(COMP_OPS * sizeof(*sub)), *slot = malloc(COMP_OPS * sizeof(*slot));
-	uint32_t *inet = malloc(COMP_OPS * sizeof(*inet));
+	uint32_t *inet = malloc(COMP_OPS * sizeof(*inet)),
+		 *sidx6 = malloc(COMP_OPS * sizeof(*sidx6));
 	struct rte_ipv4_hdr ip;
 	struct rte_ether_addr mac;
 	volatile uint64_t sink = 0;
@@ -600,7 +605,7 @@ static unsigned components(struct bench *b, struct comp *out)
 	unsigned n = 0;
 	rte_be32_t gw = rte_cpu_to_be_32(BENCH_CORE_ROUTER);
 
-	if (!tid || !sid || !sub || !slot || !inet)
+	if (!tid || !sid || !sub || !slot || !inet || !sidx6)
 		goto out;
 	for (unsigned j = 0; j < COMP_OPS; j++) {
 		uint32_t i = b->lane[0].perm[(j * 7919u) % e->n_sess];
@@ -609,6 +614,7 @@ static unsigned components(struct bench *b, struct comp *out)
 		sid[j] = bench_sid(e, i);
 		sub[j] = bench_sub_ip(i);
 		slot[j] = e->slot[i];
+		sidx6[j] = i;
 		inet[j] = rte_cpu_to_be_32(BENCH_INET_NET +
 					   (xorshift(&b->lane[0].rng) & BENCH_INET_MASK));
 	}
@@ -636,6 +642,22 @@ static unsigned components(struct bench *b, struct comp *out)
 
 		lns_session_read_down(lns_session_entry(rt->sessions, slot[j]), &d);
 		acc += d.mode + d.b[40];
+	});
+	COMP("fib6_lookup_subscriber", "lns_fib6_lookup of an address in a subscriber's /64", {
+		uint8_t a[16];
+		uint32_t v = 0;
+
+		bench_sub6_addr(sidx6[j], BENCH_IFID | sidx6[j], a);
+		lns_fib6_lookup(rt->fib6, a, &v);
+		acc += v;
+	});
+	COMP("fib6_lookup_route", "lns_fib6_lookup under the default route (::/0)", {
+		uint8_t a[16];
+		uint32_t v = 0;
+
+		bench_inet6(inet[j], a);
+		lns_fib6_lookup(rt->fib6, a, &v);
+		acc += v;
 	});
 	COMP("neigh_lookup", "lns_neigh_lookup of the same next hop", {
 		lns_neigh_lookup(rt->neigh, 1, AF_INET, &gw, &mac);
@@ -689,6 +711,7 @@ out:
 	free(sub);
 	free(slot);
 	free(inet);
+	free(sidx6);
 	return n;
 }
 
@@ -697,9 +720,61 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: lns_bench [EAL options] -- --config FILE --sessions N [--sizes "
 		"64,512,1400]\n"
+		"       [--sizes6 SIZES] [--scenarios plain,up,down,up6,down6]\n"
 		"       [--window-ms MS] [--warmup-ms MS] [--reps N] [--round K] [--spt N]\n"
-		"       [--fib api|direct|auto] [--scenarios plain,up,down] [--workers 1,2]\n"
-		"       [--remote] [--json FILE]\n");
+		"       [--fib api|direct|auto] [--remote] [--json FILE] [--perf-ctl FIFO]\n"
+		"       [--workers 1,2,...]\n");
+}
+
+/* A comma-separated list of sizes into sizes[]; their count, or -1. */
+static int parse_sizes(const char *arg, unsigned *sizes, unsigned max)
+{
+	const char *s = arg;
+	char *end;
+	int n = 0;
+
+	while (*s) {
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || (*end != ',' && *end != 0) || n == (int)max || v > 65535)
+			return -1;
+		sizes[n++] = (unsigned)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+/* A comma-separated list of scenario names (exact: "up" is not "up6"); the mask, or 0. */
+static unsigned parse_scenarios(const char *arg)
+{
+	unsigned mask = 0;
+	const char *s = arg;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		unsigned i;
+
+		for (i = 0; i < SC_N; i++)
+			if (strlen(bench_scen_name[i]) == len &&
+			    strncmp(s, bench_scen_name[i], len) == 0)
+				break;
+		if (i == SC_N)
+			return 0;
+		mask |= 1u << i;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return mask;
+}
+
+/* Whether sizes[] (n of them) holds size. */
+static bool has_size(const unsigned *sizes, unsigned n, unsigned size)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (sizes[i] == size)
+			return true;
+	return false;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -708,6 +783,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"config", required_argument, NULL, 'c'},
 		{"sessions", required_argument, NULL, 'n'},
 		{"sizes", required_argument, NULL, 's'},
+		{"sizes6", required_argument, NULL, '6'},
 		{"window-ms", required_argument, NULL, 'w'},
 		{"warmup-ms", required_argument, NULL, 'u'},
 		{"reps", required_argument, NULL, 'r'},
@@ -744,16 +820,14 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'n':
 			o->sessions = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
-		case 's': {
-			char *s = optarg, *end;
+		case 's':
+		case '6': {
+			int n = parse_sizes(optarg, c == 's' ? o->sizes : o->sizes6,
+					    RTE_DIM(o->sizes));
 
-			o->n_sizes = 0;
-			while (*s && o->n_sizes < RTE_DIM(o->sizes)) {
-				o->sizes[o->n_sizes++] = (unsigned)strtoul(s, &end, 10);
-				s = *end == ',' ? end + 1 : end;
-				if (end == s && *s)
-					return -1;
-			}
+			if (n <= 0)
+				return -1;
+			*(c == 's' ? &o->n_sizes : &o->n_sizes6) = (unsigned)n;
 			break;
 		}
 		case 'w':
@@ -802,10 +876,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case 'S':
-			o->scen_mask = 0;
-			for (unsigned i = 0; i < SC_N; i++)
-				if (strstr(optarg, bench_scen_name[i]))
-					o->scen_mask |= 1u << i;
+			o->scen_mask = parse_scenarios(optarg);
 			break;
 		default:
 			return -1;
@@ -815,8 +886,17 @@ static int parse(int argc, char **argv, struct opts *o)
 	    o->sessions / o->spt >= 65535 || o->round == 0 || o->round > BENCH_ROUND_MAX ||
 	    o->reps == 0 || o->n_sizes == 0 || o->scen_mask == 0 || o->n_scale == 0)
 		return -1;
+	if (o->n_sizes6 == 0) {
+		memcpy(o->sizes6, o->sizes, sizeof(o->sizes));
+		o->n_sizes6 = o->n_sizes;
+	}
+	/* The inner packet holds its IP and UDP headers: 28 octets in IPv4, 48 in IPv6. */
 	for (unsigned i = 0; i < o->n_sizes; i++)
 		if (o->sizes[i] < 28 || o->sizes[i] > 1400)
+			return -1;
+	for (unsigned i = 0; i < o->n_sizes6; i++)
+		if ((o->scen_mask & (1u << SC_UP6 | 1u << SC_DOWN6)) &&
+		    (o->sizes6[i] < 48 || o->sizes6[i] > 1400))
 			return -1;
 	return 0;
 }
@@ -852,7 +932,7 @@ static int scenario(struct bench *b, enum bench_scen sc, unsigned size, unsigned
 	double lane_med[P_N][16][LNS_MAX_WORKERS];
 	struct bench_tmpl t;
 
-	if (sc == SC_UP && nw > (e->n_sess + e->spt - 1) / e->spt) {
+	if (bench_scen_up(sc) && nw > (e->n_sess + e->spt - 1) / e->spt) {
 		fprintf(stderr,
 			"lns_bench: %u workers need as many tunnels upstream (a tunnel comes on "
 			"one queue): lower --spt\n",
@@ -907,7 +987,7 @@ int main(int argc, char **argv)
 	static struct bench b;
 	struct bench_env *e = &b.env;
 	struct comp comps[16];
-	unsigned n_comp;
+	unsigned n_comp, sizes[16], n_sizes;
 	char err[512];
 	int n, ret = EXIT_FAILURE;
 	bool first = true;
@@ -937,9 +1017,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lns_bench: %s\n", err);
 		goto out;
 	}
-	fprintf(stderr, "lns_bench: %u sessions in %.2f s, FIB %s in %.2f s\n", e->n_sess,
-		e->t_publish_s, e->fib_direct ? "written directly" : "by lns_fib_add_session",
-		e->t_fib_s);
+	fprintf(stderr, "lns_bench: %u sessions in %.2f s, FIB %s in %.2f s, IPv6 FIB in %.2f s\n",
+		e->n_sess, e->t_publish_s,
+		e->fib_direct ? "written directly" : "by lns_fib_add_session", e->t_fib_s,
+		e->t_fib6_s);
 	b.n_lanes = e->rt->n_workers;
 	for (unsigned i = 0; i < b.o.n_scale; i++)
 		if (b.o.scale[i] > b.n_lanes || (b.o.remote && b.o.scale[i] > 1)) {
@@ -998,12 +1079,14 @@ int main(int argc, char **argv)
 		b.hz, b.o.round, e->cfg->dataplane.burst, b.o.window_ms, b.o.warmup_ms, b.o.reps,
 		load0, b.o.remote ? "remote" : "inline");
 	fprintf(b.js,
-		"  \"setup\": {\"publish_s\": %.3f, \"fib_s\": %.3f, \"fib_fill\": \"%s\", "
-		"\"fib_direct_selftest\": \"%s\"},\n",
-		e->t_publish_s, e->t_fib_s, e->fib_direct ? "direct" : "lns_fib_add_session",
-		e->fib_direct          ? "not run"
-		: e->fib_selftest == 1 ? "identical"
-				       : "DIFFERENT");
+		"  \"setup\": {\"publish_s\": %.3f, \"fib_s\": %.3f, \"fib6_s\": %.3f, "
+		"\"fib_fill\": \"%s\", \"fib_direct_selftest\": \"%s\"},\n",
+		e->t_publish_s, e->t_fib_s, e->t_fib6_s,
+		e->fib_direct ? "direct" : "lns_fib_add_session",
+		/* not run where a pool takes the addresses (bench/env.c fib_sessions) */
+		e->fib_direct || e->rt->fib->n_pool ? "not run"
+		: e->fib_selftest == 1              ? "identical"
+						    : "DIFFERENT");
 	fprintf(b.js,
 		"  \"memory\": {\"mbuf_pool\": %zu, \"neigh_table\": %zu, \"session_table\": %zu, "
 		"\"session_entries\": %zu, \"session_counters\": %zu, \"fib\": %zu, "
@@ -1035,6 +1118,12 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* Every size of either list, each with the scenarios it is asked for. */
+	memcpy(sizes, b.o.sizes, b.o.n_sizes * sizeof(sizes[0]));
+	n_sizes = b.o.n_sizes;
+	for (unsigned i = 0; i < b.o.n_sizes6; i++)
+		if (!has_size(sizes, n_sizes, b.o.sizes6[i]))
+			sizes[n_sizes++] = b.o.sizes6[i];
 	for (unsigned wi = 0; wi < b.o.n_scale; wi++) {
 		unsigned nw = b.o.scale[wi];
 
@@ -1046,12 +1135,15 @@ int main(int argc, char **argv)
 
 			s->up_owner = LNS_SESS_OWNER_NONE;
 		}
-
-		for (unsigned si = 0; si < b.o.n_sizes; si++) {
+		for (unsigned si = 0; si < n_sizes; si++) {
 			for (unsigned sc = 0; sc < SC_N; sc++) {
 				if (!(b.o.scen_mask & (1u << sc)))
 					continue;
-				if (scenario(&b, (enum bench_scen)sc, b.o.sizes[si], nw, first) < 0)
+				if (bench_scen_v6((enum bench_scen)sc)
+					    ? !has_size(b.o.sizes6, b.o.n_sizes6, sizes[si])
+					    : !has_size(b.o.sizes, b.o.n_sizes, sizes[si]))
+					continue;
+				if (scenario(&b, (enum bench_scen)sc, sizes[si], nw, first) < 0)
 					goto out;
 				first = false;
 			}

@@ -7,6 +7,8 @@
 # it; `make bench QUICK=1` runs shorter windows (about 30 s instead of 1.5 min).
 #
 #   QUICK=1     shorter measured windows (same matrix, same repetitions)
+#   IPV6_ALL=1  the IPv6 scenarios (up6, down6) at every size, not only 64 B
+#               (adds about 17 s)
 #   PROFILE=1   also profile the worker with perf (needs perf; adds ~25 s)
 #   REMOTE=1    also run the worker loop on its own lcore, fed across cores
 #   BUILD=dir   the meson build directory (default build)
@@ -27,6 +29,10 @@ REMOTE=${REMOTE:-0}
 [ -n "$REMOTE" ] || REMOTE=0
 SESSIONS=${SESSIONS:-"1000 64000 1000000"}
 SIZES=64,512,1400
+IPV6_ALL=${IPV6_ALL:-0}
+[ -n "$IPV6_ALL" ] || IPV6_ALL=0
+SIZES6=64
+[ "$IPV6_ALL" = 0 ] || SIZES6=$SIZES
 BIN=$BUILD/bench/lns_bench
 OUT=bench/results
 
@@ -97,11 +103,13 @@ LOAD_START=$(loadavg)
 START=$(date +%s)
 echo "bench: $MEMORY_MODE; load average $LOAD_START; sessions $SESSIONS" >&2
 
-# The main matrix: every size, scenario and session count, worker inline.
+# The main matrix: every size, scenario and session count, worker inline; the IPv6
+# scenarios at 64 B only unless IPV6_ALL=1.
 for n in $SESSIONS; do
 	# shellcheck disable=SC2046
 	"$BIN" $(eal "${MEM[@]}") -- --config bench/bench.yaml --sessions "$n" --sizes "$SIZES" \
-		"${WIN[@]}" --json "$TMP/main-$n.json"
+		--scenarios plain,up,down,up6,down6 --sizes6 "$SIZES6" "${WIN[@]}" \
+		--json "$TMP/main-$n.json"
 done
 # The worker on its own lcore, fed by the other (64-byte packets). Both lcores
 # must then run at once: on a shared 2-CPU machine that is often not so, and
@@ -110,7 +118,7 @@ if [ "$REMOTE" != 0 ]; then
 	for n in $SESSIONS; do
 		# shellcheck disable=SC2046
 		"$BIN" $(eal "${MEM[@]}") -- --config bench/bench.yaml --sessions "$n" --sizes 64 \
-			"${WIN[@]}" --remote --json "$TMP/remote-$n.json"
+			--scenarios plain,up,down "${WIN[@]}" --remote --json "$TMP/remote-$n.json"
 	done
 fi
 # 4 KiB pages, as lnsd's default eal.no-huge: true gives (64-byte packets).
@@ -118,7 +126,7 @@ if [ -n "$HUGE_MNT" ]; then
 	for n in $SESSIONS; do
 		# shellcheck disable=SC2046
 		"$BIN" $(eal --no-huge -m 1536) -- --config bench/bench.yaml --sessions "$n" \
-			--sizes 64 "${WIN[@]}" --json "$TMP/nohuge-$n.json"
+			--sizes 64 --scenarios plain,up,down "${WIN[@]}" --json "$TMP/nohuge-$n.json"
 	done
 fi
 
@@ -163,4 +171,4 @@ mkdir -p "$OUT"
 python3 bench/report.py --tmp "$TMP" --out "$OUT" --doc docs/performance.md \
 	--memory-mode "$MEMORY_MODE" --load-start "$LOAD_START" --load-end "$LOAD_END" \
 	--seconds $(($(date +%s) - START)) --quick "$QUICK" \
-	--command "${BENCH_COMMAND:-QUICK=$QUICK PROFILE=$PROFILE REMOTE=$REMOTE bash bench/run.sh}"
+	--command "${BENCH_COMMAND:-QUICK=$QUICK PROFILE=$PROFILE REMOTE=$REMOTE IPV6_ALL=$IPV6_ALL bash bench/run.sh}"
