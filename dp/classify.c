@@ -214,7 +214,7 @@ static enum lns_verdict classify_v6(struct lns_worker *w, const struct lns_port 
 	    off + sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) > rte_pktmbuf_pkt_len(m))
 		return LNS_V_DROP_BAD_IP;
 	if (!lns_port_has_v6(p, ip->dst_addr) && !v6_our_multicast(p, ip->dst_addr))
-		return lns_fwd6_transit(w, p, m, off); /* routed, or not for us (dp/fwd6.c) */
+		return lns_fwd6_transit(w, p, m, off, x); /* routed, or not for us (dp/fwd6.c) */
 	x->l3_len = sizeof(*ip);
 	return LNS_V_PUNT;
 }

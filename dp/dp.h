@@ -186,6 +186,7 @@ enum lns_verdict {
 enum lns_pkind {
 	LNS_PK_UP = 1, /* L2TP data from a LAC: session lookup, then route the inner IPv4 */
 	LNS_PK_ROUTE,  /* IPv4 to route (data starts at its header): FIB, then maybe encap */
+	LNS_PK_ROUTE6, /* IPv6 to route (data starts at its header): FIB6, then maybe encap */
 };
 
 struct lns_pctx {
@@ -199,6 +200,7 @@ struct lns_pctx {
 	rte_be32_t dst;         /* the destination to look up */
 	uint32_t nh;            /* the FIB's answer, LNS_PCTX_NO_ROUTE when none */
 	uint32_t slot;          /* UP: the slot its IDs name, LNS_SESSION_SLOT_NONE when none */
+	uint32_t nh6_src;       /* UP with IPv6 inside: the IPv6 FIB's answer for its source */
 };
 #define LNS_PCTX_NO_ROUTE UINT32_MAX
 
@@ -266,14 +268,22 @@ enum lns_verdict lns_encap(struct lns_worker *w, struct rte_mbuf *m, uint32_t sl
 enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, unsigned port,
 			     const void *dst, uint16_t ethertype);
 
-/* dp/fwd6.c: IPv6 routing (data at the IPv6 header); upstream from the forwarding session
- * in SLOT (IPv6 header at off, after PPP); a frame to someone else from port P (IPv6
- * header at off, checked by classify). Final verdicts: IPv6 is not staged (no prefetch). */
-enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m);
+/* dp/fwd6.c: IPv6 routing (data at the IPv6 header) whose destination's IPv6 FIB answer is
+ * NH (LNS_PCTX_NO_ROUTE: none); upstream from the forwarding session in SLOT (IPv6 header
+ * at X->ip_off, after PPP; the FIB's answers for its source and destination in X, from
+ * lns_fwd6_lookups); a frame to someone else from port P (IPv6 header at off, checked by
+ * classify): LNS_V_PENDING with X->kind LNS_PK_ROUTE6 when it is to be routed. */
+enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m, uint32_t nh);
 enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
-				   uint32_t off, uint16_t mtu);
+				   const struct lns_pctx *x, uint16_t mtu);
 enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
-				  struct rte_mbuf *m, uint32_t off);
+				  struct rte_mbuf *m, uint32_t off, struct lns_pctx *x);
+/* The IPv6 FIB's answers for the N packets FAST[] of X[] (PKTS[]) that have IPv6 to route:
+ * a LNS_PK_ROUTE6's destination, an upstream IPv6 packet's source and destination, all in
+ * one go (dp/fib6.c lns_fib6_lookup_burst); a session's downstream line and counters are
+ * prefetched. */
+void lns_fwd6_lookups(struct lns_worker *w, struct rte_mbuf **pkts, struct lns_pctx *x,
+		      const uint16_t *fast, uint16_t n);
 
 /* The control lcore's view: one session slot's counters summed over the workers. */
 void lns_sess_ctr_sum(const struct lns_runtime *rt, uint32_t slot, struct lns_sess_ctr *out);

@@ -277,6 +277,74 @@ int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 	return 0;
 }
 
+/* Up to 64 at a time (RTE_HASH_LOOKUP_BULK_MAX): the addresses todo[] of ADDRS masked to
+ * PLEN looked up at once; the found ones' answers into NH, the rest kept in todo[]. */
+static unsigned hash_bulk(const struct lns_fib6 *f, const uint8_t *const *addrs, unsigned plen,
+			  uint16_t *todo, unsigned n, uint32_t *nh)
+{
+	struct lns_fib6_key k[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned left = 0;
+
+	for (unsigned at = 0; at < n; at += RTE_HASH_LOOKUP_BULK_MAX) {
+		unsigned cnt = RTE_MIN(n - at, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
+		uint64_t hit = 0;
+
+		for (unsigned j = 0; j < cnt; j++) {
+			memcpy(k[j].a, addrs[todo[at + j]], 16);
+			k[j].plen = plen;
+			lns_prefix6_mask(k[j].a, plen);
+			kp[j] = &k[j];
+		}
+		if (rte_hash_lookup_bulk_data(f->pfx, kp, cnt, &hit, data) < 0)
+			hit = 0;
+		for (unsigned j = 0; j < cnt; j++) {
+			if (hit & (UINT64_C(1) << j))
+				nh[todo[at + j]] = (uint32_t)(uintptr_t)data[j];
+			else
+				todo[left++] = todo[at + j];
+		}
+	}
+	return left;
+}
+
+void lns_fib6_lookup_burst(const struct lns_fib6 *f, const uint8_t *const *addrs, unsigned n,
+			   uint32_t *nh)
+{
+	uint16_t todo[n];
+	unsigned left = n;
+
+	for (unsigned i = 0; i < n; i++) {
+		todo[i] = (uint16_t)i;
+		nh[i] = LNS_FIB6_NO_ROUTE;
+	}
+	for (int w = 2; w >= 0 && left; w--) {
+		uint64_t bits = __atomic_load_n(&f->lens[w], __ATOMIC_ACQUIRE);
+
+		while (bits && left) {
+			unsigned b = 63 - (unsigned)__builtin_clzll(bits);
+
+			bits &= ~(UINT64_C(1) << b);
+			left = hash_bulk(f, addrs, (unsigned)w * 64 + b, todo, left, nh);
+		}
+	}
+	/* No subscriber prefix: the trie, whose two reserved values mean no route. */
+	for (unsigned at = 0; at < left; at += RTE_HASH_LOOKUP_BULK_MAX) {
+		unsigned cnt = RTE_MIN(left - at, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
+		uint8_t ip[RTE_HASH_LOOKUP_BULK_MAX][RTE_FIB6_IPV6_ADDR_SIZE];
+		uint64_t v[RTE_HASH_LOOKUP_BULK_MAX];
+
+		for (unsigned j = 0; j < cnt; j++)
+			memcpy(ip[j], addrs[todo[at + j]], 16);
+		if (rte_fib6_lookup_bulk(f->routes, ip, v, (int)cnt) < 0)
+			continue;
+		for (unsigned j = 0; j < cnt; j++)
+			if (v[j] < LNS_NH6_POOL)
+				nh[todo[at + j]] = (uint32_t)v[j];
+	}
+}
+
 const struct lns_nexthop6 *lns_fib6_nexthop(const struct lns_fib6 *f, uint32_t nh)
 {
 	return nh < f->n_nh ? &f->nh[nh] : NULL;

@@ -123,6 +123,13 @@ int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 
 /* Workers: 0 and *nh set, or -ENOENT (no route, or a pool's prefix nobody holds). */
 static inline int lns_fib6_lookup(const struct lns_fib6 *f, const uint8_t dst[16], uint32_t *nh);
+/* Workers: lns_fib6_lookup of ADDRS[0..n) (n at most 65535) at once, each answer in NH[i],
+ * LNS_FIB6_NO_ROUTE where it finds none: the subscriber prefixes' hash is probed for all of
+ * them together (rte_hash_lookup_bulk_data prefetches its buckets and keys across the
+ * lot), length by length, then the trie for what is left. */
+#define LNS_FIB6_NO_ROUTE UINT32_MAX
+void lns_fib6_lookup_burst(const struct lns_fib6 *f, const uint8_t *const *addrs, unsigned n,
+			   uint32_t *nh);
 /* Workers, for a packet lns_fib6_lookup found no route for: whether DST lies in a pool. */
 bool lns_fib6_in_pool(const struct lns_fib6 *f, const uint8_t dst[16]);
 const struct lns_nexthop6 *lns_fib6_nexthop(const struct lns_fib6 *f, uint32_t nh);

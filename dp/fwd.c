@@ -362,7 +362,7 @@ static enum lns_verdict upstream(struct lns_worker *w, struct rte_mbuf *m, const
 	if (s.mode == LNS_SESS_NONE || s.tid != x->tid || s.sid != x->sid)
 		return LNS_V_DROP_L2TP_UNKNOWN_SESSION;
 	if (x->inner6 && s.mode == LNS_SESS_FORWARD) {
-		v = lns_fwd6_upstream(w, m, x->slot, x->ip_off, s.mtu); /* dp/fwd6.c */
+		v = lns_fwd6_upstream(w, m, x->slot, x, s.mtu); /* dp/fwd6.c */
 		if (v == LNS_V_PUNT && m->hash.usr == LNS_PUNT_FRAME) {
 			m->l2_len = x->l2_len; /* link-local or multicast: the frame as received */
 			m->l3_len = x->l3_len;
@@ -478,7 +478,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 	const struct lns_runtime *rt = w->rt;
 	const struct lns_fib *fib = rt->fib;
 	struct lns_pctx x[n];
-	uint16_t fast[n], n_fast = 0;
+	uint16_t fast[n], n_fast = 0, n6 = 0;
 
 	/* 1: parse (classify finds an upstream packet's slot); the tbl24 entry. */
 	for (uint16_t i = 0; i < n; i++) {
@@ -496,8 +496,11 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 			}
 		}
 		fast[n_fast++] = i;
-		if (x[i].kind == LNS_PK_ROUTE || x[i].up_v == LNS_V_PENDING)
+		if (x[i].kind == LNS_PK_ROUTE ||
+		    (x[i].kind == LNS_PK_UP && x[i].up_v == LNS_V_PENDING))
 			rte_prefetch0(tbl24_of(fib, x[i].dst));
+		else
+			n6 += x[i].kind == LNS_PK_ROUTE6 || x[i].inner6;
 	}
 	/* 2: upstream's session entry (read, and written by its counters), so that its line
 	 * comes while the rest is done; the FIB's tbl8 entry or pool word. */
@@ -506,7 +509,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 
 		if (c->kind == LNS_PK_UP && c->slot != LNS_SESSION_SLOT_NONE)
 			rte_prefetch0_write(lns_session_entry(rt->sessions, c->slot));
-		if (c->kind == LNS_PK_ROUTE || c->up_v == LNS_V_PENDING)
+		if (c->kind == LNS_PK_ROUTE || (c->kind == LNS_PK_UP && c->up_v == LNS_V_PENDING))
 			prefetch_tbl8(fib, c->dst);
 	}
 	/* 3: the route (downstream): an entry and a counter row, from DRAM at a million
@@ -518,11 +521,14 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		if (c->kind == LNS_PK_ROUTE)
 			route_lookup(w, c);
 	}
+	/* 3b: IPv6's, all the burst's at once (dp/fwd6.c), and a downstream session's lines. */
+	if (n6)
+		lns_fwd6_lookups(w, pkts, x, fast, n_fast);
 	/* 4: upstream's route (a hairpin's session entry and counters). */
 	for (uint16_t k = 0; k < n_fast; k++) {
 		struct lns_pctx *c = &x[fast[k]];
 
-		if (c->kind != LNS_PK_UP)
+		if (c->kind != LNS_PK_UP || c->inner6)
 			continue;
 		c->nh = LNS_PCTX_NO_ROUTE;
 		if (c->up_v == LNS_V_PENDING)
@@ -534,6 +540,8 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 
 		if (x[i].kind == LNS_PK_UP)
 			verdicts[i] = (uint8_t)upstream(w, pkts[i], &x[i]);
+		else if (x[i].kind == LNS_PK_ROUTE6)
+			verdicts[i] = (uint8_t)lns_route6(w, pkts[i], x[i].nh);
 		else
 			verdicts[i] = (uint8_t)route4(w, pkts[i], x[i].nh);
 	}

@@ -19,8 +19,9 @@
  * No checksum in IPv6: routing is the hop limit, minus one. IPv6 is not
  * fragmented on the way: too big gets a Packet Too Big, as an expired hop
  * limit a Time Exceeded, from the control lcore (the LNS_PUNT_ICMP6_* reasons
- * in m->hash.usr, dp/mtu.c lns_icmp_punt). Not staged like IPv4 (dp/fwd.c):
- * each packet's lookups are made when it is handled.
+ * in m->hash.usr, dp/mtu.c lns_icmp_punt). Staged with IPv4 (dp/fwd.c
+ * lns_process_burst): a burst's IPv6 lookups are made together
+ * (lns_fwd6_lookups) before any of its packets is handled.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -28,6 +29,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "dp/dp.h"
 #include "dp/fib6.h"
@@ -61,14 +63,13 @@ static bool is_unspec_or_loopback(const uint8_t a[16])
 	return memcmp(a, zero, 15) == 0 && a[15] <= 1;
 }
 
-enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
+enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m, uint32_t v)
 {
 	const struct lns_runtime *rt = w->rt;
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 	const struct lns_nexthop6 *nh;
 	struct rte_ether_addr mac;
 	const uint8_t *gw;
-	uint32_t v;
 
 	if (is_multicast(ip->dst_addr) || is_link_local(ip->dst_addr) ||
 	    is_unspec_or_loopback(ip->dst_addr))
@@ -77,7 +78,7 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 		m->hash.usr = LNS_PUNT_ICMP6_HOP_LIMIT; /* for a Time Exceeded */
 		return LNS_V_DROP_TTL;
 	}
-	if (lns_fib6_lookup(rt->fib6, ip->dst_addr, &v) < 0)
+	if (v == LNS_PCTX_NO_ROUTE)
 		return lns_no_route6(w, m); /* for a Destination Unreachable (dp/unreach.c) */
 	ip->hop_limits--;
 	if (v & LNS_NH_SESSION) {
@@ -113,14 +114,14 @@ enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m)
 
 /*
  * An IPv6 packet in the PPP frame of the forwarding session in SLOT, its
- * header at off (dp/classify.c parse_up found it, dp/fwd.c upstream() the
+ * header at x->ip_off (dp/classify.c parse_up found it, dp/fwd.c upstream() the
  * session).
  */
 enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
-				   uint32_t off, uint16_t mtu)
+				   const struct lns_pctx *x, uint16_t mtu)
 {
 	const struct rte_ipv6_hdr *ip;
-	uint32_t tot, v;
+	uint32_t off = x->ip_off, tot;
 
 	if (off + sizeof(*ip) > rte_pktmbuf_data_len(m))
 		return LNS_V_DROP_BAD_IP;
@@ -131,7 +132,7 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
 	/* Router/neighbour solicitations, MLD, pings of our link-local address. */
 	if (is_multicast(ip->dst_addr) || is_link_local(ip->dst_addr))
 		return LNS_V_PUNT;
-	if (lns_fib6_lookup(w->rt->fib6, ip->src_addr, &v) < 0 || v != (LNS_NH_SESSION | slot))
+	if (x->nh6_src != (LNS_NH_SESSION | slot))
 		return LNS_V_DROP_SPOOFED;
 	/* For lnsd itself (a ping of its core address): as received, as IPv4 (dp/fwd.c). */
 	if (unlikely(lns_ours6(w->rt, ip->dst_addr)))
@@ -141,7 +142,7 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
 	lns_mss_clamp6(w, m, mtu);
 	{
 		/* Counted when it leaves, or goes to the control lcore to be sent on. */
-		enum lns_verdict verdict = lns_route6(w, m);
+		enum lns_verdict verdict = lns_route6(w, m, x->nh);
 
 		if ((verdict == LNS_V_TX || verdict == LNS_V_PUNT) &&
 		    !lns_session_count_up(w->rt->sessions, slot, w->idx, tot)) {
@@ -159,7 +160,7 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
  * routed when it was sent to our MAC and to a unicast, global destination.
  */
 enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
-				  struct rte_mbuf *m, uint32_t off)
+				  struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv6_hdr *ip =
@@ -169,7 +170,64 @@ enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p
 	if (!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) || is_multicast(ip->dst_addr) ||
 	    is_link_local(ip->dst_addr))
 		return LNS_V_DROP_NOT_FOR_US;
+	RTE_SET_USED(w);
 	rte_pktmbuf_adj(m, (uint16_t)off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
-	return lns_route6(w, m);
+	x->kind = LNS_PK_ROUTE6; /* its lookup with the burst's (lns_fwd6_lookups) */
+	return LNS_V_PENDING;
+}
+
+void lns_fwd6_lookups(struct lns_worker *w, struct rte_mbuf **pkts, struct lns_pctx *x,
+		      const uint16_t *fast, uint16_t n)
+{
+	const struct lns_runtime *rt = w->rt;
+	const struct lns_session_table *st = rt->sessions;
+	const uint8_t *a[2 * n];
+	uint32_t r[2 * n];
+	uint16_t who[n];
+	unsigned na = 0, nw = 0;
+
+	for (uint16_t k = 0; k < n; k++) {
+		struct lns_pctx *c = &x[fast[k]];
+		struct rte_mbuf *m = pkts[fast[k]];
+
+		if (c->kind == LNS_PK_ROUTE6) {
+			a[na++] = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *)->dst_addr;
+			who[nw++] = fast[k];
+		} else if (c->kind == LNS_PK_UP && c->inner6) {
+			const struct rte_ipv6_hdr *ip;
+
+			c->nh = c->nh6_src = LNS_PCTX_NO_ROUTE;
+			/* lns_fwd6_upstream checks the rest; a short one goes no further */
+			if (c->slot == LNS_SESSION_SLOT_NONE ||
+			    c->ip_off + sizeof(*ip) > rte_pktmbuf_data_len(m))
+				continue;
+			ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, c->ip_off);
+			a[na++] = ip->src_addr;
+			a[na++] = ip->dst_addr;
+			who[nw++] = fast[k];
+		}
+	}
+	if (na == 0)
+		return;
+	lns_fib6_lookup_burst(rt->fib6, a, na, r);
+	na = 0;
+	for (unsigned j = 0; j < nw; j++) {
+		struct lns_pctx *c = &x[who[j]];
+
+		if (c->kind == LNS_PK_UP) {
+			c->nh6_src = r[na++];
+			c->nh = r[na++];
+			continue;
+		}
+		c->nh = r[na++];
+		if (c->nh != LNS_PCTX_NO_ROUTE && (c->nh & LNS_NH_SESSION)) {
+			uint32_t slot = c->nh & ~LNS_NH_SESSION;
+
+			if (slot < st->n_slots) {
+				rte_prefetch0(&lns_session_entry(st, slot)->d);
+				rte_prefetch0_write(&w->sctr[slot]);
+			}
+		}
+	}
 }

@@ -1177,6 +1177,68 @@ static void test_worker_loop_counts(void **state)
 
 /* ------------------------------------------------------------------ main */
 
+/*
+ * The worker's burst lookup (lns_fib6_lookup_burst: the hash probed for all
+ * addresses at once, length by length, 64 at a time, then the trie) answers
+ * as the one-address lookup does, for every kind of address: inside a
+ * subscriber prefix of each length in use (/64, /56, /48, /60, /128), inside
+ * a pool but nobody's, under configured routes, link-local, anywhere. More
+ * than 64 addresses, so that the chunks are crossed; the order is mixed.
+ */
+static void test_fib6_lookup_burst(void **state)
+{
+	static const uint8_t lens[] = {48, 60, 128};
+	struct lns_fib6 *f = E.rt->fib6;
+	const uint8_t *base[] = {A_SUB,  A_PDH,  CORE_HOST6, CORE_GW6, F_LINK, F_PD,
+				 F_ONE,  F_TIE,  P_LINK_H,   P_PD_H,   NULL,   NULL,
+				 NULL,   NULL};
+	uint8_t pfx[3][16], addr[300][16];
+	const uint8_t *ap[300];
+	uint32_t burst[300], rng = 0x1234567u;
+	unsigned nb = 10, hits = 0, none = 0;
+
+	(void)state;
+	/* Three more lengths in use, in room the table has (8: A's two and these) */
+	for (unsigned i = 0; i < RTE_DIM(lens); i++) {
+		fill_pfx(pfx[i], 0x100 + i);
+		lns_prefix6_mask(pfx[i], lens[i]);
+		assert_int_equal(lns_fib6_add_session_route(f, pfx[i], lens[i], E.slot_a), 0);
+		base[nb++] = pfx[i];
+	}
+	base[nb++] = A6(0xfe, 0x80, [15] = 1);
+	for (unsigned i = 0; i < RTE_DIM(addr); i++) {
+		/* a base address with some of its last bits changed, or a random one */
+		rng = rng * 1103515245u + 12345u;
+		if (i % 7 == 6) {
+			for (unsigned j = 0; j < 16; j++)
+				addr[i][j] = (uint8_t)((rng >> (j % 4) * 8) ^ (j * 37u));
+		} else {
+			memcpy(addr[i], base[i % nb], 16);
+			addr[i][15] ^= (uint8_t)(rng >> 8);
+			if (i % 3 == 0)
+				addr[i][9] ^= (uint8_t)(rng >> 16);
+		}
+		ap[i] = addr[i];
+	}
+	lns_fib6_lookup_burst(f, ap, RTE_DIM(addr), burst);
+	for (unsigned i = 0; i < RTE_DIM(addr); i++) {
+		uint32_t one = LNS_FIB6_NO_ROUTE;
+
+		if (lns_fib6_lookup(f, addr[i], &one) < 0)
+			one = LNS_FIB6_NO_ROUTE;
+		assert_int_equal(burst[i], one);
+		hits += (one & LNS_NH_SESSION) && one != LNS_FIB6_NO_ROUTE;
+		none += one == LNS_FIB6_NO_ROUTE;
+	}
+	/* every kind of answer was asked for */
+	assert_true(hits > 50);
+	assert_true(none > 10);
+	assert_true(RTE_DIM(addr) - hits - none > 50);
+	for (unsigned i = 0; i < RTE_DIM(lens); i++)
+		assert_int_equal(lns_fib6_del_session_route(f, pfx[i], lens[i]), 0);
+	quiescent();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1203,6 +1265,7 @@ int main(void)
 		cmocka_unit_test(test_pool6_route_inside),
 		cmocka_unit_test(test_pool6_session_prefixes),
 		cmocka_unit_test(test_prefix6_blocks),
+		cmocka_unit_test(test_fib6_lookup_burst),
 		cmocka_unit_test(test_framed_route6),
 		cmocka_unit_test(test_counters_exact),
 		cmocka_unit_test(test_worker_loop_counts),
