@@ -45,7 +45,8 @@ demo: deps
 # The worker benchmark (docs/performance.md): `make bench`, or `make bench QUICK=1`.
 bench: build
 	@BUILD=$(BUILD) QUICK=$(QUICK) PROFILE=$(PROFILE) REMOTE=$(REMOTE) IPV6_ALL=$(IPV6_ALL) \
-		BENCH_COMMAND="make bench$(if $(QUICK), QUICK=$(QUICK))$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(REMOTE), REMOTE=$(REMOTE))$(if $(IPV6_ALL), IPV6_ALL=$(IPV6_ALL))" \
+		WORKERS=$(WORKERS) \
+		BENCH_COMMAND="make bench$(if $(QUICK), QUICK=$(QUICK))$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(REMOTE), REMOTE=$(REMOTE))$(if $(IPV6_ALL), IPV6_ALL=$(IPV6_ALL))$(if $(WORKERS), WORKERS=$(WORKERS))" \
 		bash bench/run.sh
 
 format:

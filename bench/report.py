@@ -108,6 +108,54 @@ def summary(runs):
     return rows
 
 
+def scaling(runs):
+    """Rows of the --workers runs: per session count, scenario and number of workers, the
+    cycles per packet of each worker (median of all the workers' rounds), the floor's, and
+    the packets per second of all of them together."""
+    rows = []
+    for run in runs:
+        hz = run["tsc_hz"]
+        got = {}
+        for r in run["results"]:
+            got.setdefault((r["scenario"], r["size"], r.get("workers", 1)), {})[r["path"]] = r
+        for (sc, size, w), v in sorted(got.items(),
+                                       key=lambda kv: (list(SCEN).index(kv[0][0]), kv[0][1],
+                                                       kv[0][2])):
+            if "floor" not in v or "lns" not in v:
+                continue
+            lns = v["lns"]["cycles"]
+            rows.append({"sessions": run["sessions"], "tunnels": run["tunnels"], "size": size,
+                         "scenario": sc, "workers": w, "floor": v["floor"]["cycles"],
+                         "lns": lns, "lanes": v["lns"].get("lanes", []),
+                         "mpps_total": w * hz / lns / 1e6})
+    return rows
+
+
+def scaling_table(doc):
+    rows = doc.get("scaling") or []
+    if not rows:
+        return []
+    L = ["", "### Several workers at once (64 B; `--workers`, each worker on its own CPU)", "",
+         "| sessions (tunnels) | scenario | workers | cycles per packet a worker (beyond the "
+         "floor) | Mpps, all workers | speed-up over one |",
+         "|---:|---|---:|---:|---:|---:|"]
+    for r in rows:
+        one = next((o for o in rows if o["sessions"] == r["sessions"] and
+                    o["scenario"] == r["scenario"] and o["size"] == r["size"] and
+                    o["workers"] == 1), None)
+        L.append("| %s (%d) | %s | %d | %s (+%s) | %s | %s |" % (
+            human_n(r["sessions"]), r["tunnels"], SCEN[r["scenario"]], r["workers"],
+            fmt(r["lns"]), fmt(r["lns"] - r["floor"]), fmt(r["mpps_total"], 2),
+            "%.2fx" % (r["mpps_total"] / one["mpps_total"]) if one else "-"))
+    L.append("")
+    L.append("Each worker has its generator on its own CPU, taking turns with it as in the "
+             "tables above, all workers' rounds in step; upstream a worker gets whole tunnels "
+             "(as RSS on the outer header gives them), downstream any session. This machine "
+             "has %s CPUs: the most workers it can measure without sharing a CPU. "
+             "`make bench WORKERS=N` on a larger one." % doc["machine"]["cpus"])
+    return L
+
+
 def find(rows, n, size, sc):
     for r in rows:
         if r["sessions"] == n and r["size"] == size and r["scenario"] == sc:
@@ -350,6 +398,7 @@ def markdown(doc):
                                                  fmt(fl["floor_mpps"], 0) if fl else "-",
                                                  " | ".join(cells)))
     L.extend(ipv6_table(rows, ns, sizes))
+    L.extend(scaling_table(doc))
     L.append("")
     L.append("![cycles per packet](../bench/results/latest.svg)")
     L.append("")
@@ -542,6 +591,8 @@ def main():
         "runs": main_runs,
         "runs_remote": runs("remote"),
         "runs_nohuge": runs("nohuge"),
+        "scaling": scaling(runs("scale")),
+        "runs_scaling": runs("scale"),
     }
     doc["targets"] = targets(rows, mem)
     os.makedirs(args.out, exist_ok=True)

@@ -8,6 +8,8 @@
 #
 #   QUICK=1     shorter measured windows (same matrix, same repetitions)
 #   IPV6_ALL=1  the IPv6 scenarios (up6, down6) at every size, not only 64 B
+#   WORKERS=N   several workers at once, 1 up to N (default: the CPUs there are, at most
+#               15: net_ring's 16 queues a port); 64 B, plain/up/down. WORKERS=1: none.
 #               (adds about 17 s)
 #   PROFILE=1   also profile the worker with perf (needs perf; adds ~25 s)
 #   REMOTE=1    also run the worker loop on its own lcore, fed across cores
@@ -32,6 +34,9 @@ SIZES=64,512,1400
 IPV6_ALL=${IPV6_ALL:-0}
 [ -n "$IPV6_ALL" ] || IPV6_ALL=0
 SIZES6=64
+WORKERS=${WORKERS:-$(nproc)}
+[ -n "$WORKERS" ] || WORKERS=$(nproc)
+[ "$WORKERS" -le 15 ] || WORKERS=15
 [ "$IPV6_ALL" = 0 ] || SIZES6=$SIZES
 BIN=$BUILD/bench/lns_bench
 OUT=bench/results
@@ -121,6 +126,25 @@ if [ "$REMOTE" != 0 ]; then
 			--scenarios plain,up,down "${WIN[@]}" --remote --json "$TMP/remote-$n.json"
 	done
 fi
+# Several workers at once: 1, 2, 4, ... up to WORKERS, each on its own CPU. The runtime has
+# WORKERS workers (one EAL lcore each, and the main one); lane 0 runs on the main lcore, so
+# worker 0's own lcore shares CPU 0 and stays idle: --lcores 0@0,1@0,2@1,...,W@(W-1).
+# At 1k, tunnels of 16 sessions (upstream, a worker gets whole tunnels).
+if [ "$WORKERS" -gt 1 ]; then
+	lc="0@0"
+	for ((w = 1; w <= WORKERS; w++)); do lc="$lc,$w@$((w > 1 ? w - 1 : 0))"; done
+	list=1
+	for ((w = 2; w < WORKERS; w *= 2)); do list="$list,$w"; done
+	list="$list,$WORKERS"
+	for n in $SESSIONS; do
+		spt=1000
+		[ "$n" -gt 64000 ] || spt=$(((n + 63) / 64))
+		# shellcheck disable=SC2046
+		"$BIN" $(eal "${MEM[@]}" | sed "s/-l 0,1/--lcores $lc/") -- --config bench/bench.yaml \
+			--sessions "$n" --spt "$spt" --sizes 64 --scenarios plain,up,down \
+			--workers "$list" "${WIN[@]}" --json "$TMP/scale-$n.json"
+	done
+fi
 # 4 KiB pages, as lnsd's default eal.no-huge: true gives (64-byte packets).
 if [ -n "$HUGE_MNT" ]; then
 	for n in $SESSIONS; do
@@ -171,4 +195,4 @@ mkdir -p "$OUT"
 python3 bench/report.py --tmp "$TMP" --out "$OUT" --doc docs/performance.md \
 	--memory-mode "$MEMORY_MODE" --load-start "$LOAD_START" --load-end "$LOAD_END" \
 	--seconds $(($(date +%s) - START)) --quick "$QUICK" \
-	--command "${BENCH_COMMAND:-QUICK=$QUICK PROFILE=$PROFILE REMOTE=$REMOTE IPV6_ALL=$IPV6_ALL bash bench/run.sh}"
+	--command "${BENCH_COMMAND:-QUICK=$QUICK PROFILE=$PROFILE REMOTE=$REMOTE IPV6_ALL=$IPV6_ALL WORKERS=$WORKERS bash bench/run.sh}"
