@@ -69,13 +69,16 @@
  *                  2001:db8:400::/48 via 2001:db8:2::fc (MAC cached only)
  *  pools           100.64.0.0/16; 2001:db8:600::/48 in /64s; delegated
  *                  2001:db8:700::/40 in /56s (free addresses: unreachable)
+ *  rings           punt and hand-off 16, each TX queue 32: full within a burst
  *
  *  sessions (our tunnel/session ID, the LAC's; owner: the worker owning it
  *  when dataplane.handoff is on):
  *   1/1 -> 7/1  access0, forwarding, 100.64.0.1, 2001:db8:600:1::/64 and
  *               2001:db8:700:100::/56, MTU 1400, LAC's MAC in its header,
  *               owner 0
- *   1/2 -> 7/2  access0, punt mode (PPP negotiating), owner 1
+ *   1/2 -> 7/2  access0, punt mode (PPP negotiating), owner 1; yet
+ *               100.64.0.2 and 2001:db8:600:2::/64 lead to it, as a worker
+ *               may still find them for a session going back to punt mode
  *   1/3 -> 7/3  access0, forwarding with sequencing (Ns), 100.64.0.3,
  *               MTU 576, LAC's MAC from the neighbour table, owner 1
  *   2/1 -> 8/1  access1 (VLAN), forwarding, 100.64.0.4 and framed route
@@ -90,7 +93,10 @@
  * Seeds in tests/fuzz/corpus/worker/, made by tests/fuzz/worker_seeds.py (one
  * per path: upstream with every L2TP header form, downstream, IPv6 both
  * ways, hairpins, MSS, fragments, too big, TTL, spoofing, punts, unknown
- * sessions, malformed frames, hand-off).
+ * sessions, malformed frames, hand-off, full rings); the values above as a
+ * dictionary in tests/fuzz/worker.dict. FUZZ_WORKER_TRACE=1 prints what each
+ * input did (counters, punt reasons, frames sent per port). Needs root for
+ * EAL (--no-huge); exits 77 without.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -222,7 +228,7 @@ static struct fsess sessions[] = {
 	 .mtu = 1400, .sub_ip = IP4(100, 64, 0, 1), .lac_mac = &acc_gw_mac, .dst_mac = &acc_gw_mac,
 	 .pfx6 = PFX6(1), .pd6 = A6(0x20, 0x01, 0x0d, 0xb8, 0x07, 0x00, 0x01, 0x00)},
 	{.tid = 1, .sid = 2, .ptid = 7, .psid = 2, .mode = LNS_SESS_PUNT, LAC1, .nh_ip = ACC_GW,
-	 .mtu = 1400, .lac_mac = &acc_gw_mac},
+	 .mtu = 1400, .sub_ip = IP4(100, 64, 0, 2), .lac_mac = &acc_gw_mac, .pfx6 = PFX6(2)},
 	{.tid = 1, .sid = 3, .ptid = 7, .psid = 3, .mode = LNS_SESS_FORWARD, LAC1, .nh_ip = ACC_GW,
 	 .flags = LNS_SESS_F_SEQ, .mtu = 576, .sub_ip = IP4(100, 64, 0, 3), .dst_mac = &acc_gw_mac},
 	{.tid = 2, .sid = 1, .ptid = 8, .psid = 1, .mode = LNS_SESS_FORWARD, LAC2,

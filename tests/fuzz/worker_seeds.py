@@ -202,6 +202,7 @@ SEEDS = {
     "up-ipv6-only": (ACC1, [
         up(l2tp(2, 2, seq=True, ppp=PPP6), v6(E6, NET6), port=ACC1),
         up(l2tp(2, 2, seq=True), v4("100.64.0.5", NET), port=ACC1),  # no IPv4 in IPCP
+        up(l2tp(2, 2, seq=True), v4("0.0.0.0", NET), port=ACC1),  # not even from 0.0.0.0
     ]),
     # ---- the VLAN access port (sessions 2/1 and 2/2 behind LAC 192.168.1.10)
     "acc1-up": (ACC1, [
@@ -220,6 +221,7 @@ SEEDS = {
         down(v4(NET, D4)),  # the VLAN port
         down(v4(NET, "198.18.0.9")),  # a framed route
         down(v4(NET, F4)),  # no neighbour for its LAC
+        down(v4(NET, "100.64.0.2")),  # 1/2, in punt mode
     ]),
     "down-ipv6": (CORE, [
         down(v6(NET6, A6)),
@@ -230,6 +232,7 @@ SEEDS = {
         down(v6(NET6, A6, hlim=1)),
         down(v6(NET6, A6, size=1300)),
         down(v6(NET6, F6, size=200)),  # too big for 3/1 (MTU 100)
+        down(v6(NET6, "2001:db8:600:2::1")),  # 1/2, in punt mode
     ]),
     "down-mss": (CORE, [
         down(v4(NET, A4, proto="tcp", mss=1460)),
