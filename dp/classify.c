@@ -141,6 +141,8 @@ static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, 
 	if (flags & 0x8000)
 		return LNS_V_PUNT;      /* control message */
 	ids = (flags & 0x4000) ? 4 : 2; /* after the Length field, if any */
+	if (rte_pktmbuf_data_len(m) < off + 8 + ids + 4)
+		return LNS_V_DROP_L2TP_MALFORMED; /* the IDs cut short (the Length field's room) */
 	x->kind = LNS_PK_UP;
 	x->tid = (uint16_t)(l2[ids] << 8 | l2[ids + 1]);
 	x->sid = (uint16_t)(l2[ids + 2] << 8 | l2[ids + 3]);

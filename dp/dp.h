@@ -151,6 +151,11 @@ struct lns_runtime {
 
 /* dp/worker.c: the worker lcore's main function (rte_eal_remote_launch). */
 int lns_worker_main(void *arg);
+/* dp/worker.c: one burst of N (at most 256) packets received on port P, or handed over from
+ * it: processed (lns_process_burst) and acted on (sent, punted, handed over, dropped), counted
+ * in C, which the caller adds to w->c. The worker loop's step; also tests/fuzz/fuzz_worker.c's. */
+void lns_worker_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,
+		      uint16_t n, struct lns_worker_counters *c);
 
 /*
  * dp/classify.c: decide what one received frame is. Returns a verdict and, for

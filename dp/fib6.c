@@ -42,7 +42,7 @@ struct lns_fib6 *lns_fib6_create(const char *name, uint32_t max_prefixes, uint32
 		/* A cuckoo table fills before 100 %: room to spare, and an extendable bucket
 		 * table, so that max_prefixes always fit (as the session table). */
 		.entries = max_prefixes + max_prefixes / 8 + 64,
-		.key_len = sizeof(struct lns_fib6_key),
+		.key_len = LNS_FIB6_KEY_LEN,
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag =

@@ -50,6 +50,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -77,11 +78,14 @@ struct lns_nexthop6 {
 	uint64_t mac;
 };
 
-/* A subscriber prefix as the hash's key: host bits zero. */
+/* A subscriber prefix as the hash's key: host bits zero. Aligned to 8 octets, as rte_hash_crc
+ * reads a key (8 at a time), also each key of an array (a burst's lookups, dp/fib6.c); the hash
+ * covers the LNS_FIB6_KEY_LEN octets up to plen's end, never the padding after it. */
 struct lns_fib6_key {
 	uint8_t a[16];
 	uint32_t plen;
-};
+} __rte_aligned(8);
+#define LNS_FIB6_KEY_LEN (offsetof(struct lns_fib6_key, plen) + sizeof(uint32_t))
 
 struct rte_rcu_qsbr;
 

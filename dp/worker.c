@@ -190,6 +190,15 @@ static void dispatch(struct lns_worker *w, struct rte_mbuf **pkts, uint16_t n,
 	}
 }
 
+void lns_worker_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,
+		      uint16_t n, struct lns_worker_counters *c)
+{
+	uint8_t verdict[BURST_MAX];
+
+	lns_process_burst(w, p, pkts, n, verdict);
+	dispatch(w, pkts, n, verdict, c);
+}
+
 static void flush_counters(struct lns_worker *w, const struct lns_worker_counters *c)
 {
 #define X(name, help) w->c.name += c->name;
@@ -203,15 +212,13 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 	const struct lns_port *p = &rt->ports[q->port_idx];
 	struct rte_mbuf *pkts[BURST_MAX];
 	struct lns_worker_counters c = {0};
-	uint8_t verdict[BURST_MAX];
 	uint16_t n;
 
 	n = rte_eth_rx_burst(p->port_id, q->queue, pkts, burst);
 	if (n == 0)
 		return 0;
 	c.rx = n;
-	lns_process_burst(w, p, pkts, n, verdict);
-	dispatch(w, pkts, n, verdict, &c);
+	lns_worker_burst(w, p, pkts, n, &c);
 	flush_counters(w, &c); /* once per burst */
 	return n;
 }
@@ -223,7 +230,6 @@ static unsigned poll_handoff(struct lns_worker *w, unsigned burst)
 	struct lns_runtime *rt = w->rt;
 	struct rte_mbuf *pkts[BURST_MAX];
 	struct lns_worker_counters c = {0};
-	uint8_t verdict[BURST_MAX];
 	unsigned n = rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
 
 	for (unsigned i = 0; i < n;) {
@@ -231,9 +237,8 @@ static unsigned poll_handoff(struct lns_worker *w, unsigned burst)
 
 		while (j < n && pkts[j]->port == pkts[i]->port)
 			j++;
-		lns_process_burst(w, &rt->ports[rt->port_by_id[pkts[i]->port]], &pkts[i],
-				  (uint16_t)(j - i), &verdict[i]);
-		dispatch(w, &pkts[i], (uint16_t)(j - i), &verdict[i], &c);
+		lns_worker_burst(w, &rt->ports[rt->port_by_id[pkts[i]->port]], &pkts[i],
+				 (uint16_t)(j - i), &c);
 		i = j;
 	}
 	if (n)

@@ -101,7 +101,12 @@ int pkt_setup(const struct pkt_opts *o)
 	E.w = &E.rt->workers[0];
 	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
 		E.rt->port_by_id[i] = -1;
-	for (unsigned i = 0; i < 2; i++) {
+	if (E.cfg->n_ports > PKT_PORTS_MAX) {
+		fprintf(stderr, "%s: %zu ports, at most %u\n", o->name, E.cfg->n_ports,
+			PKT_PORTS_MAX);
+		return -1;
+	}
+	for (unsigned i = 0; i < E.cfg->n_ports; i++) {
 		int ret = port_start(i, o->ring_size);
 
 		E.rt->n_ports = i + 1;
@@ -138,13 +143,13 @@ void pkt_teardown(void)
 			rte_rcu_qsbr_thread_offline(rt->qsbr, 0);
 			rte_rcu_qsbr_thread_unregister(rt->qsbr, 0);
 		}
-		for (unsigned i = 0; i < 2; i++)
+		for (unsigned i = 0; i < PKT_PORTS_MAX; i++)
 			if (E.ports_up[i]) {
 				rte_eth_dev_stop(rt->ports[i].port_id);
 				rte_eth_dev_close(rt->ports[i].port_id);
 			}
 		/* what a failed case left on the rings goes back before its pool does */
-		for (unsigned i = 0; i < 2; i++)
+		for (unsigned i = 0; i < PKT_PORTS_MAX; i++)
 			for (unsigned q = 0; q < E.nq; q++) {
 				struct rte_mbuf *m;
 
@@ -158,7 +163,7 @@ void pkt_teardown(void)
 		lns_runtime_fini(rt);
 		rte_free(rt);
 	}
-	for (unsigned i = 0; i < 2; i++)
+	for (unsigned i = 0; i < PKT_PORTS_MAX; i++)
 		for (unsigned q = 0; q < E.nq; q++) {
 			rte_ring_free(E.rxr[i][q]);
 			rte_ring_free(E.txr[i][q]);

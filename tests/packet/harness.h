@@ -8,7 +8,8 @@
  * and its cases in its own file.
  *
  * Every test's configuration has the access port first (192.0.2.1/24, the
- * LACs in 10/8 behind 192.0.2.254) and the core port second (198.51.100.1/24).
+ * LACs in 10/8 behind 192.0.2.254) and the core port second (198.51.100.1/24);
+ * tests/fuzz/fuzz_worker.c adds a third.
  */
 #ifndef LNS_TESTS_PACKET_HARNESS_H
 #define LNS_TESTS_PACKET_HARNESS_H
@@ -31,9 +32,10 @@
 #include "dp/dp.h"
 #include "dp/session.h"
 
-#define ACC        0 /* port indexes, as in the configuration */
-#define CORE       1
-#define PKT_NQ_MAX 4 /* queues per port, at most */
+#define ACC           0 /* port indexes, as in the configuration */
+#define CORE          1
+#define PKT_NQ_MAX    4 /* queues per port, at most */
+#define PKT_PORTS_MAX 3 /* ports: the configuration's, at most */
 
 /* Addresses, host order. */
 #define LNS_ACC_IP 0xc0000201u /* 192.0.2.1 */
@@ -60,9 +62,9 @@ struct pkt_env {
 	struct lns_config *cfg;
 	struct lns_runtime *rt;
 	struct lns_worker *w; /* rt->workers[0] */
-	struct rte_ring *rxr[2][PKT_NQ_MAX], *txr[2][PKT_NQ_MAX];
+	struct rte_ring *rxr[PKT_PORTS_MAX][PKT_NQ_MAX], *txr[PKT_PORTS_MAX][PKT_NQ_MAX];
 	unsigned nq;
-	bool ports_up[2], rcu_main;
+	bool ports_up[PKT_PORTS_MAX], rcu_main;
 	uint32_t slot_a; /* the session most cases use, where a test's set-up publishes one */
 };
 

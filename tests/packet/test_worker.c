@@ -386,6 +386,25 @@ static void test_up_malformed(void **state)
 	up_verdict(ppp_ip, sizeof(ppp_ip), in, sizeof(in), LNS_V_DROP_BAD_IP);
 }
 
+/*
+ * The Length bit moves the IDs two octets on: a header cut before its Session ID is
+ * malformed, whatever the mbuf holds past the frame's end (zeros here, which name no
+ * session). The IDs used to be read from there (found by tests/fuzz/fuzz_worker.c).
+ */
+static void test_up_length_bit_cut(void **state)
+{
+	const uint8_t l_cut[] = {0x40, 0x02, 0x00, 0x06, A_TID >> 8, A_TID & 0xff};
+	struct lns_sess_ctr before = ctr(E.slot_a);
+	struct rte_mbuf *m = up_frame(l_cut, sizeof(l_cut), NULL, 0);
+
+	(void)state;
+	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, rte_pktmbuf_data_len(m)), 0,
+	       rte_pktmbuf_tailroom(m));
+	assert_int_equal(classify(ACC, m), LNS_V_DROP_L2TP_MALFORMED);
+	rte_pktmbuf_free(m);
+	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
 /* Upstream to another subscriber: out of A's tunnel into B's, counted for both. */
 static void test_up_hairpin(void **state)
 {
@@ -927,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_up_control_punt),
 		cmocka_unit_test(test_up_unknown_session),
 		cmocka_unit_test(test_up_malformed),
+		cmocka_unit_test(test_up_length_bit_cut),
 		cmocka_unit_test(test_up_hairpin),
 		cmocka_unit_test(test_down_ok),
 		cmocka_unit_test(test_down_mtu),
