@@ -282,10 +282,7 @@ int lns_fib6_del_session_route(struct lns_fib6 *f, const uint8_t prefix[16], uin
 static unsigned hash_bulk(const struct lns_fib6 *f, const uint8_t *const *addrs, unsigned plen,
 			  uint16_t *todo, unsigned n, uint32_t *nh)
 {
-	/* 8-aligned each: rte_hash_crc() reads the key 8 octets at a time */
-	struct {
-		struct lns_fib6_key k;
-	} __rte_aligned(8) k[RTE_HASH_LOOKUP_BULK_MAX];
+	struct lns_fib6_key k[RTE_HASH_LOOKUP_BULK_MAX]; /* each 8-aligned: dp/fib6.h */
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 	void *data[RTE_HASH_LOOKUP_BULK_MAX];
 	unsigned left = 0;
@@ -295,10 +292,10 @@ static unsigned hash_bulk(const struct lns_fib6 *f, const uint8_t *const *addrs,
 		uint64_t hit = 0;
 
 		for (unsigned j = 0; j < cnt; j++) {
-			memcpy(k[j].k.a, addrs[todo[at + j]], 16);
-			k[j].k.plen = plen;
-			lns_prefix6_mask(k[j].k.a, plen);
-			kp[j] = &k[j].k;
+			memcpy(k[j].a, addrs[todo[at + j]], 16);
+			k[j].plen = plen;
+			lns_prefix6_mask(k[j].a, plen);
+			kp[j] = &k[j];
 		}
 		if (rte_hash_lookup_bulk_data(f->pfx, kp, cnt, &hit, data) < 0)
 			hit = 0;

@@ -1192,9 +1192,8 @@ static void test_fib6_lookup_burst(void **state)
 {
 	static const uint8_t lens[] = {48, 60, 128};
 	struct lns_fib6 *f = E.rt->fib6;
-	const uint8_t *base[] = {A_SUB,  A_PDH,  CORE_HOST6, CORE_GW6, F_LINK, F_PD,
-				 F_ONE,  F_TIE,  P_LINK_H,   P_PD_H,   NULL,   NULL,
-				 NULL,   NULL};
+	const uint8_t *base[] = {A_SUB, A_PDH,    CORE_HOST6, CORE_GW6, F_LINK, F_PD, F_ONE,
+				 F_TIE, P_LINK_H, P_PD_H,     NULL,     NULL,   NULL, NULL};
 	uint8_t pfx[3][16], addr[300][16];
 	const uint8_t *ap[300];
 	uint32_t burst[300], rng = 0x1234567u;
