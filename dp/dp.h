@@ -156,6 +156,10 @@ int lns_worker_main(void *arg);
  * in C, which the caller adds to w->c. The worker loop's step; also tests/fuzz/fuzz_worker.c's. */
 void lns_worker_burst(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf **pkts,
 		      uint16_t n, struct lns_worker_counters *c);
+/* dp/worker.c: N packets other workers handed over (from the hand-off ring), each run of one
+ * input port through lns_worker_burst, as if received here. */
+void lns_worker_handed(struct lns_worker *w, struct rte_mbuf **pkts, unsigned n,
+		       struct lns_worker_counters *c);
 
 /*
  * dp/classify.c: decide what one received frame is. Returns a verdict and, for

@@ -223,14 +223,10 @@ static unsigned poll_queue(struct lns_worker *w, const struct lns_rxq *q, unsign
 	return n;
 }
 
-/* Packets other workers handed over (dataplane.handoff): processed as if received here,
- * in runs of one input port. Counted as received by the worker that received them. */
-static unsigned poll_handoff(struct lns_worker *w, unsigned burst)
+void lns_worker_handed(struct lns_worker *w, struct rte_mbuf **pkts, unsigned n,
+		       struct lns_worker_counters *c)
 {
-	struct lns_runtime *rt = w->rt;
-	struct rte_mbuf *pkts[BURST_MAX];
-	struct lns_worker_counters c = {0};
-	unsigned n = rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
+	const struct lns_runtime *rt = w->rt;
 
 	for (unsigned i = 0; i < n;) {
 		unsigned j = i + 1;
@@ -238,9 +234,20 @@ static unsigned poll_handoff(struct lns_worker *w, unsigned burst)
 		while (j < n && pkts[j]->port == pkts[i]->port)
 			j++;
 		lns_worker_burst(w, &rt->ports[rt->port_by_id[pkts[i]->port]], &pkts[i],
-				 (uint16_t)(j - i), &c);
+				 (uint16_t)(j - i), c);
 		i = j;
 	}
+}
+
+/* Packets other workers handed over (dataplane.handoff): processed as if received here,
+ * in runs of one input port. Counted as received by the worker that received them. */
+static unsigned poll_handoff(struct lns_worker *w, unsigned burst)
+{
+	struct rte_mbuf *pkts[BURST_MAX];
+	struct lns_worker_counters c = {0};
+	unsigned n = rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
+
+	lns_worker_handed(w, pkts, n, &c);
 	if (n)
 		flush_counters(w, &c);
 	return n;

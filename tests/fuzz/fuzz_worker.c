@@ -581,15 +581,7 @@ static unsigned run_handoff(struct lns_worker_counters *sum)
 		check(rt->port_by_id[pkts[i]->port] >= 0);
 	}
 	poison_tail(pkts, n);
-	for (unsigned i = 0; i < n;) {
-		unsigned j = i + 1;
-
-		while (j < n && pkts[j]->port == pkts[i]->port)
-			j++;
-		lns_worker_burst(w, &rt->ports[rt->port_by_id[pkts[i]->port]], &pkts[i],
-				 (uint16_t)(j - i), &c);
-		i = j;
-	}
+	lns_worker_handed(w, pkts, n, &c);
 	unpoison(pkts, n);
 	check(c.handoff == 0 && w->n_frag == 0);
 	add_counters(sum, &c);
