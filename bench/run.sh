@@ -99,8 +99,10 @@ if [ "$(id -u)" = 0 ] && grep -qw hugetlbfs /proc/filesystems &&
 	fi
 fi
 
+# EAL options; LCORES: the lcores (default: the main one and one worker).
 eal() {
-	echo -l 0,1 --no-pci --no-telemetry --file-prefix "$PREFIX" --log-level=lib.eal:error "$@"
+	echo "${LCORES:--l 0,1}" --no-pci --no-telemetry --file-prefix "$PREFIX" \
+		--log-level=lib.eal:error "$@"
 }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -140,7 +142,7 @@ if [ "$WORKERS" -gt 1 ]; then
 		spt=1000
 		[ "$n" -gt 64000 ] || spt=$(((n + 63) / 64))
 		# shellcheck disable=SC2046
-		"$BIN" $(eal "${MEM[@]}" | sed "s/-l 0,1/--lcores $lc/") -- --config bench/bench.yaml \
+		"$BIN" $(LCORES="--lcores $lc" eal "${MEM[@]}") -- --config bench/bench.yaml \
 			--sessions "$n" --spt "$spt" --sizes 64 --scenarios plain,up,down \
 			--workers "$list" "${WIN[@]}" --json "$TMP/scale-$n.json"
 	done

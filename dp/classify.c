@@ -204,8 +204,8 @@ static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port 
 	return LNS_V_PUNT;
 }
 
-static enum lns_verdict classify_v6(struct lns_worker *w, const struct lns_port *p,
-				    struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
+static enum lns_verdict classify_v6(const struct lns_port *p, struct rte_mbuf *m, uint32_t off,
+				    struct lns_pctx *x)
 {
 	const struct rte_ipv6_hdr *ip;
 
@@ -216,7 +216,7 @@ static enum lns_verdict classify_v6(struct lns_worker *w, const struct lns_port 
 	    off + sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) > rte_pktmbuf_pkt_len(m))
 		return LNS_V_DROP_BAD_IP;
 	if (!lns_port_has_v6(p, ip->dst_addr) && !v6_our_multicast(p, ip->dst_addr))
-		return lns_fwd6_transit(w, p, m, off, x); /* routed, or not for us (dp/fwd6.c) */
+		return lns_fwd6_transit(p, m, off, x); /* routed, or not for us (dp/fwd6.c) */
 	x->l3_len = sizeof(*ip);
 	return LNS_V_PUNT;
 }
@@ -258,7 +258,7 @@ enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, st
 		v = classify_v4(w, p, m, off, x);
 		break;
 	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
-		v = classify_v6(w, p, m, off, x);
+		v = classify_v6(p, m, off, x);
 		break;
 	default:
 		return LNS_V_DROP_UNKNOWN_ETHERTYPE;

@@ -285,8 +285,8 @@ enum lns_verdict lns_eth_out(const struct lns_runtime *rt, struct rte_mbuf *m, u
 enum lns_verdict lns_route6(struct lns_worker *w, struct rte_mbuf *m, uint32_t nh);
 enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uint32_t slot,
 				   const struct lns_pctx *x, uint16_t mtu);
-enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
-				  struct rte_mbuf *m, uint32_t off, struct lns_pctx *x);
+enum lns_verdict lns_fwd6_transit(const struct lns_port *p, struct rte_mbuf *m, uint32_t off,
+				  struct lns_pctx *x);
 /* The IPv6 FIB's answers for the N packets FAST[] of X[] (PKTS[]) that have IPv6 to route:
  * a LNS_PK_ROUTE6's destination, an upstream IPv6 packet's source and destination, all in
  * one go (dp/fib6.c lns_fib6_lookup_burst); a session's downstream line and counters are

@@ -29,7 +29,6 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
-#include <rte_prefetch.h>
 
 #include "dp/dp.h"
 #include "dp/fib6.h"
@@ -159,8 +158,8 @@ enum lns_verdict lns_fwd6_upstream(struct lns_worker *w, struct rte_mbuf *m, uin
  * A valid IPv6 frame on port p (header at off) for none of our addresses:
  * routed when it was sent to our MAC and to a unicast, global destination.
  */
-enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p,
-				  struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
+enum lns_verdict lns_fwd6_transit(const struct lns_port *p, struct rte_mbuf *m, uint32_t off,
+				  struct lns_pctx *x)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv6_hdr *ip =
@@ -170,18 +169,19 @@ enum lns_verdict lns_fwd6_transit(struct lns_worker *w, const struct lns_port *p
 	if (!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) || is_multicast(ip->dst_addr) ||
 	    is_link_local(ip->dst_addr))
 		return LNS_V_DROP_NOT_FOR_US;
-	RTE_SET_USED(w);
 	rte_pktmbuf_adj(m, (uint16_t)off);
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot);
 	x->kind = LNS_PK_ROUTE6; /* its lookup with the burst's (lns_fwd6_lookups) */
 	return LNS_V_PENDING;
 }
 
+/* The burst lookup's "none" is the stages' (dp/dp.h): its answers go into lns_pctx as they are. */
+_Static_assert(LNS_FIB6_NO_ROUTE == LNS_PCTX_NO_ROUTE, "one value for no route");
+
 void lns_fwd6_lookups(struct lns_worker *w, struct rte_mbuf **pkts, struct lns_pctx *x,
 		      const uint16_t *fast, uint16_t n)
 {
 	const struct lns_runtime *rt = w->rt;
-	const struct lns_session_table *st = rt->sessions;
 	const uint8_t *a[2 * n];
 	uint32_t r[2 * n];
 	uint16_t who[n];
@@ -224,10 +224,7 @@ void lns_fwd6_lookups(struct lns_worker *w, struct rte_mbuf **pkts, struct lns_p
 		if (c->nh != LNS_PCTX_NO_ROUTE && (c->nh & LNS_NH_SESSION)) {
 			uint32_t slot = c->nh & ~LNS_NH_SESSION;
 
-			if (slot < st->n_slots) {
-				rte_prefetch0(&lns_session_entry(st, slot)->d);
-				rte_prefetch0_write(&w->sctr[slot]);
-			}
+			lns_session_prefetch_down(rt->sessions, slot, &w->sctr[slot], rt->sess_nta);
 		}
 	}
 }

@@ -217,6 +217,23 @@ static inline const struct lns_dp_session *lns_session_entry(const struct lns_se
 	return &t->e[slot];
 }
 
+/* Ask for the lines a packet into SLOT's tunnel reads ahead of it (no slot: nothing): its
+ * entry's downstream line and the counter row CTR. NTA: non-temporally, for a table that
+ * outgrows the L3 (dp/fwd.c lns_sess_nta). */
+static inline void lns_session_prefetch_down(const struct lns_session_table *t, uint32_t slot,
+					     const void *ctr, bool nta)
+{
+	if (slot >= t->n_slots)
+		return;
+	if (nta) {
+		rte_prefetch_non_temporal(&t->e[slot].d);
+		rte_prefetch_non_temporal(ctr);
+	} else {
+		rte_prefetch0(&t->e[slot].d);
+		rte_prefetch0_write(ctr);
+	}
+}
+
 /* Copy an entry's first line (upstream) consistently. */
 static inline void lns_session_read(const struct lns_dp_session *e, struct lns_dp_session *out)
 {
