@@ -165,7 +165,7 @@ if [ -n "$TESTPMD" ]; then
 			(sleep "$TP_SECONDS"; echo) | timeout 60 "$TESTPMD" -l 0,1 --no-pci --no-huge -m 256 \
 				--no-telemetry --file-prefix "$PREFIX-tp" --log-level=lib.eal:error \
 				--vdev=net_ring0 --vdev=net_ring1 -- --forward-mode=io --tx-first \
-				--record-core-cycles --auto-start --nb-cores=1 --burst=32 \
+				--record-core-cycles --auto-start --nb-cores=1 --burst=64 \
 				--total-num-mbufs=8192 --txpkts=$((size + 14)) \
 				>"$TMP/testpmd-$size-$rep.txt" 2>&1 || true
 		done

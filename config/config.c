@@ -29,7 +29,7 @@ static void cfg_defaults(struct lns_config *cfg)
 	cfg->dataplane = (struct lns_dataplane_cfg){
 		.mbufs = 8191,
 		.mbuf_cache = 256,
-		.burst = 32,
+		.burst = 64,
 		.punt_ring_size = 1024,
 		.handoff_ring_size = 4096,
 		.rx_desc = 1024,

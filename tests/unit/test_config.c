@@ -418,7 +418,7 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(cfg->log.n_components, 0);
 	assert_int_equal(cfg->dataplane.mbufs, 8191);
 	assert_int_equal(cfg->dataplane.mbuf_cache, 256);
-	assert_int_equal(cfg->dataplane.burst, 32);
+	assert_int_equal(cfg->dataplane.burst, 64);
 	assert_int_equal(cfg->dataplane.punt_ring_size, 1024);
 	assert_int_equal(cfg->dataplane.rx_desc, 1024);
 	assert_int_equal(cfg->dataplane.tx_desc, 1024);
