@@ -188,6 +188,12 @@ int lns_port_fill(struct lns_runtime *rt, unsigned idx, uint16_t port_id, unsign
 		memcpy(&ll[13], &p->mac.addr_bytes[3], 3);
 		p->v6_plen[p->n_v6++] = 64;
 	}
+	/* L2TP from LACs: a port facing them matches the common frame with a template first
+	 * (dp/classify.c); elsewhere the checks alone, and nothing spent on a template. */
+	if (pc->role & LNS_ROLE_ACCESS)
+		lns_port_up_template(p, rt->l2tp_port);
+	else
+		p->up_l2 = 0;
 	rt->port_by_id[p->port_id] = idx;
 	/* The prebuilt headers of sessions behind this port carry its VLAN tag. */
 	lns_session_table_set_port(rt->sessions, idx, p->vlan);

@@ -15,6 +15,7 @@
 #include <rte_prefetch.h>
 #include <rte_udp.h>
 
+#include "dp/classify.h"
 #include "dp/dp.h"
 #include "dp/session.h"
 
@@ -124,10 +125,9 @@ ipv4:
  * negotiates (RFC 2661 section 3.1 header: the T bit and version in the first
  * two octets, the IDs after the optional Length field).
  */
-static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, uint32_t off,
+static enum lns_verdict classify_l2tp(const struct lns_burst *b, struct rte_mbuf *m, uint32_t off,
 				      struct lns_pctx *x)
 {
-	const struct lns_runtime *rt = w->rt;
 	const uint8_t *l2;
 	uint32_t ids;
 	uint16_t flags;
@@ -148,15 +148,14 @@ static enum lns_verdict classify_l2tp(struct lns_worker *w, struct rte_mbuf *m, 
 	x->sid = (uint16_t)(l2[ids + 2] << 8 | l2[ids + 3]);
 	/* The entry's line (from DRAM at a million sessions) is asked for by the burst's next
 	 * stage (dp/fwd.c), once every packet's header is in. */
-	x->slot = lns_session_slot_of(rt->sessions, x->tid, x->sid);
+	x->slot = lns_session_slot_in(b->tun_base, b->n_slots, x->tid, x->sid);
 	x->up_v = (uint8_t)parse_up(m, off + 8, x);
 	return LNS_V_PENDING;
 }
 
-static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port *p,
+static enum lns_verdict classify_v4(const struct lns_burst *b, const struct lns_port *p,
 				    struct rte_mbuf *m, uint32_t off, struct lns_pctx *x)
 {
-	const struct lns_runtime *rt = w->rt;
 	const struct rte_ipv4_hdr *ip;
 	uint32_t ihl, tot;
 
@@ -198,8 +197,8 @@ static enum lns_verdict classify_v4(struct lns_worker *w, const struct lns_port 
 		if (rte_pktmbuf_data_len(m) < off + ihl + sizeof(*udp))
 			return LNS_V_DROP_BAD_IP;
 		udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, off + ihl);
-		if (udp->dst_port == rt->l2tp_port)
-			return classify_l2tp(w, m, off + ihl, x);
+		if (udp->dst_port == b->l2tp_port)
+			return classify_l2tp(b, m, off + ihl, x);
 	}
 	return LNS_V_PUNT;
 }
@@ -221,8 +220,8 @@ static enum lns_verdict classify_v6(const struct lns_port *p, struct rte_mbuf *m
 	return LNS_V_PUNT;
 }
 
-enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m,
-			      struct lns_pctx *x)
+enum lns_verdict lns_classify_checked(const struct lns_burst *b, const struct lns_port *p,
+				      struct rte_mbuf *m, struct lns_pctx *x)
 {
 	const struct rte_ether_hdr *eth;
 	uint32_t off = sizeof(*eth);
@@ -255,7 +254,7 @@ enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, st
 		v = LNS_V_PUNT; /* the control lcore checks the target */
 		break;
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		v = classify_v4(w, p, m, off, x);
+		v = classify_v4(b, p, m, off, x);
 		break;
 	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
 		v = classify_v6(p, m, off, x);
@@ -269,4 +268,60 @@ enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, st
 		m->l3_len = x->l3_len;
 	}
 	return v;
+}
+
+/*
+ * The frame nearly every upstream packet is: Ethernet with the port's VLAN tag
+ * if it has one, IPv4 without options to the port's first address, not a
+ * fragment, UDP to our L2TP port, an L2TP data header without optional fields
+ * (flags 0x0002), PPP ff 03 0021, IPv4 without options. Its fixed octets are
+ * compared with the port's template under a mask, eight at a time: what the
+ * checks above conclude for such a frame, field for field, in a few
+ * instructions (tests/packet/test_worker.c compares the two on mutated
+ * frames). Any other frame takes the checks. Written by hand: matching a
+ * frame against a template is no library's.
+ *
+ * Template offsets, from the frame's octet 12 (I: where the outer IPv4 header
+ * starts, l2 - 12): the EtherType (or TPID, TCI and EtherType), then in the
+ * outer header version/IHL (I), flags and fragment offset (I + 6, 7), protocol
+ * (I + 9), destination (I + 16..19); the UDP destination port (I + 22, 23);
+ * the L2TP flags (I + 28, 29); PPP (I + 34..37); the inner version/IHL (I + 38).
+ */
+
+void lns_port_up_template(struct lns_port *p, rte_be16_t l2tp_port)
+{
+	uint8_t v[LNS_UP_T_LEN] = {0}, k[LNS_UP_T_LEN] = {0};
+	unsigned i;
+
+	p->up_l2 = 0;
+	if (p->n_v4 == 0 || l2tp_port == 0)
+		return;
+	if (p->vlan >= 0) {
+		v[0] = 0x81, k[0] = 0xff; /* TPID 0x8100 */
+		v[1] = 0x00, k[1] = 0xff;
+		v[2] = (uint8_t)(p->vlan >> 8), k[2] = 0x0f; /* the VLAN ID, not the priority */
+		v[3] = (uint8_t)p->vlan, k[3] = 0xff;
+		i = 4;
+	} else {
+		i = 0;
+	}
+	v[i] = 0x08, k[i] = 0xff; /* IPv4 */
+	v[i + 1] = 0x00, k[i + 1] = 0xff;
+	i += 2;
+	v[i] = 0x45, k[i] = 0xff;
+	k[i + 6] = 0x3f, k[i + 7] = 0xff; /* MF and the offset clear: not a fragment */
+	v[i + 9] = IPPROTO_UDP, k[i + 9] = 0xff;
+	memcpy(&v[i + 16], &p->v4[0], 4);
+	memset(&k[i + 16], 0xff, 4);
+	memcpy(&v[i + 22], &l2tp_port, 2);
+	memset(&k[i + 22], 0xff, 2);
+	v[i + 28] = 0x00, k[i + 28] = 0xff; /* L2TP: no T, L, S, O or P bit, version 2 */
+	v[i + 29] = 0x02, k[i + 29] = 0xff;
+	v[i + 34] = 0xff, v[i + 35] = 0x03, v[i + 36] = 0x00, v[i + 37] = 0x21;
+	memset(&k[i + 34], 0xff, 4);
+	v[i + 38] = 0x45, k[i + 38] = 0xff;
+	RTE_BUILD_BUG_ON(sizeof(p->up_val) != LNS_UP_T_LEN);
+	memcpy(p->up_val, v, LNS_UP_T_LEN);
+	memcpy(p->up_mask, k, LNS_UP_T_LEN);
+	p->up_l2 = (uint8_t)(12 + i);
 }

@@ -74,7 +74,16 @@ struct lns_port {
 	unsigned n_v6;
 	uint16_t tx_queue_cp; /* the control lcore's TX queue */
 	uint16_t mtu;
+	/* dp/classify.c: the frame nearly every upstream packet is, as a template of the
+	 * frame's octets 12..59 and a mask of those that must match (lns_port_up_template);
+	 * up_l2: its Ethernet header's length, 0 for no template. */
+	uint8_t up_l2;
+	uint64_t up_val[6], up_mask[6];
 };
+
+/* dp/classify.c, start-up: P's template of the common upstream frame, from its VLAN, its
+ * first IPv4 address and our L2TP port (network order); none without either. */
+void lns_port_up_template(struct lns_port *p, rte_be16_t l2tp_port);
 
 /* One (port, queue) pair a worker polls. */
 struct lns_rxq {
@@ -306,9 +315,24 @@ static inline unsigned lns_session_owner(uint16_t tid, uint16_t sid, unsigned n_
 	return (unsigned)((((uint32_t)tid << 16 | sid) * 2654435761u) >> 16) % n_workers;
 }
 
-/* dp/classify.c: stage one; LNS_V_PENDING with X filled for the fast path. */
-enum lns_verdict lns_classify(struct lns_worker *w, const struct lns_port *p, struct rte_mbuf *m,
-			      struct lns_pctx *x);
+/*
+ * What the stages of a burst read of the runtime for nearly every packet, copied into the
+ * burst's stack frame once (dp/fwd.c lns_process_burst): one load from the stack each, where
+ * the runtime's pointers cost a chain of three (worker, runtime, table), reloaded after every
+ * store into a packet (the compiler cannot tell they do not alias).
+ */
+struct lns_burst {
+	const uint32_t *tun_base;    /* the session table's (dp/session.h) */
+	struct lns_dp_session *sess; /* its entries */
+	uint32_t n_slots;
+	rte_be16_t l2tp_port;
+};
+
+/* dp/classify.c: stage one; LNS_V_PENDING with X filled for the fast path. Every frame
+ * through the checks; dp/classify.h's lns_classify() matches the common upstream frame with a
+ * template first (tests compare the two). */
+enum lns_verdict lns_classify_checked(const struct lns_burst *b, const struct lns_port *p,
+				      struct rte_mbuf *m, struct lns_pctx *x);
 
 /* Helpers for both planes. Is A one of P's addresses (inline: every routed packet asks). */
 static inline bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a)

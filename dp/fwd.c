@@ -30,6 +30,7 @@
 #include <rte_prefetch.h>
 #include <rte_udp.h>
 
+#include "dp/classify.h"
 #include "dp/dp.h"
 #include "dp/fib.h"
 #include "dp/mac64.h"
@@ -469,11 +470,17 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 	const struct lns_fib *fib = rt->fib;
 	struct lns_pctx x[n];
 	uint16_t fast[n], n_fast = 0, n6 = 0;
+	const struct lns_burst b = {
+		.tun_base = rt->sessions->tun_base,
+		.sess = rt->sessions->e,
+		.n_slots = rt->sessions->n_slots,
+		.l2tp_port = rt->l2tp_port,
+	};
 
 	/* 1: parse (classify finds an upstream packet's slot); the tbl24 entry. */
 	for (uint16_t i = 0; i < n; i++) {
 		x[i].kind = 0;
-		verdicts[i] = (uint8_t)lns_classify(w, p, pkts[i], &x[i]);
+		verdicts[i] = (uint8_t)lns_classify(&b, p, pkts[i], &x[i]);
 		if (verdicts[i] != LNS_V_PENDING)
 			continue;
 		if (x[i].kind == LNS_PK_UP && rt->handoff) {
@@ -498,7 +505,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 		struct lns_pctx *c = &x[fast[k]];
 
 		if (c->kind == LNS_PK_UP && c->slot != LNS_SESSION_SLOT_NONE)
-			rte_prefetch0_write(lns_session_entry(rt->sessions, c->slot));
+			rte_prefetch0_write(&b.sess[c->slot]);
 		if (c->kind == LNS_PK_ROUTE || (c->kind == LNS_PK_UP && c->up_v == LNS_V_PENDING))
 			prefetch_tbl8(fib, c->dst);
 	}

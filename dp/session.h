@@ -196,19 +196,25 @@ struct lns_session_table {
 
 /* The slot (TID, SID) names, LNS_SESSION_SLOT_NONE when none: its entry holds the session
  * if any does (check its IDs). No memory read but one of the tunnel's bases, a hot line. */
-static inline uint32_t lns_session_slot_of(const struct lns_session_table *t, uint16_t tid,
+static inline uint32_t lns_session_slot_in(const uint32_t *tun_base, uint32_t n_slots, uint16_t tid,
 					   uint16_t sid)
 {
-	uint32_t b = __atomic_load_n(&t->tun_base[tid * LNS_SESS_SUBWINS + sid / LNS_SESS_SUBWIN],
+	uint32_t b = __atomic_load_n(&tun_base[tid * LNS_SESS_SUBWINS + sid / LNS_SESS_SUBWIN],
 				     __ATOMIC_ACQUIRE),
 		 s;
 
 	if (b == 0 || sid == 0)
 		return LNS_SESSION_SLOT_NONE;
 	s = b - 1 + sid % LNS_SESS_SUBWIN;
-	if (s >= t->n_slots)
-		s -= t->n_slots;
-	return s < t->n_slots ? s : LNS_SESSION_SLOT_NONE;
+	if (s >= n_slots)
+		s -= n_slots;
+	return s < n_slots ? s : LNS_SESSION_SLOT_NONE;
+}
+
+static inline uint32_t lns_session_slot_of(const struct lns_session_table *t, uint16_t tid,
+					   uint16_t sid)
+{
+	return lns_session_slot_in(t->tun_base, t->n_slots, tid, sid);
 }
 
 static inline const struct lns_dp_session *lns_session_entry(const struct lns_session_table *t,

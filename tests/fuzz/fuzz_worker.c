@@ -116,6 +116,7 @@
 #include <rte_ring.h>
 #include <rte_udp.h>
 
+#include "dp/classify.h"
 #include "dp/fib.h"
 #include "dp/fib6.h"
 #include "dp/mac64.h"
@@ -602,6 +603,43 @@ static void set_up_input(uint8_t setup)
 		rt->workers[i].icmp_tb.hz = 0;
 }
 
+/* The port's template (dp/classify.h) and the checks alone decide M's frame alike: the
+ * same verdict, context and mbuf fields, from two copies of it. */
+static void check_template(const struct lns_port *p, const struct rte_mbuf *m)
+{
+	const struct lns_session_table *t = E.rt->sessions;
+	const struct lns_burst b = {.tun_base = t->tun_base,
+				    .sess = t->e,
+				    .n_slots = t->n_slots,
+				    .l2tp_port = E.rt->l2tp_port};
+	struct rte_mbuf *c[2];
+	struct lns_pctx x[2];
+	enum lns_verdict v[2];
+
+	for (unsigned i = 0; i < 2; i++) {
+		c[i] = rte_pktmbuf_alloc(E.rt->pool);
+		check(c[i] != NULL);
+		c[i]->data_off = m->data_off;
+		c[i]->data_len = m->data_len;
+		c[i]->pkt_len = m->pkt_len;
+		c[i]->port = m->port;
+		memcpy(rte_pktmbuf_mtod(c[i], void *), rte_pktmbuf_mtod(m, const void *),
+		       m->data_len);
+		memset(&x[i], 0x5a, sizeof(x[i]));
+		x[i].kind = 0;
+	}
+	poison_tail(c, 2);
+	v[0] = lns_classify(&b, p, c[0], &x[0]);
+	v[1] = lns_classify_checked(&b, p, c[1], &x[1]);
+	unpoison(c, 2);
+	check(v[0] == v[1] && memcmp(&x[0], &x[1], sizeof(x[0])) == 0 &&
+	      c[0]->hash.usr == c[1]->hash.usr && c[0]->l2_len == c[1]->l2_len &&
+	      c[0]->l3_len == c[1]->l3_len && c[0]->data_off == c[1]->data_off &&
+	      c[0]->data_len == c[1]->data_len && c[0]->pkt_len == c[1]->pkt_len);
+	rte_pktmbuf_free(c[0]);
+	rte_pktmbuf_free(c[1]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lns_runtime *rt = E.rt;
@@ -637,6 +675,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(rte_pktmbuf_mtod(m, void *), data + pos, m->data_len);
 		m->port = rt->ports[in].port_id; /* as rte_eth_rx_burst() leaves it */
 		lookalike |= from_our_address(data + pos, m->data_len);
+		check_template(&rt->ports[in], m);
 		pos += len;
 		pkts[n++] = m;
 	}

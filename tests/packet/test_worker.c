@@ -17,6 +17,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_udp.h>
 
+#include "dp/classify.h"
 #include "dp/fib.h"
 
 #include "harness.h"
@@ -403,6 +404,127 @@ static void test_up_length_bit_cut(void **state)
 	assert_int_equal(classify(ACC, m), LNS_V_DROP_L2TP_MALFORMED);
 	rte_pktmbuf_free(m);
 	check_ctr_delta(&before, E.slot_a, 0, 0, 0, 0);
+}
+
+/*
+ * The port's template (dp/classify.h) decides nothing the checks would not:
+ * frames of the common upstream form, untagged and tagged, on ports with one
+ * address and with two (the template holds the first), mutated at random in
+ * their first 80 octets (random values and the values the checks test for)
+ * and cut short at random, each classified both ways from the same contents:
+ * the same verdict, the same context, the same mbuf fields. The unmutated
+ * frames go the template's way (it must be taken), and so do many mutated ones.
+ */
+static uint32_t tmpl_rng = 0x2545f491u;
+
+static uint32_t tmpl_rand(void)
+{
+	tmpl_rng ^= tmpl_rng << 13;
+	tmpl_rng ^= tmpl_rng >> 17;
+	tmpl_rng ^= tmpl_rng << 5;
+	return tmpl_rng;
+}
+
+static struct rte_mbuf *tmpl_copy(const uint8_t *frame, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(E.rt->pool);
+
+	assert_non_null(m);
+	put(m, frame, len);
+	return m;
+}
+
+static void test_classify_template(void **state)
+{
+	static const uint8_t interesting[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x11,
+					      0x21, 0x40, 0x45, 0x46, 0x57, 0x80, 0x81, 0xff};
+	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
+	const struct lns_session_table *t = E.rt->sessions;
+	const struct lns_burst b = {.tun_base = t->tun_base,
+				    .sess = t->e,
+				    .n_slots = t->n_slots,
+				    .l2tp_port = E.rt->l2tp_port};
+	struct lns_port ports[3];
+	unsigned fast = 0, up = 0, other = 0;
+	uint8_t in[60], base[2][160];
+	uint32_t base_len[2];
+	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), 0);
+	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
+
+	(void)state;
+	/* the frame as sent (untagged), and tagged with VLAN 100 */
+	base_len[0] = rte_pktmbuf_data_len(m);
+	memcpy(base[0], rte_pktmbuf_mtod(m, uint8_t *), base_len[0]);
+	rte_pktmbuf_free(m);
+	memcpy(base[1], base[0], 12);
+	memcpy(base[1] + 12, (const uint8_t[]){0x81, 0x00, 0x20, 0x64}, 4);
+	memcpy(base[1] + 16, base[0] + 12, base_len[0] - 12);
+	base_len[1] = base_len[0] + 4;
+	ports[0] = E.rt->ports[ACC];
+	ports[1] = ports[0];
+	ports[1].vlan = 100;
+	lns_port_up_template(&ports[1], E.rt->l2tp_port);
+	ports[2] = ports[0]; /* two addresses, ours second: the checks, not the template */
+	ports[2].v4[1] = ports[2].v4[0];
+	ports[2].v4[0] = rte_cpu_to_be_32(0xc0000263u);
+	ports[2].n_v4 = 2;
+	lns_port_up_template(&ports[2], E.rt->l2tp_port);
+	assert_int_equal(ports[0].up_l2, 14);
+	assert_int_equal(ports[1].up_l2, 18);
+
+	for (unsigned it = 0; it < 60000; it++) {
+		unsigned pi = it % 3, tagged = pi == 1;
+		const struct lns_port *p = &ports[pi];
+		uint8_t f[160];
+		uint32_t len = base_len[tagged];
+		struct lns_pctx xa, xb;
+		enum lns_verdict va, vb;
+		struct rte_mbuf *ma, *mb;
+
+		memcpy(f, base[tagged], len);
+		if (it >= 3) { /* the first three as sent */
+			unsigned n_mut = 1 + tmpl_rand() % 3;
+
+			for (unsigned k = 0; k < n_mut; k++) {
+				uint32_t r = tmpl_rand(), at = r % 80;
+
+				f[at] = (r >> 8) & 1 ? interesting[(r >> 9) % sizeof(interesting)]
+						     : (uint8_t)(r >> 16);
+			}
+			if (tmpl_rand() % 8 == 0)
+				len = tmpl_rand() % (len + 1);
+		}
+		ma = tmpl_copy(f, len);
+		mb = tmpl_copy(f, len);
+		memset(&xa, 0xa5, sizeof(xa));
+		memset(&xb, 0xa5, sizeof(xb));
+		xa.kind = xb.kind = 0;
+		va = lns_classify(&b, p, ma, &xa);
+		vb = lns_classify_checked(&b, p, mb, &xb);
+		if (va != vb || memcmp(&xa, &xb, sizeof(xa)) != 0 || ma->hash.usr != mb->hash.usr ||
+		    ma->l2_len != mb->l2_len || ma->l3_len != mb->l3_len ||
+		    ma->data_off != mb->data_off || ma->data_len != mb->data_len ||
+		    ma->pkt_len != mb->pkt_len)
+			fail_msg("frame %u (port %u, %u octets): template %d, checks %d", it, pi,
+				 len, va, vb);
+		if (va == LNS_V_PENDING && xa.kind == LNS_PK_UP && xa.up_v == LNS_V_PENDING) {
+			up++;
+			/* what the template takes: the common form on the port's first address */
+			fast += pi != 2;
+			assert_int_equal(xa.ip_off, tagged ? 56 : 52);
+		} else {
+			other++;
+		}
+		if (it < 3)
+			assert_true(va == LNS_V_PENDING && xa.kind == LNS_PK_UP &&
+				    xa.slot == E.slot_a && xa.tid == A_TID && xa.sid == A_SID);
+		rte_pktmbuf_free(ma);
+		rte_pktmbuf_free(mb);
+	}
+	/* both ways taken often: most mutations miss the template's octets */
+	assert_true(fast > 10000);
+	assert_true(other > 10000);
+	(void)up;
 }
 
 /* Upstream to another subscriber: out of A's tunnel into B's, counted for both. */
@@ -947,6 +1069,7 @@ int main(void)
 		cmocka_unit_test(test_up_unknown_session),
 		cmocka_unit_test(test_up_malformed),
 		cmocka_unit_test(test_up_length_bit_cut),
+		cmocka_unit_test(test_classify_template),
 		cmocka_unit_test(test_up_hairpin),
 		cmocka_unit_test(test_down_ok),
 		cmocka_unit_test(test_down_mtu),
