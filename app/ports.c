@@ -194,6 +194,7 @@ int lns_port_fill(struct lns_runtime *rt, unsigned idx, uint16_t port_id, unsign
 		lns_port_up_template(p, rt->l2tp_port);
 	else
 		p->up_l2 = 0;
+	lns_port_rt_template(p);
 	rt->port_by_id[p->port_id] = idx;
 	/* The prebuilt headers of sessions behind this port carry its VLAN tag. */
 	lns_session_table_set_port(rt->sessions, idx, p->vlan);

@@ -325,3 +325,72 @@ void lns_port_up_template(struct lns_port *p, rte_be16_t l2tp_port)
 	memcpy(p->up_mask, k, LNS_UP_T_LEN);
 	p->up_l2 = (uint8_t)(12 + i);
 }
+
+/*
+ * IPv4 to route, as classify_v4() forwards it: to our MAC, with the port's tag
+ * if it has one, IPv4 without options (octets 0..23 of the frame: the MAC, then
+ * from 12 on the EtherType or the tag and EtherType, and version/IHL).
+ */
+void lns_port_rt_template(struct lns_port *p)
+{
+	uint8_t v[24] = {0}, k[24] = {0};
+	unsigned i = 12;
+
+	memcpy(v, p->mac.addr_bytes, 6);
+	memset(k, 0xff, 6);
+	if (p->vlan >= 0) {
+		v[12] = 0x81, v[13] = 0x00, k[12] = k[13] = 0xff;
+		v[14] = (uint8_t)(p->vlan >> 8), k[14] = 0x0f;
+		v[15] = (uint8_t)p->vlan, k[15] = 0xff;
+		i = 16;
+	}
+	v[i] = 0x08, v[i + 1] = 0x00, k[i] = k[i + 1] = 0xff;
+	v[i + 2] = 0x45, k[i + 2] = 0xff;
+	RTE_BUILD_BUG_ON(sizeof(p->rt_val) != sizeof(v));
+	memcpy(p->rt_val, v, sizeof(v));
+	memcpy(p->rt_mask, k, sizeof(k));
+	p->rt_l2 = (uint8_t)(i + 2);
+}
+
+static inline uint16_t be16_at(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+/* IPv4 to route that matches P's template: what classify_v4() concludes of it, else the
+ * checks. */
+enum lns_verdict lns_classify_routed(const struct lns_burst *b, const struct lns_port *p,
+				     struct rte_mbuf *m, struct lns_pctx *x)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t l2 = p->rt_l2;
+	uint64_t diff = 0;
+	rte_be32_t dst;
+	uint16_t tot;
+	uint8_t first;
+
+	if (l2 == 0 || rte_pktmbuf_data_len(m) < l2 + 20 || m->nb_segs != 1)
+		return lns_classify_checked(b, p, m, x);
+	for (unsigned k = 0; k < 3; k++) {
+		uint64_t v;
+
+		memcpy(&v, d + 8 * k, sizeof(v));
+		diff |= (v ^ p->rt_val[k]) & p->rt_mask[k];
+	}
+	tot = be16_at(d + l2 + 2);
+	first = d[l2 + 16];
+	memcpy(&dst, d + l2 + 16, sizeof(dst));
+	/* not 0/8, 127/8, multicast or class E; none of the port's addresses */
+	if (diff != 0 || tot < 20 || l2 + tot > rte_pktmbuf_pkt_len(m) || first == 0 ||
+	    first == 127 || first >= 224 || lns_port_has_v4(p, dst))
+		return lns_classify_checked(b, p, m, x);
+	m->hash.usr = LNS_PUNT_FRAME;
+	m->data_off += (uint16_t)l2;
+	m->data_len = tot;
+	m->pkt_len = tot;
+	x->kind = LNS_PK_ROUTE;
+	x->dst = dst;
+	x->l2_len = (uint8_t)l2;
+	x->l3_len = 0;
+	return LNS_V_PENDING;
+}

@@ -2,7 +2,9 @@
 /*
  * Stage one of a burst, inline: the common upstream frame matched against its
  * port's template (dp/classify.c lns_port_up_template says what it holds),
- * every other frame through the checks (lns_classify_checked).
+ * then IPv4 to route against the port's other template (lns_classify_routed,
+ * out of line: inline here it slowed the upstream loop), every other frame
+ * through the checks (lns_classify_checked).
  */
 #ifndef LNS_DP_CLASSIFY_H
 #define LNS_DP_CLASSIFY_H
@@ -32,12 +34,12 @@ static __rte_always_inline enum lns_verdict lns_classify(const struct lns_burst 
 
 	/* The template's 12 + 48 octets, and the inner IPv4 header whole. */
 	if (l2 == 0 || rte_pktmbuf_data_len(m) < l2 + 58)
-		return lns_classify_checked(b, p, m, x);
+		return lns_classify_routed(b, p, m, x);
 	/* First the eight octets with the outer destination (most of it when tagged): other
 	 * traffic leaves here. */
 	memcpy(&diff, d + 12 + 16, sizeof(diff));
 	if (((diff ^ p->up_val[2]) & p->up_mask[2]) != 0)
-		return lns_classify_checked(b, p, m, x);
+		return lns_classify_routed(b, p, m, x);
 	diff = 0;
 	for (unsigned k = 0; k < LNS_UP_T_LEN / 8; k++) {
 		uint64_t v;

@@ -79,11 +79,16 @@ struct lns_port {
 	 * up_l2: its Ethernet header's length, 0 for no template. */
 	uint8_t up_l2;
 	uint64_t up_val[6], up_mask[6];
+	/* ... and of IPv4 to route: octets 0..23 (our MAC, the tag, IPv4 without options) */
+	uint8_t rt_l2;
+	uint64_t rt_val[3], rt_mask[3];
 };
 
 /* dp/classify.c, start-up: P's template of the common upstream frame, from its VLAN, its
  * first IPv4 address and our L2TP port (network order); none without either. */
 void lns_port_up_template(struct lns_port *p, rte_be16_t l2tp_port);
+/* ... and its template of IPv4 to route, from its MAC and VLAN. */
+void lns_port_rt_template(struct lns_port *p);
 
 /* One (port, queue) pair a worker polls. */
 struct lns_rxq {
@@ -333,6 +338,9 @@ struct lns_burst {
  * template first (tests compare the two). */
 enum lns_verdict lns_classify_checked(const struct lns_burst *b, const struct lns_port *p,
 				      struct rte_mbuf *m, struct lns_pctx *x);
+/* The same, IPv4 to route matched against the port's template first (dp/classify.h). */
+enum lns_verdict lns_classify_routed(const struct lns_burst *b, const struct lns_port *p,
+				     struct rte_mbuf *m, struct lns_pctx *x);
 
 /* Helpers for both planes. Is A one of P's addresses (inline: every routed packet asks). */
 static inline bool lns_port_has_v4(const struct lns_port *p, rte_be32_t a)

@@ -407,13 +407,14 @@ static void test_up_length_bit_cut(void **state)
 }
 
 /*
- * The port's template (dp/classify.h) decides nothing the checks would not:
+ * The ports' templates (dp/classify.h) decide nothing the checks would not:
  * frames of the common upstream form, untagged and tagged, on ports with one
- * address and with two (the template holds the first), mutated at random in
- * their first 80 octets (random values and the values the checks test for)
- * and cut short at random, each classified both ways from the same contents:
- * the same verdict, the same context, the same mbuf fields. The unmutated
- * frames go the template's way (it must be taken), and so do many mutated ones.
+ * address and with two (the upstream template holds the first), and IPv4 to
+ * route from the core, untagged and tagged, mutated at random in their first
+ * 80 octets (random values and the values the checks test for) and cut short
+ * at random, each classified both ways from the same contents: the same
+ * verdict, the same context, the same mbuf fields. The unmutated frames go the
+ * templates' way (they must be taken), and so do many mutated ones.
  */
 static uint32_t tmpl_rng = 0x2545f491u;
 
@@ -434,55 +435,72 @@ static struct rte_mbuf *tmpl_copy(const uint8_t *frame, uint32_t len)
 	return m;
 }
 
+/* M's frame into F, and tagged with VLAN 100 into FT; their lengths. */
+static void tmpl_frames(struct rte_mbuf *m, uint8_t *f, uint8_t *ft, uint32_t *len, uint32_t *len_t)
+{
+	*len = rte_pktmbuf_data_len(m);
+	memcpy(f, rte_pktmbuf_mtod(m, uint8_t *), *len);
+	rte_pktmbuf_free(m);
+	memcpy(ft, f, 12);
+	memcpy(ft + 12, (const uint8_t[]){0x81, 0x00, 0x20, 0x64}, 4);
+	memcpy(ft + 16, f + 12, *len - 12);
+	*len_t = *len + 4;
+}
+
 static void test_classify_template(void **state)
 {
-	static const uint8_t interesting[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x11,
-					      0x21, 0x40, 0x45, 0x46, 0x57, 0x80, 0x81, 0xff};
+	static const uint8_t interesting[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x11, 0x21,
+					      0x40, 0x45, 0x46, 0x57, 0x7f, 0x80, 0x81, 0xe0, 0xff};
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
 	const struct lns_session_table *t = E.rt->sessions;
 	const struct lns_burst b = {.tun_base = t->tun_base,
 				    .sess = t->e,
 				    .n_slots = t->n_slots,
 				    .l2tp_port = E.rt->l2tp_port};
-	struct lns_port ports[3];
-	unsigned fast = 0, up = 0, other = 0;
-	uint8_t in[60], base[2][160];
-	uint32_t base_len[2];
+	/* 0: access, 1: access on VLAN 100, 2: access, ours its second address, 3: core,
+	 * 4: core on VLAN 100 */
+	struct lns_port ports[5];
+	const unsigned frame_of[5] = {0, 1, 0, 2, 3};
+	unsigned up = 0, routed = 0, other = 0;
+	uint8_t in[60], base[4][160];
+	uint32_t base_len[4];
 	size_t ilen = inner_ip(in, SUB_IP, NET_IP, 64, sizeof(in), 0);
-	struct rte_mbuf *m = up_frame(h, sizeof(h), in, ilen);
 
 	(void)state;
-	/* the frame as sent (untagged), and tagged with VLAN 100 */
-	base_len[0] = rte_pktmbuf_data_len(m);
-	memcpy(base[0], rte_pktmbuf_mtod(m, uint8_t *), base_len[0]);
-	rte_pktmbuf_free(m);
-	memcpy(base[1], base[0], 12);
-	memcpy(base[1] + 12, (const uint8_t[]){0x81, 0x00, 0x20, 0x64}, 4);
-	memcpy(base[1] + 16, base[0] + 12, base_len[0] - 12);
-	base_len[1] = base_len[0] + 4;
+	tmpl_frames(up_frame(h, sizeof(h), in, ilen), base[0], base[1], &base_len[0], &base_len[1]);
+	ilen = inner_ip(in, NET_IP, SUB_IP, 64, sizeof(in), 0);
+	tmpl_frames(down_frame(in, ilen), base[2], base[3], &base_len[2], &base_len[3]);
 	ports[0] = E.rt->ports[ACC];
 	ports[1] = ports[0];
 	ports[1].vlan = 100;
 	lns_port_up_template(&ports[1], E.rt->l2tp_port);
-	ports[2] = ports[0]; /* two addresses, ours second: the checks, not the template */
+	lns_port_rt_template(&ports[1]);
+	ports[2] = ports[0];
 	ports[2].v4[1] = ports[2].v4[0];
 	ports[2].v4[0] = rte_cpu_to_be_32(0xc0000263u);
 	ports[2].n_v4 = 2;
 	lns_port_up_template(&ports[2], E.rt->l2tp_port);
+	ports[3] = E.rt->ports[CORE];
+	ports[4] = ports[3];
+	ports[4].vlan = 100;
+	lns_port_rt_template(&ports[4]);
 	assert_int_equal(ports[0].up_l2, 14);
 	assert_int_equal(ports[1].up_l2, 18);
+	assert_int_equal(ports[3].up_l2, 0); /* a core port: no upstream template */
+	assert_int_equal(ports[3].rt_l2, 14);
+	assert_int_equal(ports[4].rt_l2, 18);
 
-	for (unsigned it = 0; it < 60000; it++) {
-		unsigned pi = it % 3, tagged = pi == 1;
+	for (unsigned it = 0; it < 100000; it++) {
+		unsigned pi = it % 5, fi = frame_of[pi], tagged = fi & 1;
 		const struct lns_port *p = &ports[pi];
 		uint8_t f[160];
-		uint32_t len = base_len[tagged];
+		uint32_t len = base_len[fi];
 		struct lns_pctx xa, xb;
 		enum lns_verdict va, vb;
 		struct rte_mbuf *ma, *mb;
 
-		memcpy(f, base[tagged], len);
-		if (it >= 3) { /* the first three as sent */
+		memcpy(f, base[fi], len);
+		if (it >= 5) { /* the first five as sent */
 			unsigned n_mut = 1 + tmpl_rand() % 3;
 
 			for (unsigned k = 0; k < n_mut; k++) {
@@ -490,6 +508,16 @@ static void test_classify_template(void **state)
 
 				f[at] = (r >> 8) & 1 ? interesting[(r >> 9) % sizeof(interesting)]
 						     : (uint8_t)(r >> 16);
+			}
+			if (tmpl_rand() % 4 == 0) {
+				/* an IPv4 total length (outer, or inner upstream) near a bound */
+				uint32_t r = tmpl_rand(), l2 = tagged ? 18 : 14;
+				uint32_t at = l2 + 2 + (fi < 2 && (r & 1) ? 38 : 0);
+				uint32_t bound = (r >> 1) & 1 ? 20 : len - (at - 2);
+				uint16_t v = (uint16_t)(bound + (r >> 2) % 3 - 1);
+
+				f[at] = (uint8_t)(v >> 8);
+				f[at + 1] = (uint8_t)v;
 			}
 			if (tmpl_rand() % 8 == 0)
 				len = tmpl_rand() % (len + 1);
@@ -507,24 +535,28 @@ static void test_classify_template(void **state)
 		    ma->pkt_len != mb->pkt_len)
 			fail_msg("frame %u (port %u, %u octets): template %d, checks %d", it, pi,
 				 len, va, vb);
-		if (va == LNS_V_PENDING && xa.kind == LNS_PK_UP && xa.up_v == LNS_V_PENDING) {
+		if (va == LNS_V_PENDING && xa.kind == LNS_PK_UP && xa.up_v == LNS_V_PENDING &&
+		    pi < 2) {
 			up++;
-			/* what the template takes: the common form on the port's first address */
-			fast += pi != 2;
 			assert_int_equal(xa.ip_off, tagged ? 56 : 52);
+		} else if (va == LNS_V_PENDING && xa.kind == LNS_PK_ROUTE && pi >= 3) {
+			routed++;
 		} else {
 			other++;
 		}
-		if (it < 3)
+		if (it < 5 && pi < 3)
 			assert_true(va == LNS_V_PENDING && xa.kind == LNS_PK_UP &&
 				    xa.slot == E.slot_a && xa.tid == A_TID && xa.sid == A_SID);
+		if (it < 5 && pi >= 3)
+			assert_true(va == LNS_V_PENDING && xa.kind == LNS_PK_ROUTE &&
+				    xa.dst == rte_cpu_to_be_32(SUB_IP));
 		rte_pktmbuf_free(ma);
 		rte_pktmbuf_free(mb);
 	}
-	/* both ways taken often: most mutations miss the template's octets */
-	assert_true(fast > 10000);
+	/* every way taken often: most mutations miss the templates' octets */
+	assert_true(up > 10000);
+	assert_true(routed > 10000);
 	assert_true(other > 10000);
-	(void)up;
 }
 
 /* Upstream to another subscriber: out of A's tunnel into B's, counted for both. */
