@@ -321,10 +321,9 @@ static inline unsigned lns_session_owner(uint16_t tid, uint16_t sid, unsigned n_
 }
 
 /*
- * What the stages of a burst read of the runtime for nearly every packet, copied into the
- * burst's stack frame once (dp/fwd.c lns_process_burst): one load from the stack each, where
- * the runtime's pointers cost a chain of three (worker, runtime, table), reloaded after every
- * store into a packet (the compiler cannot tell they do not alias).
+ * What the stages of a burst read of the runtime for nearly every packet, gathered once a burst
+ * (dp/fwd.c lns_process_burst): classify takes this rather than the worker. (Measured: no
+ * faster than following the worker's pointers, which stay in the L1.)
  */
 struct lns_burst {
 	const uint32_t *tun_base;    /* the session table's (dp/session.h) */
