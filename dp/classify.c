@@ -352,11 +352,6 @@ void lns_port_rt_template(struct lns_port *p)
 	p->rt_l2 = (uint8_t)(i + 2);
 }
 
-static inline uint16_t be16_at(const uint8_t *b)
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
 /* IPv4 to route that matches P's template: what classify_v4() concludes of it, else the
  * checks. */
 enum lns_verdict lns_classify_routed(const struct lns_burst *b, const struct lns_port *p,
@@ -377,7 +372,7 @@ enum lns_verdict lns_classify_routed(const struct lns_burst *b, const struct lns
 		memcpy(&v, d + 8 * k, sizeof(v));
 		diff |= (v ^ p->rt_val[k]) & p->rt_mask[k];
 	}
-	tot = be16_at(d + l2 + 2);
+	tot = lns_be16_at(d + l2 + 2);
 	first = d[l2 + 16];
 	memcpy(&dst, d + l2 + 16, sizeof(dst));
 	/* not 0/8, 127/8, multicast or class E; none of the port's addresses */

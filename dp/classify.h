@@ -23,6 +23,17 @@ static __rte_always_inline uint16_t lns_be16_at(const uint8_t *b)
 	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
+/* What a burst's stages read of RT (struct lns_burst), once a burst. */
+static inline struct lns_burst lns_burst_of(const struct lns_runtime *rt)
+{
+	return (struct lns_burst){
+		.tun_base = rt->sessions->tun_base,
+		.sess = rt->sessions->e,
+		.n_slots = rt->sessions->n_slots,
+		.l2tp_port = rt->l2tp_port,
+	};
+}
+
 static __rte_always_inline enum lns_verdict lns_classify(const struct lns_burst *b,
 							 const struct lns_port *p,
 							 struct rte_mbuf *m, struct lns_pctx *x)

@@ -470,12 +470,7 @@ void lns_process_burst(struct lns_worker *w, const struct lns_port *p, struct rt
 	const struct lns_fib *fib = rt->fib;
 	struct lns_pctx x[n];
 	uint16_t fast[n], n_fast = 0, n6 = 0;
-	const struct lns_burst b = {
-		.tun_base = rt->sessions->tun_base,
-		.sess = rt->sessions->e,
-		.n_slots = rt->sessions->n_slots,
-		.l2tp_port = rt->l2tp_port,
-	};
+	const struct lns_burst b = lns_burst_of(rt);
 
 	/* 1: parse (classify finds an upstream packet's slot); the tbl24 entry. */
 	for (uint16_t i = 0; i < n; i++) {

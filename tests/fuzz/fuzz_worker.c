@@ -607,11 +607,7 @@ static void set_up_input(uint8_t setup)
  * same verdict, context and mbuf fields, from two copies of it. */
 static void check_template(const struct lns_port *p, const struct rte_mbuf *m)
 {
-	const struct lns_session_table *t = E.rt->sessions;
-	const struct lns_burst b = {.tun_base = t->tun_base,
-				    .sess = t->e,
-				    .n_slots = t->n_slots,
-				    .l2tp_port = E.rt->l2tp_port};
+	const struct lns_burst b = lns_burst_of(E.rt);
 	struct rte_mbuf *c[2];
 	struct lns_pctx x[2];
 	enum lns_verdict v[2];

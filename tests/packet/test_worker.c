@@ -452,11 +452,7 @@ static void test_classify_template(void **state)
 	static const uint8_t interesting[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x11, 0x21,
 					      0x40, 0x45, 0x46, 0x57, 0x7f, 0x80, 0x81, 0xe0, 0xff};
 	const uint8_t h[] = {0x00, 0x02, ID_A, 0xff, 0x03, 0x00, 0x21};
-	const struct lns_session_table *t = E.rt->sessions;
-	const struct lns_burst b = {.tun_base = t->tun_base,
-				    .sess = t->e,
-				    .n_slots = t->n_slots,
-				    .l2tp_port = E.rt->l2tp_port};
+	const struct lns_burst b = lns_burst_of(E.rt);
 	/* 0: access, 1: access on VLAN 100, 2: access, ours its second address, 3: core,
 	 * 4: core on VLAN 100 */
 	struct lns_port ports[5];
